@@ -1,0 +1,126 @@
+package expr
+
+import (
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/dlclark/regexp2"
+)
+
+// Program is a compiled expression. It is immutable and safe for
+// concurrent use: compile once, evaluate many times.
+type Program struct {
+	src  string
+	root Node
+	cfg  config
+
+	mu      sync.Mutex
+	regexps map[string]*regexp2.Regexp
+}
+
+// Compile parses src, resolves function names (case-insensitively), checks
+// argument counts and every constraint that does not depend on the object
+// (Switch pairs, SelectUniqueValue placement, literal regular expressions,
+// interval and format names), folds constant calls and precompiles literal
+// regular expressions. The error, if any, is an *Error.
+func Compile(src string, opts ...Option) (*Program, error) {
+	p := &Program{src: src, cfg: newConfig(opts)}
+	root, err := p.parse()
+	if err != nil {
+		return nil, err
+	}
+	p.root = root
+	return p, nil
+}
+
+// MustCompile is like Compile but panics on error; for tests and package
+// variables.
+func MustCompile(src string, opts ...Option) *Program {
+	p, err := Compile(src, opts...)
+	if err != nil {
+		panic(err)
+	}
+	return p
+}
+
+// Eval compiles and evaluates src against env in one go. Prefer Compile
+// when the expression is evaluated more than once.
+func Eval(src string, env Env, opts ...Option) (Value, error) {
+	p, err := Compile(src, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return p.Eval(env)
+}
+
+// Source returns the text the program was compiled from.
+func (p *Program) Source() string { return p.src }
+
+// Root returns the syntax tree. It must not be modified.
+func (p *Program) Root() Node { return p.root }
+
+// String returns the canonical text of the program: canonical function
+// names, one space after each comma, escaped strings.
+func (p *Program) String() string { return Print(p.root) }
+
+// Attributes returns the names of the attributes the program reads, sorted
+// and without duplicates.
+func (p *Program) Attributes() []string {
+	seen := map[string]bool{}
+	var names []string
+	Walk(p.root, func(n Node) bool {
+		if a, ok := n.(*AttrExpr); ok && !seen[a.Name] {
+			seen[a.Name] = true
+			names = append(names, a.Name)
+		}
+		return true
+	})
+	sort.Strings(names)
+	return names
+}
+
+// Functions returns the canonical names of the functions the program calls,
+// sorted and without duplicates.
+func (p *Program) Functions() []string {
+	seen := map[string]bool{}
+	var names []string
+	Walk(p.root, func(n Node) bool {
+		if c, ok := n.(*CallExpr); ok && !seen[c.Func.Name] {
+			seen[c.Func.Name] = true
+			names = append(names, c.Func.Name)
+		}
+		return true
+	})
+	sort.Strings(names)
+	return names
+}
+
+// regexpCacheSize bounds the cache of non-literal patterns per program.
+const regexpCacheSize = 128
+
+// regexp compiles pattern with .NET semantics and the match timeout,
+// caching the result.
+func (p *Program) regexp(pattern string) (*regexp2.Regexp, error) {
+	p.mu.Lock()
+	re, ok := p.regexps[pattern]
+	p.mu.Unlock()
+	if ok {
+		return re, nil
+	}
+	re, err := regexp2.Compile(pattern, regexp2.None)
+	if err != nil {
+		return nil, err
+	}
+	re.MatchTimeout = p.cfg.regexTimeout
+	if re.MatchTimeout <= 0 {
+		re.MatchTimeout = time.Duration(1<<63 - 1)
+	}
+	p.mu.Lock()
+	if p.regexps == nil || len(p.regexps) >= regexpCacheSize {
+		p.regexps = make(map[string]*regexp2.Regexp)
+	}
+	p.regexps[pattern] = re
+	p.mu.Unlock()
+	return re, nil
+}

@@ -1,0 +1,454 @@
+package expr
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/alecthomas/participle/v2"
+	"github.com/alecthomas/participle/v2/lexer"
+)
+
+// enums are the bare words the language accepts as constants, keyed by
+// lower-case name. VBA's comparison constants keep their VBA values;
+// encodings (for ConvertFromBase64) are their names.
+var enums = map[string]*EnumLit{}
+
+func init() {
+	for _, e := range []*EnumLit{
+		{Name: "vbBinaryCompare", Value: Int(0)},
+		{Name: "vbTextCompare", Value: Int(1)},
+		{Name: "vbDatabaseCompare", Value: Int(2)},
+		{Name: "True", Value: Bool(true)},
+		{Name: "False", Value: Bool(false)},
+		{Name: "Unicode", Value: String("Unicode")},
+		{Name: "UTF8", Value: String("UTF8")},
+		{Name: "ASCII", Value: String("ASCII")},
+	} {
+		enums[strings.ToLower(e.Name)] = e
+	}
+}
+
+// EnumNames returns the bare words the language accepts, for completion.
+func EnumNames() []string {
+	names := make([]string, 0, len(enums))
+	for _, e := range enums {
+		names = append(names, e.Name)
+	}
+	return names
+}
+
+var tokenNames = func() map[lexer.TokenType]string {
+	m := map[lexer.TokenType]string{}
+	for name, t := range exprLexer.Symbols() {
+		m[t] = name
+	}
+	return m
+}()
+
+// parse turns p.src into a checked syntax tree.
+func (p *Program) parse() (Node, error) {
+	src := p.src
+	if len(src) > p.cfg.maxLen {
+		return nil, newError(src, Span{p.cfg.maxLen, len(src)}, "",
+			"expression too long (%d bytes, at most %d)", len(src), p.cfg.maxLen)
+	}
+	if err := checkDepth(src, p.cfg.maxDepth); err != nil {
+		return nil, err
+	}
+	if strings.TrimSpace(src) == "" {
+		return nil, newError(src, Span{len(src), len(src)}, `write a function call, an attribute such as [givenName] or a string such as "text"`, "empty expression")
+	}
+	cst, err := parser.ParseString("", src)
+	if err != nil {
+		return nil, p.syntaxError(err)
+	}
+	l := lowerer{p: p}
+	root, err := l.expr(cst, 0)
+	if err != nil {
+		return nil, err
+	}
+	if err := l.check(root, true); err != nil {
+		return nil, err
+	}
+	return root, nil
+}
+
+// checkDepth rejects nesting deeper than max before the recursive parser
+// sees it, so that no input can exhaust the stack.
+func checkDepth(src string, max int) error {
+	depth := 0
+	for i := 0; i < len(src); i++ {
+		switch src[i] {
+		case '"':
+			for i++; i < len(src) && src[i] != '"'; i++ {
+				if src[i] == '\\' {
+					i++
+				}
+			}
+		case '[':
+			for i < len(src) && src[i] != ']' {
+				i++
+			}
+		case '(':
+			depth++
+			if depth > max {
+				return newError(src, Span{i, i + 1}, "split the expression or raise the limit with WithMaxDepth",
+					"expression nested too deeply (more than %d levels)", max)
+			}
+		case ')':
+			depth--
+		}
+	}
+	return nil
+}
+
+// syntaxError converts a participle error to an *Error.
+func (p *Program) syntaxError(err error) error {
+	src := p.src
+	var ute *participle.UnexpectedTokenError
+	if errors.As(err, &ute) {
+		tok := ute.Unexpected
+		span := Span{tok.Pos.Offset, tok.Pos.Offset + len(tok.Value)}
+		switch tokenNames[tok.Type] {
+		case "BadString":
+			return newError(src, Span{span.Start, span.Start + 1}, `close it with " (write \" for a quote inside a string)`, "unterminated string literal")
+		case "BadAttr":
+			return newError(src, Span{span.Start, span.Start + 1}, "close it with ]", "unterminated attribute reference")
+		}
+		expect := ""
+		if ute.Expect != "" {
+			expect = " (expected " + ute.Expect + ")"
+		}
+		if tok.EOF() {
+			return newError(src, Span{len(src), len(src)}, missingHint(src), "unexpected end of expression%s", expect)
+		}
+		return newError(src, span, unexpectedHint(tok), "unexpected %s%s", describeToken(tok), expect)
+	}
+	var perr participle.Error
+	if errors.As(err, &perr) {
+		pos := perr.Position()
+		msg := perr.Message()
+		if strings.Contains(msg, "invalid input text") && pos.Offset < len(src) {
+			r := []rune(src[pos.Offset:])[0]
+			return newError(src, Span{pos.Offset, pos.Offset + len(string(r))}, "", "unexpected character %q", r)
+		}
+		return newError(src, Span{pos.Offset, pos.Offset}, "", "%s", msg)
+	}
+	return newError(src, Span{}, "", "%s", err.Error())
+}
+
+func describeToken(tok lexer.Token) string {
+	switch tokenNames[tok.Type] {
+	case "String":
+		return "string " + tok.Value
+	case "Attr":
+		return "attribute " + tok.Value
+	case "Number", "Hex":
+		return "number " + tok.Value
+	case "Ident":
+		return fmt.Sprintf("name %q", tok.Value)
+	}
+	return strconv.Quote(tok.Value)
+}
+
+func unexpectedHint(tok lexer.Token) string {
+	switch tokenNames[tok.Type] {
+	case "String", "Attr", "Number", "Hex", "Ident":
+		return "a comma may be missing between two arguments"
+	}
+	if tok.Value == ")" {
+		return "this parenthesis closes nothing"
+	}
+	return ""
+}
+
+// missingHint says which delimiter an incomplete expression lacks.
+func missingHint(src string) string {
+	depth := 0
+	for i := 0; i < len(src); i++ {
+		switch src[i] {
+		case '"':
+			for i++; i < len(src) && src[i] != '"'; i++ {
+				if src[i] == '\\' {
+					i++
+				}
+			}
+		case '(':
+			depth++
+		case ')':
+			depth--
+		}
+	}
+	if depth > 0 {
+		return fmt.Sprintf("%d parenthes%s to close", depth, map[bool]string{true: "is", false: "es"}[depth == 1])
+	}
+	return ""
+}
+
+type lowerer struct {
+	p *Program
+}
+
+func (l *lowerer) err(span Span, hint, format string, args ...any) error {
+	return newError(l.p.src, span, hint, format, args...)
+}
+
+// end trims the whitespace participle includes before an end position.
+func (l *lowerer) end(pos lexer.Position) int {
+	off := min(pos.Offset, len(l.p.src))
+	for off > 0 && isSpace(l.p.src[off-1]) {
+		off--
+	}
+	return off
+}
+
+func isSpace(b byte) bool {
+	return b == ' ' || b == '\t' || b == '\n' || b == '\r' || b == '\f' || b == '\v'
+}
+
+// precedence of the binary operators: & binds tighter than comparisons,
+// as in VBA.
+func precedence(op string) int {
+	if op == "&" {
+		return 2
+	}
+	return 1
+}
+
+func (l *lowerer) expr(e *exprNode, depth int) (Node, error) {
+	left, err := l.operand(e.Left, depth)
+	if err != nil {
+		return nil, err
+	}
+	if len(e.Rest) == 0 {
+		return left, nil
+	}
+	operands := []Node{left}
+	var ops []*opNode
+	for _, r := range e.Rest {
+		n, err := l.operand(r.Operand, depth)
+		if err != nil {
+			return nil, err
+		}
+		operands = append(operands, n)
+		ops = append(ops, r)
+	}
+	// Fold the tighter operator first, then the comparisons, both left to
+	// right.
+	for _, prec := range []int{2, 1} {
+		for i := 0; i < len(ops); {
+			if precedence(ops[i].Op) != prec {
+				i++
+				continue
+			}
+			lhs, rhs := operands[i], operands[i+1]
+			b := &BinaryExpr{
+				Op: ops[i].Op, Left: lhs, Right: rhs,
+				Loc:    Span{lhs.Span().Start, rhs.Span().End},
+				OpSpan: Span{ops[i].Pos.Offset, ops[i].Pos.Offset + len(ops[i].Op)},
+			}
+			operands = append(operands[:i], append([]Node{b}, operands[i+2:]...)...)
+			ops = append(ops[:i], ops[i+1:]...)
+		}
+	}
+	return operands[0], nil
+}
+
+func (l *lowerer) operand(o *operandNode, depth int) (Node, error) {
+	span := Span{o.Pos.Offset, l.end(o.EndPos)}
+	switch {
+	case o.Call != nil:
+		return l.call(o.Call, depth+1)
+	case o.Attr != nil:
+		name := (*o.Attr)[1 : len(*o.Attr)-1]
+		if strings.TrimSpace(name) == "" {
+			return nil, l.err(span, "write the attribute name between the brackets, such as [givenName]", "empty attribute name")
+		}
+		return &AttrExpr{Name: name, Loc: span}, nil
+	case o.Str != nil:
+		s := unquote(*o.Str)
+		return &StringLit{Value: s, Loc: span, v: String(s)}, nil
+	case o.Hex != nil:
+		n, ok := parseHex(*o.Hex)
+		if !ok {
+			return nil, l.err(span, "", "hexadecimal number %s out of range", *o.Hex)
+		}
+		return &NumberLit{Value: Int(n), Hex: true, Loc: span, v: Int(n)}, nil
+	case o.Num != nil:
+		num, err := parseNumber(*o.Num)
+		if err != nil {
+			return nil, l.err(span, "", "invalid number %s", *o.Num)
+		}
+		return &NumberLit{Value: num, Loc: span, v: num}, nil
+	case o.Ident != nil:
+		return l.ident(*o.Ident, span)
+	case o.Paren != nil:
+		return l.expr(o.Paren, depth+1)
+	}
+	return nil, l.err(span, "", "empty operand")
+}
+
+func parseNumber(s string) (Number, error) {
+	if i, err := strconv.ParseInt(s, 10, 64); err == nil {
+		return Int(i), nil
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		return Number{}, err
+	}
+	return Float(f), nil
+}
+
+// unquote removes the quotes of a string literal and resolves the two
+// escapes the language has, \\ and \". Any other backslash is kept as it
+// is, so that regular expressions written with single backslashes (as
+// pasted from many examples) keep working.
+func unquote(lit string) string {
+	body := lit[1 : len(lit)-1]
+	if !strings.Contains(body, `\`) {
+		return body
+	}
+	var b strings.Builder
+	for i := 0; i < len(body); i++ {
+		c := body[i]
+		if c == '\\' && i+1 < len(body) && (body[i+1] == '\\' || body[i+1] == '"') {
+			b.WriteByte(body[i+1])
+			i++
+			continue
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
+}
+
+func (l *lowerer) ident(name string, span Span) (Node, error) {
+	if e, ok := enums[strings.ToLower(name)]; ok {
+		return &EnumLit{Name: e.Name, Value: e.Value, Loc: span}, nil
+	}
+	if f, ok := l.p.cfg.funcs.Lookup(name); ok {
+		return nil, l.err(span, fmt.Sprintf("call it with parentheses: %s(...)", f.Name), "function %s used without arguments", f.Name)
+	}
+	hint := didYouMean(name, EnumNames())
+	if hint == "" {
+		hint = fmt.Sprintf("attribute names go in brackets: [%s]; strings in quotes: %q", name, name)
+	}
+	return nil, l.err(span, hint, "unknown name %q", name)
+}
+
+func (l *lowerer) call(c *callNode, depth int) (Node, error) {
+	src := l.p.src
+	nameSpan := Span{c.Pos.Offset, c.Pos.Offset + len(c.Name)}
+	call := &CallExpr{Name: c.Name, NameSpan: nameSpan, Loc: Span{c.Pos.Offset, l.end(c.EndPos)}}
+	f, ok := l.p.cfg.funcs.Lookup(c.Name)
+	if !ok {
+		return nil, l.err(nameSpan, didYouMean(c.Name, l.p.cfg.funcs.Names()), "unknown function %q", c.Name)
+	}
+	call.Func = f
+	if c.First != nil || len(c.Rest) > 0 {
+		if c.First != nil {
+			a, err := l.expr(c.First, depth)
+			if err != nil {
+				return nil, err
+			}
+			call.Args = append(call.Args, a)
+		} else {
+			// The first argument is empty: it sits right after "(".
+			off := nameSpan.End
+			for off < len(src) && src[off] != '(' {
+				off++
+			}
+			call.Args = append(call.Args, &EmptyArg{Loc: Span{off + 1, off + 1}})
+		}
+		for _, r := range c.Rest {
+			if r.X == nil {
+				call.Args = append(call.Args, &EmptyArg{Loc: Span{r.Pos.Offset + 1, r.Pos.Offset + 1}})
+				continue
+			}
+			a, err := l.expr(r.X, depth)
+			if err != nil {
+				return nil, err
+			}
+			call.Args = append(call.Args, a)
+		}
+	}
+	if n := len(call.Args); n < f.MinArgs || (f.MaxArgs >= 0 && n > f.MaxArgs) {
+		closing := Span{call.Loc.End - 1, call.Loc.End}
+		return nil, l.err(closing, "usage: "+f.Signature(),
+			"invalid number of arguments for %s (expected %s, got %d)", f.Name, arity(f), n)
+	}
+	return call, nil
+}
+
+func arity(f *Func) string {
+	switch {
+	case f.MaxArgs < 0:
+		return fmt.Sprintf("at least %d", f.MinArgs)
+	case f.MinArgs == f.MaxArgs:
+		return strconv.Itoa(f.MinArgs)
+	}
+	return fmt.Sprintf("%d to %d", f.MinArgs, f.MaxArgs)
+}
+
+// check runs, bottom up, each function's own checks, enforces top-level
+// placement, and folds calls whose arguments are all constant.
+func (l *lowerer) check(n Node, top bool) error {
+	switch n := n.(type) {
+	case *BinaryExpr:
+		if err := l.check(n.Left, false); err != nil {
+			return err
+		}
+		return l.check(n.Right, false)
+	case *CallExpr:
+		for _, a := range n.Args {
+			if err := l.check(a, false); err != nil {
+				return err
+			}
+		}
+		f := n.Func
+		if f.TopLevel && !top {
+			return l.err(n.NameSpan, fmt.Sprintf("use %s as the whole expression, with the other functions inside it", f.Name),
+				"%s must be the outermost function of the expression", f.Name)
+		}
+		if f.Check != nil {
+			ck := &CheckContext{Call: n, TopLevel: top, prog: l.p}
+			if err := f.Check(ck); err != nil {
+				return l.p.wrapError(n, err)
+			}
+		}
+		return l.fold(n)
+	}
+	return nil
+}
+
+// fold evaluates a pure call whose arguments are all constants once, at
+// Compile time; an error is then a compile error.
+func (l *lowerer) fold(n *CallExpr) error {
+	if n.Func.Impure {
+		return nil
+	}
+	for _, a := range n.Args {
+		if _, ok := a.(*EmptyArg); ok {
+			continue
+		}
+		if _, ok := literalValue(a); !ok {
+			return nil
+		}
+	}
+	st := getState(l.p, emptyEnv{}, EvalOptions{})
+	defer putState(st)
+	v, err := st.eval(n)
+	if err != nil {
+		return err
+	}
+	if st.redacted {
+		v = Redacted{V: v}
+	}
+	n.folded = v
+	return nil
+}
+
+type emptyEnv struct{}
+
+func (emptyEnv) Lookup(string) (Value, bool) { return nil, false }

@@ -1,0 +1,98 @@
+package expr
+
+import (
+	"crypto/rand"
+	"io"
+	"time"
+)
+
+// Option configures Compile.
+type Option func(*config)
+
+type config struct {
+	funcs        *Registry
+	clock        func() time.Time
+	rand         io.Reader
+	exists       func(string) bool
+	maxDepth     int
+	maxLen       int
+	regexTimeout time.Duration
+}
+
+// Limits applied unless options change them.
+const (
+	// DefaultMaxDepth bounds the nesting of calls and parentheses.
+	DefaultMaxDepth = 64
+	// DefaultMaxLength bounds the source text, in bytes.
+	DefaultMaxLength = 64 << 10
+	// DefaultRegexTimeout bounds one regular-expression match, as the
+	// service's .NET Regex match timeout does.
+	DefaultRegexTimeout = 100 * time.Millisecond
+)
+
+func newConfig(opts []Option) config {
+	c := config{
+		clock:        time.Now,
+		rand:         rand.Reader,
+		maxDepth:     DefaultMaxDepth,
+		maxLen:       DefaultMaxLength,
+		regexTimeout: DefaultRegexTimeout,
+	}
+	for _, o := range opts {
+		o(&c)
+	}
+	if c.funcs == nil {
+		c.funcs = Default()
+	}
+	return c
+}
+
+// WithFunctions adds functions to (or replaces functions of) the built-in
+// registry.
+func WithFunctions(fs ...*Func) Option {
+	return func(c *config) {
+		base := c.funcs
+		if base == nil {
+			base = Default()
+		}
+		c.funcs = base.Extend(fs...)
+	}
+}
+
+// WithRegistry replaces the function registry.
+func WithRegistry(r *Registry) Option { return func(c *config) { c.funcs = r } }
+
+// WithClock sets the clock read by Now and by date functions.
+func WithClock(now func() time.Time) Option { return func(c *config) { c.clock = now } }
+
+// WithNow freezes the clock at t.
+func WithNow(t time.Time) Option { return WithClock(func() time.Time { return t }) }
+
+// WithRand sets the random source of Guid and RandomString.
+func WithRand(r io.Reader) Option { return func(c *config) { c.rand = r } }
+
+// WithExisting sets the uniqueness check of SelectUniqueValue: it reports
+// whether a candidate value already exists in the target.
+func WithExisting(exists func(value string) bool) Option {
+	return func(c *config) { c.exists = exists }
+}
+
+// WithMaxDepth bounds the nesting depth of calls and parentheses.
+func WithMaxDepth(n int) Option { return func(c *config) { c.maxDepth = n } }
+
+// WithMaxLength bounds the length of the source text in bytes.
+func WithMaxLength(n int) Option { return func(c *config) { c.maxLen = n } }
+
+// WithRegexTimeout bounds each regular-expression match.
+func WithRegexTimeout(d time.Duration) Option { return func(c *config) { c.regexTimeout = d } }
+
+// EvalOptions override, for one evaluation, what the compile options set.
+// Zero fields keep the program's setting.
+type EvalOptions struct {
+	// Now freezes the clock.
+	Now time.Time
+	// Rand is the random source.
+	Rand io.Reader
+	// Exists is the uniqueness check of SelectUniqueValue.
+	Exists func(value string) bool
+}
