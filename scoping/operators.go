@@ -1,0 +1,225 @@
+package scoping
+
+import (
+	"sort"
+	"strings"
+	"unicode"
+)
+
+// Arity says how many operands an operator takes besides the attribute.
+type Arity uint8
+
+const (
+	// Unary operators test the attribute alone (IS NULL, IS TRUE, ...);
+	// targetOperand.values is ignored.
+	Unary Arity = iota + 1
+	// Binary operators compare the attribute against targetOperand.values.
+	Binary
+)
+
+// String returns "Unary" or "Binary", the spelling of the filterOperators listing.
+func (a Arity) String() string {
+	switch a {
+	case Unary:
+		return "Unary"
+	case Binary:
+		return "Binary"
+	}
+	return "Arity(?)"
+}
+
+// opKind identifies an operator's implementation. The table below maps every
+// spelling to one of these; the evaluator switches on it.
+type opKind uint8
+
+const (
+	opEquals opKind = iota + 1
+	opNotEquals
+	opIsTrue
+	opIsFalse
+	opIsNull
+	opIsNotNull
+	opRegexMatch
+	opNotRegexMatch
+	opGreater
+	opGreaterOrEqual
+	opLess
+	opLessOrEqual
+	opIncludes
+	opEndsWith
+	opContainedIn
+	opNotContainedIn
+)
+
+// Operator describes one scoping-filter operator. The table returned by
+// Operators is the single source of truth: Compile resolves operatorName
+// against it, and the CLI and documentation list it.
+type Operator struct {
+	// Name is the canonical spelling: the service's filterOperators listing
+	// where the operator appears there (EQUALS, NOT EQUALS, IS NULL, ...),
+	// otherwise the spelling of the scoping-filter documentation
+	// (Greater_Than, Includes, ENDS_WITH, &, !&).
+	Name string
+	// Arity is Unary or Binary.
+	Arity Arity
+	// Integer is true when the operand and the attribute must be integers.
+	Integer bool
+	// Negated is true for the operators that are the complement of another
+	// one (NOT EQUALS, NOT REGEX MATCH, !&). They still return false for a
+	// null or empty attribute, as the documentation requires.
+	Negated bool
+	// Doc is a one-line description of when the clause is true.
+	Doc string
+
+	kind opKind
+}
+
+// operators is the table. Order is the documentation's, grouped by family;
+// Operators returns it in this order.
+var operators = []Operator{
+	{Name: "EQUALS", Arity: Binary, kind: opEquals,
+		Doc: "the attribute equals the value exactly (case-sensitive, ordinal)"},
+	{Name: "NOT EQUALS", Arity: Binary, Negated: true, kind: opNotEquals,
+		Doc: "the attribute is not null/empty and does not equal the value (case-sensitive)"},
+	{Name: "IS TRUE", Arity: Unary, kind: opIsTrue,
+		Doc: "the attribute holds the Boolean true (\"True\", any case)"},
+	{Name: "IS FALSE", Arity: Unary, kind: opIsFalse,
+		Doc: "the attribute holds the Boolean false (\"False\", any case)"},
+	{Name: "IS NULL", Arity: Unary, kind: opIsNull,
+		Doc: "the attribute is absent, null or empty"},
+	{Name: "IS NOT NULL", Arity: Unary, kind: opIsNotNull,
+		Doc: "the attribute has a non-empty value"},
+	{Name: "REGEX MATCH", Arity: Binary, kind: opRegexMatch,
+		Doc: "the attribute matches the .NET regular expression (case-sensitive, unanchored)"},
+	{Name: "NOT REGEX MATCH", Arity: Binary, Negated: true, kind: opNotRegexMatch,
+		Doc: "the attribute is not null/empty and does not match the .NET regular expression"},
+	{Name: "Greater_Than", Arity: Binary, Integer: true, kind: opGreater,
+		Doc: "the attribute is an integer greater than the integer value"},
+	{Name: "Greater_Than_OR_EQUALS", Arity: Binary, Integer: true, kind: opGreaterOrEqual,
+		Doc: "the attribute is an integer greater than or equal to the integer value"},
+	{Name: "Less_Than", Arity: Binary, Integer: true, kind: opLess,
+		Doc: "the attribute is an integer less than the integer value"},
+	{Name: "Less_Than_OR_EQUALS", Arity: Binary, Integer: true, kind: opLessOrEqual,
+		Doc: "the attribute is an integer less than or equal to the integer value"},
+	{Name: "Includes", Arity: Binary, kind: opIncludes,
+		Doc: "the attribute contains the value as a substring (case-sensitive, like .NET String.Contains)"},
+	{Name: "ENDS_WITH", Arity: Binary, kind: opEndsWith,
+		Doc: "the attribute ends with the value (case-sensitive, ordinal)"},
+	{Name: "&", Arity: Binary, kind: opContainedIn,
+		Doc: "the attribute occurs in the value (the value contains the attribute; case-sensitive)"},
+	{Name: "!&", Arity: Binary, Negated: true, kind: opNotContainedIn,
+		Doc: "the attribute is not null/empty and does not occur in the value"},
+}
+
+// unsupported names operators the documentation explicitly rules out, so the
+// error can say so instead of guessing.
+var unsupported = map[string]string{
+	"ISMEMBEROF":  "the IsMemberOf filter is not supported by the provisioning service",
+	"IS MEMBEROF": "the IsMemberOf filter is not supported by the provisioning service",
+}
+
+// byName indexes operators by normalised name. Every spelling the service
+// uses normalises to the same key, so no alias list is needed.
+var byName = func() map[string]*Operator {
+	m := make(map[string]*Operator, len(operators))
+	for i := range operators {
+		key := NormalizeOperator(operators[i].Name)
+		if _, dup := m[key]; dup {
+			panic("scoping: duplicate operator " + key)
+		}
+		m[key] = &operators[i]
+	}
+	return m
+}()
+
+// Operators returns a copy of the operator table in documentation order.
+func Operators() []Operator {
+	return append([]Operator(nil), operators...)
+}
+
+// LookupOperator finds an operator by any of its spellings ("NOT EQUALS",
+// "NOT_EQUALS", "not equals", "Greater_Than_OR_EQUALS", ...).
+func LookupOperator(name string) (Operator, bool) {
+	op, ok := byName[NormalizeOperator(name)]
+	if !ok {
+		return Operator{}, false
+	}
+	return *op, true
+}
+
+// NormalizeOperator returns the lookup key for an operator name: upper case,
+// with underscores, hyphens and runs of white space turned into one space, and
+// no leading or trailing space. "Greater_Than_OR_EQUALS" and
+// "greater than or equals" both give "GREATER THAN OR EQUALS".
+func NormalizeOperator(name string) string {
+	var b strings.Builder
+	b.Grow(len(name))
+	space := false
+	for _, r := range name {
+		if r == '_' || r == '-' || unicode.IsSpace(r) {
+			space = b.Len() > 0
+			continue
+		}
+		if space {
+			b.WriteByte(' ')
+			space = false
+		}
+		b.WriteRune(unicode.ToUpper(r))
+	}
+	return b.String()
+}
+
+// suggestOperator returns the canonical name closest to name when it is
+// within edit distance 2 of the normalised form, as hcl's didyoumean does.
+func suggestOperator(name string) string {
+	key := NormalizeOperator(name)
+	best, bestDist := "", 3
+	for i := range operators {
+		d := levenshtein(key, NormalizeOperator(operators[i].Name))
+		if d < bestDist {
+			best, bestDist = operators[i].Name, d
+		}
+	}
+	return best
+}
+
+// operatorNames lists the canonical names, for "supported operators: ..." hints.
+func operatorNames() string {
+	names := make([]string, len(operators))
+	for i := range operators {
+		names[i] = operators[i].Name
+	}
+	return strings.Join(names, ", ")
+}
+
+// levenshtein is the edit distance between a and b, counted in runes.
+func levenshtein(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
+}
+
+// sortedKeys returns m's keys in byte order; output never depends on map order.
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
