@@ -123,7 +123,12 @@ func (fs *fieldSet) match(m member) (string, error) {
 	if fs.extra == nil {
 		fs.extra = map[string]json.RawMessage{}
 	}
-	fs.extra[m.key] = append(json.RawMessage(nil), m.raw...)
+	// Compact, so that a decoded filter equals the decoding of its encoding.
+	var buf bytes.Buffer
+	if err := json.Compact(&buf, m.raw); err != nil {
+		return "", &DecodeError{Path: join(fs.path, m.key), Msg: err.Error()}
+	}
+	fs.extra[m.key] = buf.Bytes()
 	return "", nil
 }
 
@@ -179,6 +184,9 @@ func decodeGroups(data []byte, path string) ([]Group, error) {
 	if err := json.Unmarshal(data, &raws); err != nil {
 		return nil, &DecodeError{Path: path, Msg: err.Error()}
 	}
+	if len(raws) == 0 {
+		return nil, nil // [] and absent mean the same; nil keeps round trips equal
+	}
 	groups := make([]Group, len(raws))
 	for i, raw := range raws {
 		if err := groups[i].decode(raw, fmt.Sprintf("%s[%d]", path, i)); err != nil {
@@ -233,6 +241,9 @@ func decodeClauses(data []byte, path string) ([]Clause, error) {
 	var raws []json.RawMessage
 	if err := json.Unmarshal(data, &raws); err != nil {
 		return nil, &DecodeError{Path: path, Msg: err.Error()}
+	}
+	if len(raws) == 0 {
+		return nil, nil
 	}
 	clauses := make([]Clause, len(raws))
 	for i, raw := range raws {
@@ -310,6 +321,9 @@ func (o *Operand) decode(data []byte, path string) error {
 		var raws []json.RawMessage
 		if err := json.Unmarshal(m.raw, &raws); err != nil {
 			return &DecodeError{Path: vpath, Msg: err.Error()}
+		}
+		if len(raws) == 0 {
+			continue
 		}
 		out.Values = make([]string, len(raws))
 		for i, raw := range raws {
