@@ -44,7 +44,7 @@ func init() {
 				if suffix == "" && !IsNull(args[0]) {
 					return args[0], nil
 				}
-				return mapStrings(args[0], func(s string) string { return s + suffix }), nil
+				return mapEach(args[0], func(s string) string { return s + suffix }), nil
 			},
 		},
 		&Func{
@@ -88,7 +88,7 @@ func init() {
 				if IsNull(args[0]) {
 					return String(""), nil
 				}
-				return mapStrings(args[0], func(s string) string { return left(s, clampInt(n)) }), nil
+				return mapEach(args[0], func(s string) string { return left(s, clampInt(n)) }), nil
 			},
 		},
 		&Func{
@@ -126,7 +126,7 @@ func init() {
 				if IsNull(args[0]) {
 					return String(""), nil
 				}
-				return mapStrings(args[0], func(s string) string { return mid(s, clampInt(start), clampInt(n)) }), nil
+				return mapEach(args[0], func(s string) string { return mid(s, clampInt(start), clampInt(n)) }), nil
 			},
 		},
 		&Func{
@@ -239,7 +239,7 @@ func init() {
 				{Expr: `StripSpaces(Join(".", [PreferredFirstName], [PreferredLastName]))`, Input: map[string]any{"PreferredFirstName": "Mary Ann", "PreferredLastName": "van der Berg"}, Want: "MaryAnn.vanderBerg"},
 			},
 			Impl: func(c *Call, args []Value) (Value, error) {
-				return mapStringsNull(args[0], stripSpaces), nil
+				return mapEachNull(args[0], stripSpaces), nil
 			},
 		},
 		&Func{
@@ -255,7 +255,7 @@ func init() {
 				{Expr: `Trim([proxyAddresses])`, Input: map[string]any{"proxyAddresses": []any{" SMTP:a@contoso.com", "smtp:b@contoso.com "}}, Want: []string{"SMTP:a@contoso.com", "smtp:b@contoso.com"}},
 			},
 			Impl: func(c *Call, args []Value) (Value, error) {
-				return mapStringsNull(args[0], trimSpace), nil
+				return mapEachNull(args[0], trimSpace), nil
 			},
 		},
 		&Func{
@@ -285,7 +285,7 @@ func init() {
 					return String(""), nil
 				}
 				delims := str(args[2])
-				return mapStrings(args[0], func(s string) string { return word(s, clampInt(n), delims) }), nil
+				return mapEach(args[0], func(s string) string { return word(s, clampInt(n), delims) }), nil
 			},
 		},
 		&Func{
@@ -328,11 +328,11 @@ func init() {
 	)
 }
 
-// mapStrings applies f to a string argument, or to each value of a
+// mapEach applies f to a string argument, or to each value of a
 // multi-valued one. Null is the empty string. The argument is returned
 // as it is when f leaves it unchanged, which spares an allocation on the
 // hot path (an ASCII name through NormalizeDiacritics).
-func mapStrings(v Value, f func(string) string) Value {
+func mapEach(v Value, f func(string) string) Value {
 	switch v := v.(type) {
 	case Multi:
 		out := make(Multi, len(v))
@@ -349,14 +349,14 @@ func mapStrings(v Value, f func(string) string) Value {
 	return String(f(str(v)))
 }
 
-// mapStringsNull is mapStrings for functions that keep null as null, so
+// mapEachNull is mapEach for functions that keep null as null, so
 // that a chain of normalisations over an absent attribute still yields
 // null and the mapping's default value applies.
-func mapStringsNull(v Value, f func(string) string) Value {
+func mapEachNull(v Value, f func(string) string) Value {
 	if IsNull(v) {
 		return Null
 	}
-	return mapStrings(v, f)
+	return mapEach(v, f)
 }
 
 // singleString reads argument i as one string: null is "", a multi-valued
@@ -381,73 +381,71 @@ func clampInt(n int64) int {
 }
 
 // join implements Join over the evaluated arguments, args[0] being the
-// separator. It measures first and writes once, and returns a lone part
-// unchanged, so joining one value with absent ones allocates nothing.
+// separator. It measures first and writes once, and returns a lone string
+// argument as it is, so joining one value with absent ones allocates
+// nothing.
 func join(args []Value) Value {
 	sep := str(args[0])
-	var (
-		n, total int
-		lone     Value
-	)
-	for _, a := range args[1:] {
+	n, total, lone := 0, 0, -1
+	for i, a := range args[1:] {
 		switch a := a.(type) {
 		case Multi:
 			for _, s := range a {
 				if s != "" {
 					n++
 					total += len(s)
-					lone = nil
+					lone = -1 // a value out of a Multi still needs a String
 				}
 			}
 		case String:
 			if a != "" {
 				n++
 				total += len(a)
-				lone = a
+				lone = i + 1
 			}
 		default:
 			if !IsNull(a) {
-				s := Render(a)
 				n++
-				total += len(s)
-				lone = String(s)
+				total += len(Render(a))
+				lone = -1
 			}
 		}
 	}
-	switch n {
-	case 0:
+	switch {
+	case n == 0:
 		return String("")
-	case 1:
-		if lone != nil {
-			return lone
-		}
+	case n == 1 && lone >= 0:
+		return args[lone]
 	}
 	var b strings.Builder
 	b.Grow(total + (n-1)*len(sep))
 	first := true
-	add := func(s string) {
-		if s == "" {
-			return
-		}
-		if !first {
-			b.WriteString(sep)
-		}
-		first = false
-		b.WriteString(s)
-	}
 	for _, a := range args[1:] {
 		switch a := a.(type) {
 		case Multi:
 			for _, s := range a {
-				add(s)
+				first = joinPart(&b, s, sep, first)
 			}
 		default:
 			if !IsNull(a) {
-				add(Render(a))
+				first = joinPart(&b, Render(a), sep, first)
 			}
 		}
 	}
 	return String(b.String())
+}
+
+// joinPart writes one non-empty part, preceded by sep unless it is the
+// first; it returns whether the next part is still the first.
+func joinPart(b *strings.Builder, s, sep string, first bool) bool {
+	if s == "" {
+		return first
+	}
+	if !first {
+		b.WriteString(sep)
+	}
+	b.WriteString(s)
+	return false
 }
 
 // left returns the first n characters of s; n < 0 means all of s, as
