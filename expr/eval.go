@@ -182,10 +182,7 @@ func (p *Program) wrapError(n *CallExpr, err error) error {
 	}
 	var ae *ArgError
 	if errors.As(err, &ae) && ae.Index >= 0 && ae.Index < len(n.Args) {
-		param := ""
-		if ps := n.Func.Params; len(ps) > 0 {
-			param = ps[min(ae.Index, len(ps)-1)]
-		}
+		param := n.Func.ParamName(ae.Index)
 		span := n.Args[ae.Index].Span()
 		if _, empty := n.Args[ae.Index].(*EmptyArg); empty {
 			span = n.NameSpan

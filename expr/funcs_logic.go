@@ -33,7 +33,7 @@ Decision: a condition that is null takes the false branch (the documented failin
 		},
 		&Func{
 			Name: "Switch", Category: "Logic", MinArgs: 3, MaxArgs: -1,
-			Params: []string{"source", "defaultValue", "key", "value"},
+			Params: []string{"source", "defaultValue", "key", "value"}, VarParams: 2,
 			Doc: `When *source* matches a *key*, returns the *value* that follows it; otherwise *defaultValue* (which may be left empty, giving null). Keys and values come in pairs, so the function always has an even number of arguments; Compile rejects an odd count.
 
 The comparison is an ordinal, case-sensitive comparison of the rendered strings, as documented: normalize with ToLower for a case-insensitive match. A null source renders as the empty string, so the key "" catches both empty and absent values, which is the documented way to test for them (` + "`Switch([country],[country],\"\",\"Other\")`" + `). Keys are evaluated in order and only until one matches; only the chosen value is evaluated.
@@ -47,7 +47,7 @@ Decision: the documented service defect where a Switch evaluates to null when it
 			},
 			Check: func(ck *CheckContext) error {
 				if n := len(ck.Call.Args); n%2 != 0 {
-					return ck.ArgErrorf(n-1, "key has no value: Switch takes a source, a default value, then key/value pairs (an even number of arguments, got %d)", n)
+					return ck.ArgErrorf(n-1, "no value follows this key: Switch takes a source, a default value, then key/value pairs (an even number of arguments, got %d)", n)
 				}
 				return nil
 			},

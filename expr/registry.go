@@ -21,8 +21,11 @@ type Func struct {
 	// MinArgs and MaxArgs bound the argument count; MaxArgs -1 is variadic.
 	MinArgs, MaxArgs int
 	// Params names the parameters, for signatures and error messages. For a
-	// variadic function the last name repeats.
+	// variadic function the last VarParams names repeat.
 	Params []string
+	// VarParams is how many trailing Params repeat in a variadic function
+	// (Switch repeats its key and value); 0 means 1.
+	VarParams int
 	// Doc is the Markdown documentation. It records every decision taken
 	// where the reference documentation is silent or contradicts itself.
 	Doc string
@@ -80,7 +83,7 @@ func (f *Func) Signature() string {
 		if i > 0 {
 			b.WriteString(", ")
 		}
-		if i >= f.MinArgs {
+		if i >= f.MinArgs && f.MaxArgs >= 0 {
 			b.WriteByte('[')
 			b.WriteString(p)
 			b.WriteByte(']')
@@ -173,4 +176,21 @@ var (
 func Default() *Registry {
 	defaultOnce.Do(func() { defaultReg = NewRegistry(builtins...) })
 	return defaultReg
+}
+
+// ParamName returns the name of parameter i, cycling through the repeating
+// parameters of a variadic function.
+func (f *Func) ParamName(i int) string {
+	n := len(f.Params)
+	if n == 0 {
+		return ""
+	}
+	if i < n {
+		return f.Params[i]
+	}
+	rep := max(f.VarParams, 1)
+	if f.MaxArgs >= 0 || rep > n {
+		return f.Params[n-1]
+	}
+	return f.Params[n-rep+(i-n)%rep]
 }

@@ -1,0 +1,32 @@
+// Package expr implements the attribute-mapping expression language of
+// Microsoft Entra ID app provisioning: its lexer and parser, a checker that
+// finds every object-independent mistake at Compile time, an evaluator, and
+// the complete function library (Join, Switch, Replace, FormatDateTime,
+// SelectUniqueValue, ...).
+//
+// Compile once, evaluate many times:
+//
+//	p, err := expr.Compile(`Join("@", NormalizeDiacritics([givenName]), "contoso.com")`)
+//	if err != nil {
+//		fmt.Println(err.(*expr.Error).Render()) // message, source line, caret, hint
+//		return
+//	}
+//	v, err := p.Eval(expr.NewEnv(map[string]any{"givenName": "Zoë"}))
+//	fmt.Println(expr.Render(v)) // Zoe@contoso.com
+//
+// A Program is immutable and safe for concurrent use. Values are Null,
+// String, Multi, Bool, Number and DateTime, with one canonical rendering
+// each (Render); IgnoreFlowIfNullOrEmpty yields the distinct value Ignored
+// and Redact marks its result Redacted.
+//
+// The clock, the random source and the uniqueness check of
+// SelectUniqueValue are injected with options (WithNow, WithRand,
+// WithExisting) or per evaluation (EvalOptions), so results are
+// reproducible. Regular expressions use .NET syntax (github.com/dlclark/regexp2)
+// and run with a match timeout.
+//
+// The function reference, FUNCTIONS.md, is generated from the registry by
+// `go generate ./expr`; every example in it is executed by the tests.
+package expr
+
+//go:generate go run ./internal/gendoc -o FUNCTIONS.md
