@@ -322,7 +322,9 @@ of five behaviours:
 Patterns use .NET syntax (named groups ` + "`(?<name>...)`" + `, lookarounds, lazy quantifiers) and run with a match
 timeout (100 ms unless configured); a pattern that times out is an evaluation error. A constant pattern is
 compiled by Compile, so a bad pattern, or a constant regexGroupName the pattern does not define, is a
-compile error on that argument. Remember that in a string constant a backslash is written ` + "`\\\\`" + `:
+compile error on that argument. As in .NET, groups are numbered with the unnamed ones first and the named
+ones after them, so in ` + "`(?<user>\\w+)@(\\w+)`" + ` $1 is the domain; prefer names.
+Remember that in a string constant a backslash is written ` + "`\\\\`" + `:
 ` + "`\"\\\\d+\"`" + ` is the pattern ` + "`\\d+`" + ` (a lone backslash before another character is kept as it is).
 
 Decisions where the documentation is silent or contradicts itself:
