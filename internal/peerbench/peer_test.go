@@ -10,11 +10,11 @@ import (
 	"testing"
 	"unicode"
 
+	exprlang "github.com/expr-lang/expr"
+	"github.com/expr-lang/expr/vm"
 	celgo "github.com/google/cel-go/cel"
 	"github.com/google/cel-go/common/types"
 	"github.com/google/cel-go/common/types/ref"
-	exprlang "github.com/expr-lang/expr"
-	"github.com/expr-lang/expr/vm"
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/attrmap/attrmap/expr"
