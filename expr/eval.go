@@ -311,14 +311,14 @@ func bothDates(a, b Value) (time.Time, time.Time, bool) {
 	var x, y time.Time
 	if aok {
 		x = da.Time()
-	} else if t, err := dateOf(0, a); err == nil {
+	} else if t, err := toDate(0, a); err == nil {
 		x = t
 	} else {
 		return x, y, false
 	}
 	if bok {
 		y = db.Time()
-	} else if t, err := dateOf(1, b); err == nil {
+	} else if t, err := toDate(1, b); err == nil {
 		y = t
 	} else {
 		return x, y, false
@@ -326,6 +326,3 @@ func bothDates(a, b Value) (time.Time, time.Time, bool) {
 	return x, y, true
 }
 
-// dateOf converts a comparison operand to an instant. It is a variable
-// until the date family lands.
-var dateOf = func(i int, v Value) (time.Time, error) { return time.Time{}, errors.New("not a date") }
