@@ -1,0 +1,836 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/binary"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"iter"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/attrmap/attrmap/expr"
+)
+
+const evalUsage = `usage: attrmap eval [-i FILE] [--now TIME] [--existing FILE] [--seed N] [--json] EXPRESSION
+       attrmap eval --batch FILE [--now TIME] [--existing FILE] [--seed N]
+
+Eval compiles EXPRESSION once and evaluates it.
+
+With no -i, the object is empty. With -i FILE (or -i - for stdin) holding
+one JSON object (attribute -> string, number, boolean, null or array), the
+result is printed for people:
+
+	a single value     on one line, as it would flow to the target
+	a multi-valued one one value per line (<no values> when it has none)
+	null               <null>
+	ignored            <ignored: attribute does not flow>
+	redacted           the value itself, with a note on stderr (the CLI is a
+	                   test tool; logs and plans show [Redact] instead)
+
+--json prints {"value": <string | [strings] | null>, "ignored": bool,
+"redacted": bool} instead.
+
+With -i FILE holding many objects (a CSV file with a header row, JSON lines,
+or a JSON array of objects; detected from the extension .csv, .jsonl or
+.ndjson, else from the content), eval prints a table with one row per
+object: its key (the id, objectId or userPrincipalName column if present,
+else the first column, else the row number), the output and the error, then
+how many rows gave each distinct outcome. Empty CSV cells are absent
+attributes. Tables are aligned in blocks of 10000 rows. --json prints one
+JSON line per row instead. The exit status is 1 if any row failed.
+
+--batch FILE (or - for stdin) reads JSON lines, each
+{"id", "expression", "input", "now"?, "existing_values"?}, and writes one
+JSON line per case in the same order: {"id", "value"}, {"id", "ignored":
+true} or {"id", "error"}, with "redacted": true when so; "line" replaces
+"id" when the case has none. Bad lines are reported and never stop the
+batch; blank lines are skipped. The exit status is 0 unless reading fails.
+
+--existing FILE lists the values that already exist in the target, for
+SelectUniqueValue: one per line, or a JSON array. They are compared
+ignoring case, as directory uniqueness is. Guid and RandomString are random
+unless --seed is given; with --seed, one reproducible stream feeds every
+evaluation in order, so output is byte-identical across runs.
+
+Errors in the expression are shown with a caret under the problem and exit
+with status 1.
+`
+
+// evalConfig is the parsed command line of eval.
+type evalConfig struct {
+	input, existing, batch string
+	now                    time.Time
+	json                   bool
+	rand                   io.Reader // nil: the expr default (crypto/rand)
+	exists                 func(string) bool
+}
+
+// cmdEval implements "attrmap eval".
+func cmdEval(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := newFlagSet("eval", evalUsage, stderr)
+	var cfg evalConfig
+	var nowText string
+	var seed int64
+	fs.StringVar(&cfg.input, "i", "", "read the object(s) from `FILE` (- for stdin)")
+	fs.StringVar(&nowText, "now", "", "freeze the clock at `TIME` (RFC 3339, such as 2024-07-01T09:00:00Z)")
+	fs.StringVar(&cfg.existing, "existing", "", "read existing target values for SelectUniqueValue from `FILE`")
+	fs.BoolVar(&cfg.json, "json", false, "print JSON instead of text")
+	fs.StringVar(&cfg.batch, "batch", "", "evaluate the JSON-lines cases in `FILE` (- for stdin)")
+	fs.Int64Var(&seed, "seed", 0, "make Guid and RandomString reproducible from seed `N`")
+	pos, code, ok := parseFlags(fs, args, stdout, stderr)
+	if !ok {
+		return code
+	}
+	seedSet := false
+	fs.Visit(func(f *flag.Flag) {
+		if f.Name == "seed" {
+			seedSet = true
+		}
+	})
+
+	// Validate the combination before reading anything.
+	stdinUsers := 0
+	for _, p := range []string{cfg.input, cfg.existing, cfg.batch} {
+		if p == "-" {
+			stdinUsers++
+		}
+	}
+	switch {
+	case stdinUsers > 1:
+		return usageError(stderr, "eval", "only one of -i, --existing and --batch can read stdin")
+	case cfg.batch != "" && cfg.input != "":
+		return usageError(stderr, "eval", "--batch and -i cannot be used together")
+	case cfg.batch != "" && len(pos) > 0:
+		return usageError(stderr, "eval", "--batch takes its expressions from the file, not the command line")
+	case cfg.batch == "" && len(pos) == 0:
+		return usageError(stderr, "eval", "missing expression")
+	case cfg.batch == "" && len(pos) > 1:
+		return usageError(stderr, "eval", "too many arguments; quote the expression as one argument")
+	}
+	if nowText != "" {
+		t, err := time.Parse(time.RFC3339, nowText)
+		if err != nil {
+			return usageError(stderr, "eval", "--now %q is not an RFC 3339 time such as 2024-07-01T09:00:00Z", nowText)
+		}
+		cfg.now = t
+	}
+	if seedSet {
+		cfg.rand = seededRand(seed)
+	}
+	if cfg.existing != "" {
+		values, err := readExisting(cfg.existing, stdin)
+		if err != nil {
+			fmt.Fprintf(stderr, "attrmap eval: %v\n", err)
+			return exitFailure
+		}
+		cfg.exists = existsIn(values)
+	}
+
+	if cfg.batch != "" {
+		return evalBatch(&cfg, stdin, stdout, stderr)
+	}
+	src := pos[0]
+	prog, err := expr.Compile(src)
+	if err != nil {
+		printExprError(stderr, err)
+		return exitFailure
+	}
+	if cfg.input == "" {
+		return evalOne(&cfg, prog, expr.MapEnv{}, stdout, stderr)
+	}
+	in, err := openInput(cfg.input, stdin)
+	if err != nil {
+		fmt.Fprintf(stderr, "attrmap eval: %v\n", err)
+		return exitFailure
+	}
+	defer in.Close()
+	obj, rows, err := sniffInput(cfg.input, in)
+	if err != nil {
+		fmt.Fprintf(stderr, "attrmap eval: %s: %v\n", cfg.input, err)
+		return exitFailure
+	}
+	if rows == nil {
+		return evalOne(&cfg, prog, expr.NewEnv(obj.attrs), stdout, stderr)
+	}
+	return evalRows(&cfg, prog, rows, stdout, stderr)
+}
+
+// options returns the per-evaluation settings, with per-case overrides.
+func (cfg *evalConfig) options(now time.Time, exists func(string) bool) expr.EvalOptions {
+	o := expr.EvalOptions{Now: cfg.now, Rand: cfg.rand, Exists: cfg.exists}
+	if !now.IsZero() {
+		o.Now = now
+	}
+	if exists != nil {
+		o.Exists = exists
+	}
+	return o
+}
+
+// evalOne evaluates prog against one object and prints the result.
+func evalOne(cfg *evalConfig, prog *expr.Program, env expr.Env, stdout, stderr io.Writer) int {
+	v, err := prog.EvalWith(env, cfg.options(time.Time{}, nil))
+	if err != nil {
+		printExprError(stderr, err)
+		return exitFailure
+	}
+	inner, redacted := expr.Unwrap(v)
+	if cfg.json {
+		writeJSONLine(stdout, struct {
+			Value    any  `json:"value"`
+			Ignored  bool `json:"ignored"`
+			Redacted bool `json:"redacted"`
+		}{expr.ToGo(inner), inner.Kind() == expr.KindIgnored, redacted})
+		return exitOK
+	}
+	switch inner.Kind() {
+	case expr.KindIgnored:
+		fmt.Fprintln(stdout, "<ignored: attribute does not flow>")
+	case expr.KindNull:
+		fmt.Fprintln(stdout, "<null>")
+	case expr.KindMulti:
+		values := expr.Strings(inner)
+		if len(values) == 0 {
+			fmt.Fprintln(stdout, "<no values>")
+		}
+		for _, s := range values {
+			fmt.Fprintln(stdout, s)
+		}
+	default:
+		fmt.Fprintln(stdout, expr.Render(inner))
+	}
+	if redacted {
+		fmt.Fprintln(stderr, "note: the value is redacted: it flows to the target, but logs and plans show [Redact]")
+	}
+	return exitOK
+}
+
+// printExprError writes err for people: with source line and caret when it
+// is an *expr.Error.
+func printExprError(w io.Writer, err error) {
+	if e, ok := expr.AsError(err); ok {
+		fmt.Fprintln(w, e.Render())
+		return
+	}
+	fmt.Fprintln(w, err)
+}
+
+// outcome is the result of one evaluation, in the shape of a JSON output
+// line. Value holds the JSON of the value when there is one, so that null
+// is printed as null rather than omitted.
+type outcome struct {
+	ID       json.RawMessage `json:"id,omitempty"`
+	Line     int             `json:"line,omitempty"`
+	Row      int             `json:"row,omitempty"`
+	Key      string          `json:"key,omitempty"`
+	Value    json.RawMessage `json:"value,omitempty"`
+	Ignored  bool            `json:"ignored,omitempty"`
+	Redacted bool            `json:"redacted,omitempty"`
+	Error    string          `json:"error,omitempty"`
+
+	text string // the outcome for people, as in the table and summary
+}
+
+// newOutcome converts an evaluation result.
+func newOutcome(v expr.Value, err error) outcome {
+	if err != nil {
+		return errOutcome(err)
+	}
+	inner, redacted := expr.Unwrap(v)
+	o := outcome{Redacted: redacted}
+	switch inner.Kind() {
+	case expr.KindIgnored:
+		o.Ignored, o.text = true, "(ignored)"
+	case expr.KindNull:
+		o.Value, o.text = json.RawMessage("null"), "(null)"
+	default:
+		o.Value = marshalJSON(expr.ToGo(inner))
+		o.text = displayValue(inner)
+	}
+	if redacted {
+		o.text += " (redacted)"
+	}
+	return o
+}
+
+// errOutcome reports err on one line.
+func errOutcome(err error) outcome {
+	msg := err.Error()
+	return outcome{Error: msg, text: "error: " + msg}
+}
+
+// displayValue renders a value for the table: strings quoted (so spaces
+// and empty strings show), multi-valued ones as a bracketed list, others
+// as they flow.
+func displayValue(v expr.Value) string {
+	switch v.Kind() {
+	case expr.KindString, expr.KindMulti, expr.KindNull, expr.KindIgnored:
+		return expr.Display(v)
+	}
+	return expr.Render(v)
+}
+
+// marshalJSON encodes v without HTML escaping, which would turn the < and
+// > of expressions into \u003c and \u003e.
+func marshalJSON(v any) json.RawMessage {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		panic(err) // only strings, slices and bools are encoded
+	}
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n"))
+}
+
+// writeJSONLine writes v as one line of JSON.
+func writeJSONLine(w io.Writer, v any) {
+	b := marshalJSON(v)
+	w.Write(append(b, '\n'))
+}
+
+// seededRand returns a reproducible random stream for Guid and RandomString.
+func seededRand(seed int64) io.Reader {
+	var s [32]byte
+	binary.LittleEndian.PutUint64(s[:], uint64(seed))
+	return rand.NewChaCha8(s)
+}
+
+// existsIn returns a uniqueness check over values, ignoring case.
+func existsIn(values []string) func(string) bool {
+	set := make(map[string]bool, len(values))
+	for _, v := range values {
+		set[strings.ToLower(v)] = true
+	}
+	return func(v string) bool { return set[strings.ToLower(v)] }
+}
+
+// readExisting reads existing target values: a JSON array of strings, or
+// one value per line (blank lines skipped, spaces kept).
+func readExisting(path string, stdin io.Reader) ([]string, error) {
+	in, err := openInput(path, stdin)
+	if err != nil {
+		return nil, err
+	}
+	defer in.Close()
+	data, err := io.ReadAll(in)
+	if err != nil {
+		return nil, err
+	}
+	if t := bytes.TrimSpace(data); len(t) > 0 && t[0] == '[' {
+		var values []string
+		if err := json.Unmarshal(t, &values); err != nil {
+			return nil, fmt.Errorf("%s: not a JSON array of strings: %v", path, err)
+		}
+		return values, nil
+	}
+	var values []string
+	for _, line := range strings.Split(string(data), "\n") {
+		line = strings.TrimSuffix(line, "\r")
+		if strings.TrimSpace(line) != "" {
+			values = append(values, line)
+		}
+	}
+	return values, nil
+}
+
+// openInput opens path, or stdin for "-".
+func openInput(path string, stdin io.Reader) (io.ReadCloser, error) {
+	if path == "-" {
+		return io.NopCloser(stdin), nil
+	}
+	return os.Open(path)
+}
+
+// object is one decoded input object. keys keeps the document order, for
+// the "first column" rule of table keys.
+type object struct {
+	keys  []string
+	attrs map[string]any
+}
+
+// decodeObject decodes one JSON object of attributes. Numbers keep their
+// text (json.Number), so large integers such as AD file times stay exact.
+func decodeObject(data []byte) (object, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	obj := object{attrs: map[string]any{}}
+	tok, err := dec.Token()
+	if err != nil {
+		return obj, fmt.Errorf("invalid JSON: %v", err)
+	}
+	if tok != json.Delim('{') {
+		return obj, errors.New("expected a JSON object of attributes")
+	}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return obj, fmt.Errorf("invalid JSON: %v", err)
+		}
+		key := tok.(string) // object keys are always strings
+		var v any
+		if err := dec.Decode(&v); err != nil {
+			return obj, fmt.Errorf("invalid JSON: %v", err)
+		}
+		if err := checkAttr(key, v); err != nil {
+			return obj, err
+		}
+		if _, dup := obj.attrs[key]; !dup {
+			obj.keys = append(obj.keys, key)
+		}
+		obj.attrs[key] = v
+	}
+	if _, err := dec.Token(); err != nil {
+		return obj, fmt.Errorf("invalid JSON: %v", err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return obj, errors.New("invalid JSON: text after the object")
+	}
+	return obj, nil
+}
+
+// checkAttr rejects values an attribute cannot have: objects, and arrays
+// of arrays or objects.
+func checkAttr(key string, v any) error {
+	switch v := v.(type) {
+	case map[string]any:
+		return fmt.Errorf("attribute %q: nested objects are not supported", key)
+	case []any:
+		for _, e := range v {
+			switch e.(type) {
+			case map[string]any, []any:
+				return fmt.Errorf("attribute %q: values of a multi-valued attribute must be strings, numbers or booleans", key)
+			}
+		}
+	}
+	return nil
+}
+
+// row is one object of a multi-object input, or the error reading it.
+type row struct {
+	n   int // 1-based
+	key string
+	obj object
+	err error
+}
+
+// sniffInput decides what the input holds. It returns either one object
+// (rows is nil) or an iterator over rows. The extensions .csv, .jsonl and
+// .ndjson decide; otherwise the first character does: [ for an array, { for
+// one object or JSON lines, anything else for CSV.
+func sniffInput(path string, in io.Reader) (obj object, rows iter.Seq[row], err error) {
+	br := bufio.NewReaderSize(in, 64<<10)
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".csv":
+		return obj, csvRows(br), nil
+	case ".jsonl", ".ndjson":
+		return obj, jsonLineRows(newLineReader(br), nil), nil
+	}
+	first, err := firstNonSpace(br)
+	if err != nil {
+		return obj, nil, err
+	}
+	switch first {
+	case 0:
+		return obj, nil, errors.New("empty input")
+	case '[':
+		return obj, jsonArrayRows(br), nil
+	case '{':
+	default:
+		if strings.EqualFold(filepath.Ext(path), ".json") {
+			return obj, nil, errors.New("expected a JSON object, an array of objects, or JSON lines")
+		}
+		return obj, csvRows(br), nil
+	}
+
+	// One object, possibly pretty-printed over many lines, or JSON lines:
+	// JSON lines when the first line is a whole object and more follow.
+	lr := newLineReader(br)
+	firstLine, _, err := lr.next()
+	if err != nil {
+		return obj, nil, err
+	}
+	if json.Valid(firstLine) {
+		second, _, err := lr.next()
+		if err == io.EOF {
+			obj, err := decodeObject(firstLine)
+			return obj, nil, err
+		}
+		if err != nil {
+			return obj, nil, err
+		}
+		return obj, jsonLineRows(lr, [][]byte{firstLine, second}), nil
+	}
+	rest, err := io.ReadAll(br)
+	if err != nil {
+		return obj, nil, err
+	}
+	obj, err = decodeObject(append(append(firstLine, '\n'), rest...))
+	return obj, nil, err
+}
+
+// firstNonSpace peeks at the first byte that is not white space or a
+// UTF-8 byte order mark, and discards what precedes it; 0 means empty.
+func firstNonSpace(br *bufio.Reader) (byte, error) {
+	if b, err := br.Peek(3); err == nil && string(b) == "\ufeff" {
+		br.Discard(3)
+	}
+	for {
+		b, err := br.Peek(1)
+		if err == io.EOF {
+			return 0, nil
+		}
+		if err != nil {
+			return 0, err
+		}
+		switch b[0] {
+		case ' ', '\t', '\r', '\n':
+			br.Discard(1)
+			continue
+		}
+		return b[0], nil
+	}
+}
+
+// lineReader yields the non-blank lines of a reader with their numbers.
+type lineReader struct {
+	br *bufio.Reader
+	n  int
+}
+
+func newLineReader(br *bufio.Reader) *lineReader { return &lineReader{br: br} }
+
+// next returns the next non-blank line, trimmed, or io.EOF.
+func (lr *lineReader) next() ([]byte, int, error) {
+	for {
+		line, err := lr.br.ReadBytes('\n')
+		if len(line) > 0 {
+			lr.n++
+			if t := bytes.TrimSpace(line); len(t) > 0 {
+				return t, lr.n, nil
+			}
+		}
+		if err != nil {
+			return nil, lr.n, err
+		}
+	}
+}
+
+// keyColumns are the attributes that identify a row, in order of
+// preference.
+var keyColumns = []string{"id", "objectId", "userPrincipalName"}
+
+// rowKey picks the key of a row: a key column, else the first column, else
+// the row number.
+func rowKey(n int, keys []string, attrs map[string]any) string {
+	for _, want := range keyColumns {
+		for _, k := range keys {
+			if strings.EqualFold(k, want) {
+				if s := expr.Render(expr.FromGo(attrs[k])); s != "" {
+					return s
+				}
+			}
+		}
+	}
+	if len(keys) > 0 {
+		if s := expr.Render(expr.FromGo(attrs[keys[0]])); s != "" {
+			return s
+		}
+	}
+	return "#" + strconv.Itoa(n)
+}
+
+// jsonLineRows yields one row per non-blank line; pending holds lines
+// already read while sniffing.
+func jsonLineRows(lr *lineReader, pending [][]byte) iter.Seq[row] {
+	return func(yield func(row) bool) {
+		n := 0
+		emit := func(line []byte) bool {
+			n++
+			obj, err := decodeObject(line)
+			return yield(row{n: n, key: rowKey(n, obj.keys, obj.attrs), obj: obj, err: err})
+		}
+		for _, line := range pending {
+			if !emit(line) {
+				return
+			}
+		}
+		for {
+			line, _, err := lr.next()
+			if err == io.EOF {
+				return
+			}
+			if err != nil {
+				yield(row{n: n + 1, key: "#" + strconv.Itoa(n+1), err: err})
+				return
+			}
+			if !emit(line) {
+				return
+			}
+		}
+	}
+}
+
+// jsonArrayRows streams the objects of a JSON array. A syntax error ends
+// the stream, as a JSON decoder cannot resynchronise.
+func jsonArrayRows(br *bufio.Reader) iter.Seq[row] {
+	return func(yield func(row) bool) {
+		dec := json.NewDecoder(br)
+		if _, err := dec.Token(); err != nil {
+			yield(row{n: 1, key: "#1", err: fmt.Errorf("invalid JSON: %v", err)})
+			return
+		}
+		for n := 1; dec.More(); n++ {
+			var raw json.RawMessage
+			if err := dec.Decode(&raw); err != nil {
+				yield(row{n: n, key: "#" + strconv.Itoa(n), err: fmt.Errorf("invalid JSON: %v", err)})
+				return
+			}
+			obj, err := decodeObject(raw)
+			if !yield(row{n: n, key: rowKey(n, obj.keys, obj.attrs), obj: obj, err: err}) {
+				return
+			}
+		}
+	}
+}
+
+// csvRows streams a CSV file with a header row. Empty cells are absent
+// attributes; a row with the wrong number of cells is an error row.
+func csvRows(br *bufio.Reader) iter.Seq[row] {
+	return func(yield func(row) bool) {
+		r := csv.NewReader(br)
+		header, err := r.Read()
+		if err != nil {
+			if err == io.EOF {
+				err = errors.New("empty CSV file")
+			}
+			yield(row{n: 1, key: "#1", err: fmt.Errorf("CSV header: %v", err)})
+			return
+		}
+		if len(header) > 0 {
+			header[0] = strings.TrimPrefix(header[0], "\ufeff")
+		}
+		for n := 1; ; n++ {
+			rec, err := r.Read()
+			if err == io.EOF {
+				return
+			}
+			if err != nil {
+				var pe *csv.ParseError
+				fieldCount := errors.As(err, &pe) && errors.Is(pe.Err, csv.ErrFieldCount)
+				if !yield(row{n: n, key: "#" + strconv.Itoa(n), err: fmt.Errorf("CSV: %v", err)}) || !fieldCount {
+					return // other parse errors leave the reader in an unknown state
+				}
+				continue
+			}
+			obj := object{keys: header, attrs: make(map[string]any, len(header))}
+			for i, cell := range rec {
+				if cell != "" {
+					obj.attrs[header[i]] = cell
+				}
+			}
+			if !yield(row{n: n, key: rowKey(n, header, obj.attrs), obj: obj}) {
+				return
+			}
+		}
+	}
+}
+
+// Bounds of the table mode.
+const (
+	tableBlock      = 10000 // rows aligned together before the table is flushed
+	maxOutcomes     = 10000 // distinct outcomes counted; the rest are "other"
+	summaryOutcomes = 20    // outcomes listed in the summary
+)
+
+// evalRows evaluates prog for every row and prints a table and a summary,
+// or JSON lines.
+func evalRows(cfg *evalConfig, prog *expr.Program, rows iter.Seq[row], stdout, stderr io.Writer) int {
+	counts := map[string]int{}
+	other, total, failed := 0, 0, 0
+	var tw *tabwriter.Writer
+	if !cfg.json {
+		tw = tabwriter.NewWriter(stdout, 0, 8, 2, ' ', 0)
+		fmt.Fprintln(tw, "KEY\tOUTPUT\tERROR")
+	}
+	opts := cfg.options(time.Time{}, nil)
+	for r := range rows {
+		total++
+		var o outcome
+		if r.err != nil {
+			o = errOutcome(fmt.Errorf("bad input: %w", r.err))
+		} else {
+			o = newOutcome(prog.EvalWith(expr.NewEnv(r.obj.attrs), opts))
+		}
+		if o.Error != "" {
+			failed++
+		}
+		if _, ok := counts[o.text]; ok || len(counts) < maxOutcomes {
+			counts[o.text]++
+		} else {
+			other++
+		}
+		if cfg.json {
+			o.Row, o.Key = r.n, r.key
+			writeJSONLine(stdout, o)
+			continue
+		}
+		output := o.text
+		if o.Error != "" {
+			output = ""
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", cell(r.key), cell(output), cell(o.Error))
+		if total%tableBlock == 0 {
+			tw.Flush()
+		}
+	}
+	if !cfg.json {
+		tw.Flush()
+		printSummary(stdout, counts, other, total)
+	}
+	if failed > 0 {
+		fmt.Fprintf(stderr, "attrmap eval: %d of %d rows failed\n", failed, total)
+		return exitFailure
+	}
+	return exitOK
+}
+
+// cell keeps a table cell on one line and its tabs out of the alignment.
+func cell(s string) string {
+	if strings.ContainsAny(s, "\t\r\n") {
+		s = strings.NewReplacer("\t", `\t`, "\r", `\r`, "\n", `\n`).Replace(s)
+	}
+	return s
+}
+
+// printSummary lists the outcomes by count, most frequent first, ties by
+// outcome text, so the output does not depend on map order.
+func printSummary(w io.Writer, counts map[string]int, other, total int) {
+	type entry struct {
+		text  string
+		count int
+	}
+	entries := make([]entry, 0, len(counts))
+	for text, n := range counts {
+		entries = append(entries, entry{text, n})
+	}
+	sort.Slice(entries, func(i, j int) bool {
+		if entries[i].count != entries[j].count {
+			return entries[i].count > entries[j].count
+		}
+		return entries[i].text < entries[j].text
+	})
+	distinct := len(entries)
+	fmt.Fprintf(w, "\n%s, %s:\n", plural(total, "row"), plural(distinct, "distinct outcome"))
+	width := len(strconv.Itoa(max(total, 1)))
+	shown := 0
+	for _, e := range entries {
+		if shown == summaryOutcomes {
+			break
+		}
+		fmt.Fprintf(w, "  %*d  %s\n", width, e.count, cell(e.text))
+		shown++
+	}
+	if rest := distinct - shown; rest > 0 {
+		n := other
+		for _, e := range entries[shown:] {
+			n += e.count
+		}
+		fmt.Fprintf(w, "  %*d  (%s more)\n", width, n, plural(rest, "outcome"))
+	} else if other > 0 {
+		fmt.Fprintf(w, "  %*d  (other outcomes, not counted separately)\n", width, other)
+	}
+}
+
+// plural formats a count with its noun.
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return strconv.Itoa(n) + " " + noun + "s"
+}
+
+// batchCase is one line of --batch input. Unknown fields (want, notes...)
+// are ignored, so conformance files can be fed in directly.
+type batchCase struct {
+	ID             json.RawMessage `json:"id"`
+	Expression     *string         `json:"expression"`
+	Input          json.RawMessage `json:"input"`
+	Now            string          `json:"now"`
+	ExistingValues *[]string       `json:"existing_values"`
+}
+
+// evalBatch evaluates the JSON-lines cases of cfg.batch.
+func evalBatch(cfg *evalConfig, stdin io.Reader, stdout, stderr io.Writer) int {
+	in, err := openInput(cfg.batch, stdin)
+	if err != nil {
+		fmt.Fprintf(stderr, "attrmap eval: %v\n", err)
+		return exitFailure
+	}
+	defer in.Close()
+	lr := newLineReader(bufio.NewReaderSize(in, 64<<10))
+	for {
+		line, n, err := lr.next()
+		if err == io.EOF {
+			return exitOK
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "attrmap eval: %s: %v\n", cfg.batch, err)
+			return exitFailure
+		}
+		writeJSONLine(stdout, evalCase(cfg, line, n))
+	}
+}
+
+// evalCase evaluates one batch line; every failure becomes an error line.
+func evalCase(cfg *evalConfig, line []byte, n int) outcome {
+	var c batchCase
+	if err := json.Unmarshal(line, &c); err != nil {
+		return outcome{Line: n, Error: "invalid JSON: " + err.Error()}
+	}
+	o := func() outcome {
+		if c.Expression == nil {
+			return outcome{Error: `missing "expression"`}
+		}
+		obj := object{attrs: map[string]any{}}
+		if len(c.Input) > 0 && string(c.Input) != "null" {
+			var err error
+			if obj, err = decodeObject(c.Input); err != nil {
+				return outcome{Error: "input: " + err.Error()}
+			}
+		}
+		var now time.Time
+		if c.Now != "" {
+			var err error
+			if now, err = time.Parse(time.RFC3339, c.Now); err != nil {
+				return outcome{Error: fmt.Sprintf("now: %q is not an RFC 3339 time", c.Now)}
+			}
+		}
+		var exists func(string) bool
+		if c.ExistingValues != nil {
+			exists = existsIn(*c.ExistingValues)
+		}
+		prog, err := expr.Compile(*c.Expression)
+		if err != nil {
+			return errOutcome(err)
+		}
+		return newOutcome(prog.EvalWith(expr.NewEnv(obj.attrs), cfg.options(now, exists)))
+	}()
+	if len(c.ID) > 0 && string(c.ID) != "null" {
+		o.ID = c.ID
+	} else {
+		o.Line = n
+	}
+	return o
+}

@@ -1,0 +1,153 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/attrmap/attrmap/expr"
+)
+
+const funcsUsage = `usage: attrmap funcs [NAME]
+
+Funcs lists the functions of the expression language, grouped by category,
+with their signature and a one-line summary. With NAME (any case), it
+prints the full documentation and the examples of that function instead.
+`
+
+// funcsRegistry is the registry funcs describes; tests replace it with a
+// fixed one so their golden output does not change as functions land.
+var funcsRegistry = expr.Default
+
+// cmdFuncs implements "attrmap funcs".
+func cmdFuncs(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := newFlagSet("funcs", funcsUsage, stderr)
+	pos, code, ok := parseFlags(fs, args, stdout, stderr)
+	if !ok {
+		return code
+	}
+	reg := funcsRegistry()
+	switch len(pos) {
+	case 0:
+		listFuncs(stdout, reg.Funcs())
+		return exitOK
+	case 1:
+	default:
+		return usageError(stderr, "funcs", "too many arguments")
+	}
+	f, ok := reg.Lookup(pos[0])
+	if !ok {
+		fmt.Fprintf(stderr, "attrmap funcs: unknown function %q\n", pos[0])
+		if s := suggest(pos[0], reg.Names()); s != "" {
+			fmt.Fprintf(stderr, "hint: did you mean %q?\n", s)
+		}
+		return exitFailure
+	}
+	describeFunc(stdout, f)
+	return exitOK
+}
+
+// listFuncs prints the functions grouped by category, categories and
+// functions in alphabetical order.
+func listFuncs(w io.Writer, funcs []*expr.Func) {
+	groups := map[string][]*expr.Func{}
+	for _, f := range funcs {
+		c := f.Category
+		if c == "" {
+			c = "Other"
+		}
+		groups[c] = append(groups[c], f)
+	}
+	cats := make([]string, 0, len(groups))
+	for c := range groups {
+		cats = append(cats, c)
+	}
+	sort.Strings(cats)
+	// One tabwriter for all groups, so signatures align across them.
+	tw := tabwriter.NewWriter(w, 0, 8, 2, ' ', 0)
+	for i, c := range cats {
+		if i > 0 {
+			fmt.Fprintln(tw)
+		}
+		fmt.Fprintf(tw, "%s\n", c)
+		for _, f := range groups[c] {
+			fmt.Fprintf(tw, "  %s\t%s\n", f.Signature(), summary(f.Doc))
+		}
+	}
+	tw.Flush()
+	fmt.Fprintf(w, "\n%d functions. Run 'attrmap funcs NAME' for the documentation of one.\n", len(funcs))
+}
+
+// summary returns the first sentence of a Markdown doc, on one line.
+func summary(doc string) string {
+	para, _, _ := strings.Cut(strings.TrimSpace(doc), "\n\n")
+	para = strings.Join(strings.Fields(para), " ")
+	// A sentence ends at ". " (not inside a code span such as `a. b`).
+	inCode := false
+	for i := 0; i < len(para); i++ {
+		switch para[i] {
+		case '`':
+			inCode = !inCode
+		case '.':
+			if !inCode && (i+1 == len(para) || para[i+1] == ' ') {
+				return para[:i+1]
+			}
+		}
+	}
+	return para
+}
+
+// describeFunc prints the documentation of one function and its examples.
+func describeFunc(w io.Writer, f *expr.Func) {
+	fmt.Fprintln(w, f.Signature())
+	cat := f.Category
+	if cat == "" {
+		cat = "Other"
+	}
+	fmt.Fprintf(w, "Category: %s\n", cat)
+	if len(f.Aliases) > 0 {
+		fmt.Fprintf(w, "Also spelled: %s\n", strings.Join(f.Aliases, ", "))
+	}
+	fmt.Fprintf(w, "\n%s\n", strings.TrimSpace(f.Doc))
+	if len(f.Examples) == 0 {
+		return
+	}
+	fmt.Fprintln(w, "\nExamples:")
+	for _, ex := range f.Examples {
+		fmt.Fprintf(w, "\n  %s\n", ex.Expr)
+		if len(ex.Input) > 0 {
+			fmt.Fprintf(w, "    input:    %s\n", marshalJSON(ex.Input)) // map keys come out sorted
+		}
+		if ex.Now != "" {
+			fmt.Fprintf(w, "    now:      %s\n", ex.Now)
+		}
+		if len(ex.Existing) > 0 {
+			fmt.Fprintf(w, "    existing: %s\n", marshalJSON(ex.Existing))
+		}
+		fmt.Fprintf(w, "    result:   %s\n", exampleResult(ex))
+		if ex.Note != "" {
+			fmt.Fprintf(w, "    note:     %s\n", ex.Note)
+		}
+	}
+}
+
+// exampleResult renders an example's expected result as the table of eval
+// shows outcomes.
+func exampleResult(ex expr.Example) string {
+	switch want := ex.Want.(type) {
+	case nil:
+		if ex.Ignored {
+			return "(ignored)"
+		}
+		return "(null)"
+	case string:
+		return expr.Display(expr.String(want))
+	case []string:
+		return expr.Display(expr.Multi(want))
+	case []any:
+		return expr.Display(expr.FromGo(want))
+	}
+	return string(marshalJSON(ex.Want))
+}

@@ -1,0 +1,237 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"text/tabwriter"
+)
+
+// Exit codes shared by every command.
+const (
+	exitOK      = 0 // success
+	exitFailure = 1 // a bad expression, bad input, or a failed evaluation
+	exitUsage   = 2 // the command line itself is wrong
+)
+
+// cmdFunc is the signature of a command: it gets the arguments after its
+// name and returns the exit code.
+type cmdFunc func(args []string, stdin io.Reader, stdout, stderr io.Writer) int
+
+// command is one entry of the command table.
+type command struct {
+	name    string
+	summary string
+	fn      cmdFunc
+}
+
+// commands lists the subcommands in the order "attrmap help" shows them.
+// It is filled in init because help refers back to it.
+var commands []command
+
+func init() {
+	commands = []command{
+		{"eval", "evaluate an expression against one object, a file of objects, or a batch of cases", cmdEval},
+		{"funcs", "list the functions, or show the documentation of one", cmdFuncs},
+		{"scope", "evaluate a scoping filter against objects", cmdScope},
+		{"demo", "run sample mappings on embedded sample users", cmdDemo},
+		// {"schema", ...}: validate and format synchronization schemas (future).
+		// {"map", ...}: apply an object mapping to source objects (future).
+		// {"plan", ...}: compute the sync plan between two snapshots (future).
+		// {"apply", ...}: apply a plan to a target snapshot (future).
+		// {"repl", ...}: interactive expression shell (future).
+		// {"lint", ...}: warn about risky expressions and mappings (future).
+		{"help", "show this help, or the help of a command", cmdHelp},
+	}
+}
+
+// run is the whole program: it dispatches args[0] to its command. It never
+// touches the process (no os.Exit, no os.Args), so tests call it directly.
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		usage(stderr)
+		return exitUsage
+	}
+	name := args[0]
+	switch name {
+	case "-h", "-help", "--help":
+		usage(stdout)
+		return exitOK
+	}
+	if c, ok := lookupCommand(name); ok {
+		return c.fn(args[1:], stdin, stdout, stderr)
+	}
+	if strings.HasPrefix(name, "-") {
+		fmt.Fprintf(stderr, "attrmap: flag %s given before a command\n", name)
+	} else {
+		fmt.Fprintf(stderr, "attrmap: unknown command %q\n", name)
+		if s := suggest(name, commandNames()); s != "" {
+			fmt.Fprintf(stderr, "hint: did you mean %q?\n", s)
+		}
+	}
+	fmt.Fprintln(stderr, "Run 'attrmap help' for usage.")
+	return exitUsage
+}
+
+func lookupCommand(name string) (command, bool) {
+	for _, c := range commands {
+		if c.name == name {
+			return c, true
+		}
+	}
+	return command{}, false
+}
+
+func commandNames() []string {
+	names := make([]string, len(commands))
+	for i, c := range commands {
+		names[i] = c.name
+	}
+	return names
+}
+
+// usage prints the list of commands.
+func usage(w io.Writer) {
+	fmt.Fprint(w, `attrmap evaluates Microsoft Entra ID attribute-mapping expressions.
+
+Usage:
+
+	attrmap <command> [arguments]
+
+Commands:
+
+`)
+	tw := tabwriter.NewWriter(w, 0, 8, 2, ' ', 0)
+	for _, c := range commands {
+		fmt.Fprintf(tw, "\t%s\t%s\n", c.name, c.summary)
+	}
+	tw.Flush()
+	fmt.Fprint(w, `
+Run 'attrmap help <command>' for the flags of a command.
+Exit status: 0 success, 1 failure (bad expression or input), 2 usage error.
+`)
+}
+
+// cmdHelp implements "attrmap help [COMMAND]".
+func cmdHelp(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	switch {
+	case len(args) == 0:
+		usage(stdout)
+		return exitOK
+	case len(args) > 1:
+		fmt.Fprintln(stderr, "usage: attrmap help [command]")
+		return exitUsage
+	case args[0] == "help":
+		usage(stdout)
+		return exitOK
+	}
+	if _, ok := lookupCommand(args[0]); !ok {
+		// Reuse run's message and suggestion for unknown names.
+		return run(args, stdin, stdout, stderr)
+	}
+	return run([]string{args[0], "-h"}, stdin, stdout, stderr)
+}
+
+// flagSet is a command's flag set with its usage text.
+type flagSet struct {
+	*flag.FlagSet
+	usage string
+}
+
+// newFlagSet returns a flag set whose parse errors go to stderr. Its
+// Usage is silent during parsing: parseFlags prints the help itself, to
+// stdout for -h and not at all after a bad flag (only a short hint).
+func newFlagSet(name, usageText string, stderr io.Writer) *flagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {}
+	return &flagSet{FlagSet: fs, usage: usageText}
+}
+
+// printUsage writes the usage text followed by the flags.
+func (fs *flagSet) printUsage(w io.Writer) {
+	fmt.Fprint(w, fs.usage)
+	fmt.Fprintln(w, "\nFlags:")
+	fs.SetOutput(w)
+	fs.PrintDefaults()
+}
+
+// parseFlags parses args, allowing flags after positional arguments (so
+// "attrmap eval EXPR --json" works), and returns the positional ones. A
+// "--" ends the flags. When ok is false the command must return code: -h
+// printed the usage to stdout (exitOK), or a bad flag was reported on
+// stderr (exitUsage).
+func parseFlags(fs *flagSet, args []string, stdout, stderr io.Writer) (positional []string, code int, ok bool) {
+	for {
+		err := fs.Parse(args)
+		if errors.Is(err, flag.ErrHelp) {
+			fs.printUsage(stdout)
+			return nil, exitOK, false
+		}
+		if err != nil {
+			// The flag package printed the error itself.
+			fmt.Fprintf(stderr, "Run 'attrmap help %s' for usage.\n", fs.Name())
+			return nil, exitUsage, false
+		}
+		rest := fs.Args()
+		if consumed := len(args) - len(rest); consumed > 0 && args[consumed-1] == "--" {
+			return append(positional, rest...), exitOK, true
+		}
+		if len(rest) == 0 {
+			return positional, exitOK, true
+		}
+		positional = append(positional, rest[0])
+		args = rest[1:]
+	}
+}
+
+// usageError prints a one-line complaint and the hint to ask for help.
+func usageError(stderr io.Writer, cmd, format string, args ...any) int {
+	fmt.Fprintf(stderr, "attrmap %s: %s\n", cmd, fmt.Sprintf(format, args...))
+	fmt.Fprintf(stderr, "Run 'attrmap help %s' for usage.\n", cmd)
+	return exitUsage
+}
+
+// suggest returns the candidate closest to name (ignoring case) when it is
+// close enough to be a likely typo, or "".
+func suggest(name string, candidates []string) string {
+	best, bestDist := "", 3 // distance must stay below 3, as in expr
+	lower := strings.ToLower(name)
+	sorted := append([]string(nil), candidates...)
+	sort.Strings(sorted) // ties resolve the same way on every run
+	for _, c := range sorted {
+		lc := strings.ToLower(c)
+		if lc == lower {
+			return c
+		}
+		if d := levenshtein(lower, lc); d < bestDist {
+			best, bestDist = c, d
+		}
+	}
+	return best
+}
+
+// levenshtein is the edit distance between a and b, in runes.
+func levenshtein(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
+}
