@@ -1,0 +1,376 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+
+	"github.com/attrmap/attrmap/scoping"
+)
+
+const scopeUsage = `usage: attrmap scope --filter FILTER.json [-i OBJECTS] [--explain]
+       attrmap scope --batch FILE
+
+Evaluate a scoping filter (objectMapping.scope) against source objects.
+
+FILTER.json is a Graph filter object, {"groups": [...]}, a bare array of
+filter groups, or an objectMapping with a "scope" member.
+
+OBJECTS (standard input when absent or "-") is a JSON object, a JSON array
+of objects, JSON lines, or CSV with a header row. One line is printed per
+object, "NAME: in scope" or "NAME: out of scope", where NAME is the object's
+id, objectId or userPrincipalName, else (for CSV) its first column, else its
+position (#1, #2, ...).
+--explain adds why: the group that matched, or for each group the first
+clause that failed.
+
+--batch FILE (or "-") reads JSON lines {"id", "filter", "object"} and writes
+one JSON line per input line, in order: {"id", "in_scope", "reason"} or
+{"id", "error"}. A bad line is reported on its own output line and never
+stops the batch; blank lines are skipped.
+
+Exit status: 0 success (whoever is in or out of scope), 1 bad filter or
+input, 2 usage error.
+`
+
+// cmdScope implements "attrmap scope".
+func cmdScope(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := newFlagSet("scope", scopeUsage, stderr)
+	filterPath := fs.String("filter", "", "the scoping filter `FILE` (JSON)")
+	input := fs.String("i", "", "the objects `FILE`: JSON, JSON lines or CSV (default standard input)")
+	fs.StringVar(input, "input", "", "same as -i")
+	explain := fs.Bool("explain", false, "print why each object is in or out of scope")
+	batch := fs.String("batch", "", "evaluate JSON lines {id, filter, object} from `FILE` (\"-\" for standard input)")
+	positional, code, ok := parseFlags(fs, args, stdout, stderr)
+	if !ok {
+		return code
+	}
+	switch {
+	case len(positional) > 0:
+		return usageError(stderr, "scope", "unexpected argument %q", positional[0])
+	case *batch != "" && (*filterPath != "" || *input != "" || *explain):
+		return usageError(stderr, "scope", "--batch cannot be combined with --filter, -i or --explain")
+	case *batch != "":
+		return scopeBatch(*batch, stdin, stdout, stderr)
+	case *filterPath == "":
+		return usageError(stderr, "scope", "missing --filter FILE (or --batch FILE)")
+	case *filterPath == "-" && (*input == "" || *input == "-"):
+		return usageError(stderr, "scope", "--filter and the objects cannot both come from standard input")
+	}
+
+	m, err := scopeLoadMatcher(*filterPath, stdin)
+	if err != nil {
+		fmt.Fprintf(stderr, "attrmap scope: %v\n", err)
+		return exitFailure
+	}
+	data, name, err := scopeReadInput(*input, stdin)
+	if err != nil {
+		fmt.Fprintf(stderr, "attrmap scope: %v\n", err)
+		return exitFailure
+	}
+	objects, err := scopeParseObjects(data)
+	if err != nil {
+		fmt.Fprintf(stderr, "attrmap scope: %s: %v\n", name, err)
+		return exitFailure
+	}
+	w := bufio.NewWriter(stdout)
+	defer w.Flush()
+	for _, o := range objects {
+		if *explain {
+			fmt.Fprintf(w, "%s: %s\n", o.name, m.Explain(o.obj))
+		} else if m.InScope(o.obj) {
+			fmt.Fprintf(w, "%s: in scope\n", o.name)
+		} else {
+			fmt.Fprintf(w, "%s: out of scope\n", o.name)
+		}
+	}
+	return exitOK
+}
+
+// scopeLoadMatcher reads, decodes and compiles the filter file; errors name the file.
+func scopeLoadMatcher(path string, stdin io.Reader) (*scoping.Matcher, error) {
+	data, name, err := scopeReadInput(path, stdin)
+	if err != nil {
+		return nil, err
+	}
+	f, err := scoping.Decode(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	m, err := f.Compile()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return m, nil
+}
+
+// scopeReadInput reads a file, or standard input for "" and "-", and returns the
+// name to use in messages.
+func scopeReadInput(path string, stdin io.Reader) ([]byte, string, error) {
+	if path == "" || path == "-" {
+		data, err := io.ReadAll(stdin)
+		return data, "<stdin>", err
+	}
+	data, err := os.ReadFile(path)
+	return data, path, err
+}
+
+// scopeObject is one input object and the name its output line starts with.
+type scopeObject struct {
+	name string
+	obj  scoping.MapObject
+}
+
+// scopeParseObjects detects the input format from its first significant byte:
+// '[' a JSON array, '{' one or more JSON objects (a single object or JSON
+// lines), anything else CSV with a header row.
+func scopeParseObjects(data []byte) ([]scopeObject, error) {
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")) // a UTF-8 BOM, as Excel writes
+	trimmed := bytes.TrimSpace(data)
+	if len(trimmed) == 0 {
+		return nil, nil
+	}
+	switch trimmed[0] {
+	case '[':
+		return scopeParseJSONArray(data)
+	case '{':
+		return scopeParseJSONStream(data)
+	}
+	return scopeParseCSV(data)
+}
+
+func scopeParseJSONArray(data []byte) ([]scopeObject, error) {
+	var raws []json.RawMessage
+	if err := json.Unmarshal(data, &raws); err != nil {
+		return nil, scopeJSONError(data, err)
+	}
+	out := make([]scopeObject, 0, len(raws))
+	for i, raw := range raws {
+		obj, err := scopeDecodeObject(raw)
+		if err != nil {
+			return nil, fmt.Errorf("element %d: %v", i+1, err)
+		}
+		out = append(out, scopeObject{name: scopeObjectName(obj, "", i+1), obj: obj})
+	}
+	return out, nil
+}
+
+// scopeParseJSONStream reads consecutive JSON objects: one object, or JSON lines.
+func scopeParseJSONStream(data []byte) ([]scopeObject, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var out []scopeObject
+	for n := 1; ; n++ {
+		start := dec.InputOffset()
+		var raw json.RawMessage
+		err := dec.Decode(&raw)
+		if errors.Is(err, io.EOF) {
+			return out, nil
+		}
+		if err != nil {
+			at := start + 1
+			var se *json.SyntaxError
+			if errors.As(err, &se) {
+				at = se.Offset // a Decoder counts from the start of the stream
+			}
+			line, col := scopeLineCol(data, at)
+			return nil, fmt.Errorf("object %d: line %d, column %d: %v", n, line, col, err)
+		}
+		obj, err := scopeDecodeObject(raw)
+		if err != nil {
+			line, _ := scopeLineCol(data, start+1)
+			return nil, fmt.Errorf("object %d (line %d): %v", n, line, err)
+		}
+		out = append(out, scopeObject{name: scopeObjectName(obj, "", n), obj: obj})
+	}
+}
+
+// scopeParseCSV reads CSV with a header row; every cell is a single string value
+// and an empty cell is an empty (null) attribute.
+func scopeParseCSV(data []byte) ([]scopeObject, error) {
+	r := csv.NewReader(bytes.NewReader(data))
+	header, err := r.Read()
+	if err != nil {
+		return nil, fmt.Errorf("CSV header: %v", err)
+	}
+	var out []scopeObject
+	for n := 1; ; n++ {
+		rec, err := r.Read()
+		if errors.Is(err, io.EOF) {
+			return out, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("CSV: %v", err)
+		}
+		obj := make(scoping.MapObject, len(header))
+		for i, col := range header {
+			obj[col] = rec[i]
+		}
+		out = append(out, scopeObject{name: scopeObjectName(obj, rec[0], n), obj: obj})
+	}
+}
+
+// scopeDecodeObject decodes one JSON object with json.Number, so large
+// integers keep every digit.
+func scopeDecodeObject(raw json.RawMessage) (scoping.MapObject, error) {
+	if k := scopeJSONKind(raw); k != "object" {
+		return nil, fmt.Errorf("expected a JSON object, got %s", k)
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	obj := scoping.MapObject{}
+	if err := dec.Decode(&obj); err != nil {
+		return nil, err
+	}
+	return obj, nil
+}
+
+// scopeObjectName picks the label of an output line: id, then objectId, then
+// userPrincipalName (as "attrmap eval" does), then the CSV first column, then
+// the position.
+func scopeObjectName(obj scoping.MapObject, first string, n int) string {
+	for _, attr := range []string{"id", "objectId", "userPrincipalName"} {
+		if vals, _ := obj.Values(attr); len(vals) > 0 && vals[0] != "" {
+			return vals[0]
+		}
+	}
+	if first != "" {
+		return first
+	}
+	return "#" + strconv.Itoa(n)
+}
+
+// scopeBatchLine is one input line of --batch; other members (notes,
+// want_in_scope, ...) are ignored, so conformance files can be fed as is.
+type scopeBatchLine struct {
+	ID     json.RawMessage `json:"id"`
+	Filter json.RawMessage `json:"filter"`
+	Object json.RawMessage `json:"object"`
+}
+
+// scopeBatchResult is one output line of --batch.
+type scopeBatchResult struct {
+	ID      json.RawMessage `json:"id"`
+	InScope *bool           `json:"in_scope,omitempty"`
+	Reason  string          `json:"reason,omitempty"`
+	Error   string          `json:"error,omitempty"`
+}
+
+// scopeBatch implements --batch. Only failing to read the input is fatal.
+func scopeBatch(path string, stdin io.Reader, stdout, stderr io.Writer) int {
+	var in io.Reader = stdin
+	if path != "-" {
+		f, err := os.Open(path)
+		if err != nil {
+			fmt.Fprintf(stderr, "attrmap scope: %v\n", err)
+			return exitFailure
+		}
+		defer f.Close()
+		in = f
+	}
+	r := bufio.NewReader(in)
+	w := bufio.NewWriter(stdout)
+	defer w.Flush()
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	for n := 1; ; n++ {
+		line, err := r.ReadBytes('\n')
+		if len(bytes.TrimSpace(line)) > 0 {
+			if err := enc.Encode(scopeEvalBatchLine(line, n)); err != nil {
+				fmt.Fprintf(stderr, "attrmap scope: %v\n", err)
+				return exitFailure
+			}
+		}
+		if errors.Is(err, io.EOF) {
+			return exitOK
+		}
+		if err != nil {
+			w.Flush()
+			fmt.Fprintf(stderr, "attrmap scope: %s: %v\n", path, err)
+			return exitFailure
+		}
+	}
+}
+
+// scopeEvalBatchLine evaluates one batch line; every failure becomes the result's error.
+func scopeEvalBatchLine(line []byte, n int) scopeBatchResult {
+	var bl scopeBatchLine
+	if err := json.Unmarshal(line, &bl); err != nil {
+		return scopeBatchResult{ID: json.RawMessage("null"), Error: fmt.Sprintf("line %d: %v", n, err)}
+	}
+	res := scopeBatchResult{ID: bl.ID}
+	if res.ID == nil {
+		res.ID = json.RawMessage("null")
+	}
+	fail := func(format string, args ...any) scopeBatchResult {
+		res.Error = fmt.Sprintf("line %d: ", n) + fmt.Sprintf(format, args...)
+		return res
+	}
+	if bl.Filter == nil {
+		return fail(`missing "filter" (use null for no filter)`)
+	}
+	if bl.Object == nil {
+		return fail(`missing "object"`)
+	}
+	f, err := scoping.Decode(bl.Filter)
+	if err != nil {
+		return fail("filter: %v", err)
+	}
+	m, err := f.Compile()
+	if err != nil {
+		return fail("filter: %v", err)
+	}
+	obj, err := scopeDecodeObject(bl.Object)
+	if err != nil {
+		return fail("object: %v", err)
+	}
+	d := m.Explain(obj)
+	res.InScope, res.Reason = &d.InScope, d.Reason()
+	return res
+}
+
+// scopeJSONKind names the JSON type of raw for messages.
+func scopeJSONKind(raw []byte) string {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 {
+		return "nothing"
+	}
+	switch raw[0] {
+	case '{':
+		return "object"
+	case '[':
+		return "array"
+	case '"':
+		return "string"
+	case 't', 'f':
+		return "boolean"
+	case 'n':
+		return "null"
+	}
+	return "number"
+}
+
+// scopeJSONError adds a line and column to a JSON syntax error.
+func scopeJSONError(data []byte, err error) error {
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		line, col := scopeLineCol(data, se.Offset)
+		return fmt.Errorf("line %d, column %d: %v", line, col, err)
+	}
+	return err
+}
+
+// scopeLineCol converts a json offset (bytes consumed when the error was found)
+// to the 1-based line and column of the byte at fault.
+func scopeLineCol(data []byte, offset int64) (int, int) {
+	at := min(max(int(offset)-1, 0), len(data))
+	line := 1 + bytes.Count(data[:at], []byte("\n"))
+	col := at - bytes.LastIndexByte(data[:at], '\n')
+	return line, col
+}
