@@ -359,8 +359,14 @@ func parseDateStyles(s string) (dateStyles, error) {
 				names[i] = sn.name
 			}
 			msg := fmt.Sprintf("unknown DateTimeStyles %q (expected a comma-separated list of %s)", part, strings.Join(names, ", "))
-			if hint := didYouMean(part, names); hint != "" {
-				msg += "; " + hint
+			hint := suggest(part, names)
+			for _, n := range names {
+				if hint == "" && len(part) >= 3 && strings.HasPrefix(strings.ToLower(n), strings.ToLower(part)) {
+					hint = n
+				}
+			}
+			if hint != "" {
+				msg += fmt.Sprintf("; did you mean %q?", hint)
 			}
 			return 0, errors.New(msg)
 		}
@@ -953,7 +959,7 @@ const (
 	looseTime = `(?:(?:T|\s+)(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?(?:\s*(AM|PM))?)?`
 	looseZone = `\s*(Z|GMT|UTC|[+-]\d{1,2}(?::?\d{2})?)?`
 	looseDay  = `(?:(?:Sun|Mon|Tue|Wed|Thu|Fri|Sat)[a-z]*\.?,?\s+)?`
-	looseMon  = `(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?`
+	looseMon  = `((?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?)`
 )
 
 var (
