@@ -100,7 +100,9 @@ func TestFormatNetDateErrors(t *testing.T) {
 var parseNow = time.Date(2021, 8, 25, 17, 41, 18, 0, time.UTC)
 
 func TestParseNetDate(t *testing.T) {
-	utc := func(y int, m time.Month, d, h, mi, s, ns int) time.Time { return time.Date(y, m, d, h, mi, s, ns, time.UTC) }
+	utc := func(y int, m time.Month, d, h, mi, s, ns int) time.Time {
+		return time.Date(y, m, d, h, mi, s, ns, time.UTC)
+	}
 	tests := []struct {
 		name   string
 		s      string
@@ -233,7 +235,9 @@ func TestParseDateStyles(t *testing.T) {
 }
 
 func TestParseLooseDate(t *testing.T) {
-	utc := func(y int, m time.Month, d, h, mi, s, ns int) time.Time { return time.Date(y, m, d, h, mi, s, ns, time.UTC) }
+	utc := func(y int, m time.Month, d, h, mi, s, ns int) time.Time {
+		return time.Date(y, m, d, h, mi, s, ns, time.UTC)
+	}
 	tests := []struct {
 		in   string
 		want time.Time
