@@ -124,6 +124,8 @@ func fromBase64(s string, enc textEncoding) (string, error) {
 	if err != nil {
 		return "", argErrorf(0, "expected a base64 string (got %s)", quoteShort(s))
 	}
+	// .NET decodes with replacement fallbacks rather than failing, so
+	// neither do we.
 	switch enc {
 	case encUTF8:
 		var sb strings.Builder
@@ -143,6 +145,8 @@ func fromBase64(s string, enc textEncoding) (string, error) {
 		}
 		return string(r), nil
 	}
+	// Unicode: UTF-16 little-endian; a lone surrogate and an odd last byte
+	// each become U+FFFD.
 	u := make([]uint16, len(b)/2)
 	for i := range u {
 		u[i] = binary.LittleEndian.Uint16(b[2*i:])
@@ -170,6 +174,8 @@ func sidString(s string) (string, error) {
 	if len(t) > 2 && (t[0] == 'S' || t[0] == 's') && t[1] == '-' {
 		return t, nil
 	}
+	// Hexadecimal first: every hexadecimal SID would also be valid base64
+	// text, but it would decode to bytes that are not a SID.
 	var b []byte
 	if h, err := hex.DecodeString(t); err == nil {
 		b = h
@@ -334,7 +340,9 @@ func randIntn(r io.Reader, n int) (int, error) {
 	return 0, errRandomStuck
 }
 
-// randomArgs converts RandomString's arguments, literal or evaluated.
+// randomArgs converts RandomString's arguments, literal or evaluated; get
+// reports false when an argument is not known yet (not a constant, at
+// Compile time), and ok is then false: validation waits for evaluation.
 func randomArgs(get func(int) (Value, bool)) (*randomSpec, bool, error) {
 	var vals [5]int64
 	for i := range vals {

@@ -92,6 +92,9 @@ func replaceModeOf(provided func(int) bool) (replaceMode, error) {
 		"as in Replace(source, oldValue, , , replacementValue, , )")
 }
 
+// checkReplace fixes the mode at Compile time and, when the pattern is a
+// constant, compiles it once, so that a bad pattern or group name is
+// reported before any object is evaluated.
 func checkReplace(ck *CheckContext) error {
 	mode, err := replaceModeOf(ck.Provided)
 	if err != nil {
@@ -125,15 +128,20 @@ func checkReplace(ck *CheckContext) error {
 	return nil
 }
 
+// implReplace evaluates one Replace call in the mode Check chose.
 func implReplace(c *Call, args []Value) (Value, error) {
 	d, _ := c.Data().(*replaceData)
 	if d == nil {
+		// Check always runs in Compile; this keeps a Func reused in a
+		// custom registry without its Check working.
 		mode, err := replaceModeOf(c.Provided)
 		if err != nil {
 			return nil, err
 		}
 		d = &replaceData{mode: mode}
 	}
+	// Arguments past the written ones (Replace([a], "x", , , "y")) read
+	// as empty text.
 	arg := func(i int) string {
 		if i < len(args) {
 			return str(args[i])
@@ -146,6 +154,12 @@ func implReplace(c *Call, args []Value) (Value, error) {
 	if d.mode >= replaceRegex {
 		re = d.re
 		if re == nil {
+			// .NET throws on a null pattern; an empty one would match
+			// between every two characters, which a missing attribute
+			// never means.
+			if IsNull(args[rpPattern]) {
+				return nil, argErrorf(rpPattern, "expected a regular expression (got null)")
+			}
 			pattern := arg(rpPattern)
 			var err error
 			if re, err = c.Regexp(pattern); err != nil {
@@ -183,6 +197,8 @@ func implReplace(c *Call, args []Value) (Value, error) {
 	if IsNull(src) {
 		return Null, nil
 	}
+	// one processes one string; multi-valued sources go through it value
+	// by value.
 	var one func(s string) (string, error)
 	switch d.mode {
 	case replaceText:
@@ -341,7 +357,8 @@ Decisions where the documentation is silent or contradicts itself:
   source has no value, source is returned"); we follow the main reference, whose Example 5 shows a
   value extracted from [mobile] when telephoneNumber is empty. When the pattern does not match, or the group
   takes no part, the (empty) source is returned.
-- An empty oldValue (where .NET's String.Replace throws) replaces nothing.
+- An empty oldValue (where .NET's String.Replace throws) replaces nothing. A null regexPattern (an absent
+  attribute) is an error, as in .NET; the empty pattern "" matches everywhere, as in .NET.
 - With a group name, only the group's last capture in each match is replaced, the one .NET's
   ` + "`Match.Groups[name]`" + ` exposes; matches where it did not take part are kept.
 - The documentation's Example 6 lists "john_doe72" as **oldValue**; it is the value of the source

@@ -250,6 +250,7 @@ func TestReplaceErrors(t *testing.T) {
 		{"both modes", `Replace([a], "x", "y", , "z", , )`, nil, "regexPattern cannot be combined with oldValue", 19},
 		{"no mode", `Replace([a], , , , "z", , )`, nil, "Replace needs oldValue", 1},
 		{"bad runtime pattern", `Replace([a], , [p], , "", , )`, map[string]any{"a": "x", "p": "[z"}, "invalid regular expression", 16},
+		{"null runtime pattern", `Replace([a], , [p], , "", , )`, map[string]any{"a": "x"}, "expected a regular expression (got null)", 16},
 		{"unknown runtime group", `Replace([a], , "(?<x>a)", [g], "", , )`, map[string]any{"a": "a", "g": "q"}, `no group "q"`, 27},
 	}
 	for _, tt := range tests {
