@@ -40,7 +40,7 @@ func printNode(b *strings.Builder, n Node) {
 			b.WriteString("&H")
 			b.WriteString(strings.ToUpper(strconvHex(n.Value.Int64())))
 		} else {
-			b.WriteString(n.Value.String())
+			b.WriteString(n.Value.literal())
 		}
 	case *EnumLit:
 		b.WriteString(n.Name)

@@ -168,6 +168,15 @@ func (n Number) String() string {
 	return strconv.FormatFloat(n.f, 'G', -1, 64)
 }
 
+// literal renders n as a number literal of the language, which has no
+// exponent syntax.
+func (n Number) literal() string {
+	if !n.float {
+		return strconv.FormatInt(n.i, 10)
+	}
+	return strconv.FormatFloat(n.f, 'f', -1, 64)
+}
+
 // Time returns the instant as a time.Time in UTC.
 func (d DateTime) Time() time.Time { return time.Time(d).UTC() }
 
