@@ -20,7 +20,7 @@
 //	}
 //	user := scoping.MapObject{"department": "Marketing", "accountEnabled": true}
 //	if !m.InScope(user) {
-//		fmt.Println(m.Explain(user)) // out of scope: group "Sales": clause 1 (...): value "Marketing" does not equal "Sales"
+//		fmt.Println(m.Explain(user)) // out of scope: group "Sales": clause 2 (...): value "Marketing" does not equal "Sales"
 //	}
 //
 // Operators live in one table (Operators) keyed by a normalised name, so
