@@ -20,6 +20,8 @@ type evalState struct {
 	stack    []Value // arguments of eager calls in progress
 	calls    []Call  // call contexts in progress
 	redacted bool    // a redacted value was consumed
+	// hook, when set, sees every node's result (Program.Trace).
+	hook func(n Node, v Value, err error)
 }
 
 var statePool = sync.Pool{New: func() any {
@@ -37,7 +39,7 @@ func putState(st *evalState) {
 	st.stack = st.stack[:0]
 	clear(st.calls[:cap(st.calls)])
 	st.calls = st.calls[:0]
-	st.prog, st.env, st.o = nil, nil, EvalOptions{}
+	st.prog, st.env, st.o, st.hook = nil, nil, EvalOptions{}, nil
 	statePool.Put(st)
 }
 
@@ -111,6 +113,16 @@ func (st *evalState) strip(v Value) Value {
 }
 
 func (st *evalState) eval(n Node) (Value, error) {
+	if st.hook != nil {
+		h := st.hook
+		v, err := st.evalNode(n)
+		h(n, v, err)
+		return v, err
+	}
+	return st.evalNode(n)
+}
+
+func (st *evalState) evalNode(n Node) (Value, error) {
 	switch n := n.(type) {
 	case *CallExpr:
 		if n.folded != nil {

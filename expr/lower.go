@@ -25,6 +25,8 @@ func init() {
 		{Name: "Unicode", Value: String("Unicode")},
 		{Name: "UTF8", Value: String("UTF8")},
 		{Name: "ASCII", Value: String("ASCII")},
+		{Name: "CaseSensitive", Value: String("CaseSensitive")},
+		{Name: "CaseInsensitive", Value: String("CaseInsensitive")},
 	} {
 		enums[strings.ToLower(e.Name)] = e
 	}

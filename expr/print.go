@@ -99,3 +99,34 @@ func strconvHex(n int64) string {
 	}
 	return string(buf[i:])
 }
+
+// Format prints a tree like Print, but breaks calls that do not fit in
+// width columns over several lines, one argument per line, indented by two
+// spaces per level. The result compiles to the same tree.
+func Format(n Node, width int) string {
+	var b strings.Builder
+	formatNode(&b, n, 0, width)
+	return b.String()
+}
+
+func formatNode(b *strings.Builder, n Node, indent, width int) {
+	flat := Print(n)
+	call, ok := n.(*CallExpr)
+	if !ok || indent+len(flat) <= width || len(call.Args) == 0 {
+		b.WriteString(flat)
+		return
+	}
+	b.WriteString(call.Func.Name)
+	b.WriteString("(\n")
+	pad := strings.Repeat("  ", indent/2+1)
+	for i, a := range call.Args {
+		b.WriteString(pad)
+		formatNode(b, a, len(pad), width)
+		if i < len(call.Args)-1 {
+			b.WriteByte(',')
+		}
+		b.WriteByte('\n')
+	}
+	b.WriteString(strings.Repeat("  ", indent/2))
+	b.WriteByte(')')
+}

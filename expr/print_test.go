@@ -1,6 +1,7 @@
 package expr
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -86,5 +87,70 @@ func TestPrintCanonical(t *testing.T) {
 			}
 			checkRoundTrip(t, p)
 		})
+	}
+}
+
+func TestFormat(t *testing.T) {
+	src := `SelectUniqueValue(Join("@", NormalizeDiacritics(StripSpaces(Join(".", [PreferredFirstName], [PreferredLastName]))), "contoso.com"), Join("@", NormalizeDiacritics(StripSpaces(Join(".", Mid([PreferredFirstName], 1, 1), [PreferredLastName]))), "contoso.com"))`
+	p := MustCompile(src)
+	want := `SelectUniqueValue(
+  Join(
+    "@",
+    NormalizeDiacritics(StripSpaces(Join(".", [PreferredFirstName], [PreferredLastName]))),
+    "contoso.com"
+  ),
+  Join(
+    "@",
+    NormalizeDiacritics(
+      StripSpaces(Join(".", Mid([PreferredFirstName], 1, 1), [PreferredLastName]))
+    ),
+    "contoso.com"
+  )
+)`
+	got := Format(p.Root(), 90)
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+	q := MustCompile(got)
+	if diff := cmp.Diff(shape(p.Root()), shape(q.Root())); diff != "" {
+		t.Errorf("formatted text compiles to another tree (-want +got):\n%s", diff)
+	}
+}
+
+func TestTrace(t *testing.T) {
+	p := MustCompile(`IIF([a] = "x", Join("-", [a], "y"), ToUpper([a]))`)
+	tr, v, err := p.Trace(MapEnv{"a": String("x")}, EvalOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if Render(v) != "x-y" {
+		t.Fatalf("value %s", Display(v))
+	}
+	var lines []string
+	var walk func(t *Trace, depth int)
+	walk = func(t *Trace, depth int) {
+		if t == nil {
+			lines = append(lines, strings.Repeat("  ", depth)+"(not evaluated)")
+			return
+		}
+		lines = append(lines, strings.Repeat("  ", depth)+Print(t.Node)+" = "+Display(t.Value))
+		for _, a := range t.Args {
+			walk(a, depth+1)
+		}
+	}
+	walk(tr, 0)
+	want := []string{
+		`IIF([a] = "x", Join("-", [a], "y"), ToUpper([a])) = "x-y"`,
+		`  [a] = "x" = True`,
+		`    [a] = "x"`,
+		`    "x" = "x"`,
+		`  Join("-", [a], "y") = "x-y"`,
+		`    "-" = "-"`,
+		`    [a] = "x"`,
+		`    "y" = "y"`,
+		`  (not evaluated)`,
+	}
+	if diff := cmp.Diff(want, lines); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
 	}
 }
