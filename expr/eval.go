@@ -337,4 +337,3 @@ func bothDates(a, b Value) (time.Time, time.Time, bool) {
 	}
 	return x, y, true
 }
-
