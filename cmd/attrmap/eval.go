@@ -32,12 +32,12 @@ With no -i, the object is empty. With -i FILE (or -i - for stdin) holding
 one JSON object (attribute -> string, number, boolean, null or array), the
 result is printed for people:
 
-	a single value     on one line, as it would flow to the target
-	a multi-valued one one value per line (<no values> when it has none)
-	null               <null>
-	ignored            <ignored: attribute does not flow>
-	redacted           the value itself, with a note on stderr (the CLI is a
-	                   test tool; logs and plans show [Redact] instead)
+	single value   as it would flow to the target, on one line
+	multi-valued   one value per line (<no values> when there are none)
+	null           <null>
+	ignored        <ignored: attribute does not flow>
+	redacted       the value itself, with a note on stderr (the CLI is a
+	               test tool; logs and plans show [Redact] instead)
 
 --json prints {"value": <string | [strings] | null>, "ignored": bool,
 "redacted": bool} instead.
@@ -661,7 +661,9 @@ func evalRows(cfg *evalConfig, prog *expr.Program, rows iter.Seq[row], stdout, s
 	other, total, failed := 0, 0, 0
 	var tw *tabwriter.Writer
 	if !cfg.json {
-		tw = tabwriter.NewWriter(stdout, 0, 8, 2, ' ', 0)
+		// Most rows have no error: trim the padding tabwriter leaves
+		// before the empty last cell.
+		tw = tabwriter.NewWriter(&trimWriter{w: stdout}, 0, 8, 2, ' ', 0)
 		fmt.Fprintln(tw, "KEY\tOUTPUT\tERROR")
 	}
 	opts := cfg.options(time.Time{}, nil)
@@ -704,6 +706,35 @@ func evalRows(cfg *evalConfig, prog *expr.Program, rows iter.Seq[row], stdout, s
 		return exitFailure
 	}
 	return exitOK
+}
+
+// trimWriter drops the spaces at the end of each line it passes on.
+type trimWriter struct {
+	w      io.Writer
+	spaces int // spaces held back until something else follows them
+}
+
+// Write implements io.Writer.
+func (t *trimWriter) Write(p []byte) (int, error) {
+	out := make([]byte, 0, len(p))
+	for _, b := range p {
+		switch b {
+		case ' ':
+			t.spaces++
+			continue
+		case '\n':
+			t.spaces = 0
+		default:
+			for ; t.spaces > 0; t.spaces-- {
+				out = append(out, ' ')
+			}
+		}
+		out = append(out, b)
+	}
+	if _, err := t.w.Write(out); err != nil {
+		return 0, err
+	}
+	return len(p), nil
 }
 
 // cell keeps a table cell on one line and its tabs out of the alignment.

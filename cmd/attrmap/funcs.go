@@ -5,7 +5,7 @@ import (
 	"io"
 	"sort"
 	"strings"
-	"text/tabwriter"
+	"unicode/utf8"
 
 	"github.com/attrmap/attrmap/expr"
 )
@@ -65,33 +65,67 @@ func listFuncs(w io.Writer, funcs []*expr.Func) {
 		cats = append(cats, c)
 	}
 	sort.Strings(cats)
-	// One tabwriter for all groups, so signatures align across them.
-	tw := tabwriter.NewWriter(w, 0, 8, 2, ' ', 0)
-	for i, c := range cats {
-		if i > 0 {
-			fmt.Fprintln(tw)
-		}
-		fmt.Fprintf(tw, "%s\n", c)
-		for _, f := range groups[c] {
-			fmt.Fprintf(tw, "  %s\t%s\n", f.Signature(), summary(f.Doc))
+	// Signatures align across groups, up to maxSigWidth: a longer one gets
+	// its summary on the next line, so one long signature does not push
+	// every summary off the screen.
+	width := 0
+	for _, f := range funcs {
+		if n := utf8.RuneCountInString(f.Signature()); n <= maxSigWidth {
+			width = max(width, n)
 		}
 	}
-	tw.Flush()
+	indent := strings.Repeat(" ", 2+width+2)
+	for i, c := range cats {
+		if i > 0 {
+			fmt.Fprintln(w)
+		}
+		fmt.Fprintln(w, c)
+		for _, f := range groups[c] {
+			sig := f.Signature()
+			sum := truncate(summary(f.Doc), maxLineWidth-len(indent))
+			if n := utf8.RuneCountInString(sig); n > width {
+				fmt.Fprintf(w, "  %s\n%s%s\n", sig, indent, sum)
+			} else {
+				fmt.Fprintf(w, "  %s%s  %s\n", sig, strings.Repeat(" ", width-n), sum)
+			}
+		}
+	}
 	fmt.Fprintf(w, "\n%d functions. Run 'attrmap funcs NAME' for the documentation of one.\n", len(funcs))
+}
+
+// Layout of the function list.
+const (
+	maxSigWidth  = 48  // longer signatures put their summary on the next line
+	maxLineWidth = 120 // summaries are cut to fit
+)
+
+// truncate cuts s to at most n runes at a word boundary, marking the cut
+// with an ellipsis.
+func truncate(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)[:n-1]
+	if i := strings.LastIndexByte(string(r), ' '); i > n/2 {
+		return string(r)[:i] + " …"
+	}
+	return string(r) + "…"
 }
 
 // summary returns the first sentence of a Markdown doc, on one line.
 func summary(doc string) string {
 	para, _, _ := strings.Cut(strings.TrimSpace(doc), "\n\n")
 	para = strings.Join(strings.Fields(para), " ")
-	// A sentence ends at ". " (not inside a code span such as `a. b`).
+	// A sentence ends at ". ", but not inside a code span such as `a. b`
+	// nor after an abbreviation with inner dots such as "e.g.".
 	inCode := false
 	for i := 0; i < len(para); i++ {
 		switch para[i] {
 		case '`':
 			inCode = !inCode
 		case '.':
-			if !inCode && (i+1 == len(para) || para[i+1] == ' ') {
+			word := para[strings.LastIndexByte(para[:i], ' ')+1 : i]
+			if !inCode && (i+1 == len(para) || para[i+1] == ' ') && !strings.Contains(word, ".") {
 				return para[:i+1]
 			}
 		}
