@@ -1,0 +1,149 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/attrmap/attrmap/internal/golden"
+	"github.com/google/go-cmp/cmp"
+)
+
+// cliCase is one command of a transcript.
+type cliCase struct {
+	name  string // block name in the golden file, unique per file
+	args  []string
+	stdin string
+}
+
+// runTranscripts runs each case from the repository root (so paths read as
+// in the README) and compares its transcript with the block of the same
+// name in testdata/cli/<file>.golden. Regenerate with -update.
+func runTranscripts(t *testing.T, file string, cases []cliCase) {
+	t.Chdir("../..")
+	g := golden.Open(t, "testdata/cli/"+file+".golden")
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			g.Check(t, c.name, transcript(c.args, c.stdin))
+		})
+	}
+}
+
+// transcript runs attrmap with args and renders what a terminal would
+// show: the command line (with its stdin as a here-document), stdout, then
+// stderr and the exit status when there are any.
+func transcript(args []string, stdin string) string {
+	var stdout, stderr bytes.Buffer
+	code := run(args, strings.NewReader(stdin), &stdout, &stderr)
+	var b strings.Builder
+	b.WriteString("$ attrmap")
+	for _, a := range args {
+		b.WriteString(" " + shellQuote(a))
+	}
+	if stdin != "" {
+		b.WriteString(" <<'EOF'\n" + stdin)
+		if !strings.HasSuffix(stdin, "\n") {
+			b.WriteString("\n")
+		}
+		b.WriteString("EOF")
+	}
+	b.WriteString("\n")
+	b.WriteString(stdout.String())
+	if stderr.Len() > 0 {
+		b.WriteString("[stderr]\n" + stderr.String())
+	}
+	if code != exitOK {
+		fmt.Fprintf(&b, "[exit %d]\n", code)
+	}
+	return b.String()
+}
+
+var shellSafe = regexp.MustCompile(`^[A-Za-z0-9_./=:@%+,-]+$`)
+
+// shellQuote quotes s for a POSIX shell when it needs it.
+func shellQuote(s string) string {
+	if shellSafe.MatchString(s) {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+func TestUsage(t *testing.T) {
+	runTranscripts(t, "usage", []cliCase{
+		{name: "no arguments", args: nil},
+		{name: "help", args: []string{"help"}},
+		{name: "-h", args: []string{"-h"}},
+		{name: "help eval", args: []string{"help", "eval"}},
+		{name: "help unknown", args: []string{"help", "evl"}},
+		{name: "unknown command", args: []string{"evl"}},
+		{name: "unknown command far from any", args: []string{"deploy"}},
+		{name: "flag before command", args: []string{"--json", "eval"}},
+	})
+}
+
+func TestSuggest(t *testing.T) {
+	names := []string{"eval", "funcs", "scope", "demo", "help"}
+	tests := map[string]string{
+		"evl":    "eval",
+		"EVAL":   "eval",
+		"func":   "funcs",
+		"scopes": "scope",
+		"deploy": "",
+		"":       "",
+	}
+	for in, want := range tests {
+		if got := suggest(in, names); got != want {
+			t.Errorf("suggest(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestLevenshtein(t *testing.T) {
+	tests := []struct {
+		a, b string
+		want int
+	}{
+		{"", "", 0},
+		{"abc", "", 3},
+		{"kitten", "sitting", 3},
+		{"zoë", "zoe", 1}, // runes, not bytes
+	}
+	for _, tt := range tests {
+		if got := levenshtein(tt.a, tt.b); got != tt.want {
+			t.Errorf("levenshtein(%q, %q) = %d, want %d", tt.a, tt.b, got, tt.want)
+		}
+	}
+}
+
+func TestParseFlagsInterspersed(t *testing.T) {
+	tests := []struct {
+		name     string
+		args     []string
+		wantPos  []string
+		wantJSON bool
+	}{
+		{name: "flags first", args: []string{"--json", "x"}, wantPos: []string{"x"}, wantJSON: true},
+		{name: "flags last", args: []string{"x", "--json"}, wantPos: []string{"x"}, wantJSON: true},
+		{name: "double dash", args: []string{"--", "--json"}, wantPos: []string{"--json"}},
+		{name: "none", args: nil, wantPos: nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			fs := newFlagSet("test", "usage: test\n", &stderr)
+			j := fs.Bool("json", false, "")
+			pos, _, ok := parseFlags(fs, tt.args, &stdout, &stderr)
+			if !ok {
+				t.Fatalf("parseFlags failed: %s", stderr.String())
+			}
+			if diff := cmp.Diff(tt.wantPos, pos); diff != "" {
+				t.Errorf("positional (-want +got):\n%s", diff)
+			}
+			if *j != tt.wantJSON {
+				t.Errorf("json = %v, want %v", *j, tt.wantJSON)
+			}
+		})
+	}
+}
