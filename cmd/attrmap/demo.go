@@ -85,6 +85,8 @@ func cmdDemo(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(pos) > 0 {
 		return usageError(stderr, "demo", "unexpected argument %q", pos[0])
 	}
+	// Users are kept raw and decoded one by one with decodeObject, which
+	// keeps the attribute order rowKey relies on.
 	var users []json.RawMessage
 	if err := json.Unmarshal(demoUsers, &users); err != nil {
 		panic("demo: embedded users: " + err.Error()) // a broken build, not bad input
@@ -113,6 +115,8 @@ func cmdDemo(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		if err != nil {
 			panic(fmt.Sprintf("demo: embedded user %d: %v", n+1, err))
 		}
+		// Display the outcome as eval's table does, so the demo teaches
+		// the same notation: quoted strings, (ignored), (null).
 		env := expr.NewEnv(obj.attrs)
 		fmt.Fprintf(stdout, "\n%s\n", demoTitle(n+1, obj))
 		for i, m := range demoMappings {

@@ -93,6 +93,8 @@ func cmdEval(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if !ok {
 		return code
 	}
+	// --seed 0 is a valid seed, so "given" is told apart from the default
+	// by visiting the flags that were set.
 	seedSet := false
 	fs.Visit(func(f *flag.Flag) {
 		if f.Name == "seed" {
@@ -141,6 +143,8 @@ func cmdEval(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if cfg.batch != "" {
 		return evalBatch(&cfg, stdin, stdout, stderr)
 	}
+	// Compile before reading the input: a typo in the expression is
+	// reported at once, even when the input is a large file or a pipe.
 	src := pos[0]
 	prog, err := expr.Compile(src)
 	if err != nil {
@@ -168,6 +172,8 @@ func cmdEval(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 }
 
 // options returns the per-evaluation settings, with per-case overrides.
+// Zero values leave the program's defaults (the real clock, crypto/rand,
+// and no existing values) in place.
 func (cfg *evalConfig) options(now time.Time, exists func(string) bool) expr.EvalOptions {
 	o := expr.EvalOptions{Now: cfg.now, Rand: cfg.rand, Exists: cfg.exists}
 	if !now.IsZero() {
@@ -186,6 +192,8 @@ func evalOne(cfg *evalConfig, prog *expr.Program, env expr.Env, stdout, stderr i
 		printExprError(stderr, err)
 		return exitFailure
 	}
+	// Redaction hides values from logs; this is a test tool run by the
+	// admin who owns the data, so the value is shown and only flagged.
 	inner, redacted := expr.Unwrap(v)
 	if cfg.json {
 		writeJSONLine(stdout, struct {
@@ -201,6 +209,8 @@ func evalOne(cfg *evalConfig, prog *expr.Program, env expr.Env, stdout, stderr i
 	case expr.KindNull:
 		fmt.Fprintln(stdout, "<null>")
 	case expr.KindMulti:
+		// One value per line reads better than a JSON array and pipes
+		// into sort, grep and wc; --json gives the array.
 		values := expr.Strings(inner)
 		if len(values) == 0 {
 			fmt.Fprintln(stdout, "<no values>")
@@ -336,6 +346,8 @@ func readExisting(path string, stdin io.Reader) ([]string, error) {
 		return values, nil
 	}
 	var values []string
+	// Lines are kept as they are (only the CR of CRLF files goes): a value
+	// with a trailing space is a different value.
 	for _, line := range strings.Split(string(data), "\n") {
 		line = strings.TrimSuffix(line, "\r")
 		if strings.TrimSpace(line) != "" {
@@ -386,6 +398,8 @@ func decodeObject(data []byte) (object, error) {
 		if err := checkAttr(key, v); err != nil {
 			return obj, err
 		}
+		// A repeated key keeps its first position and its last value, as
+		// encoding/json does for maps.
 		if _, dup := obj.attrs[key]; !dup {
 			obj.keys = append(obj.keys, key)
 		}
@@ -456,6 +470,8 @@ func sniffInput(path string, in io.Reader) (obj object, rows iter.Seq[row], err 
 
 	// One object, possibly pretty-printed over many lines, or JSON lines:
 	// JSON lines when the first line is a whole object and more follow.
+	// Deciding on the first line alone keeps the input streamed: only a
+	// pretty-printed single object is read whole.
 	lr := newLineReader(br)
 	firstLine, _, err := lr.next()
 	if err != nil {
@@ -634,6 +650,8 @@ func csvRows(br *bufio.Reader) iter.Seq[row] {
 				}
 				continue
 			}
+			// CSV cannot tell an empty value from a missing one; exports
+			// write absent attributes as empty cells, so they are absent.
 			obj := object{keys: header, attrs: make(map[string]any, len(header))}
 			for i, cell := range rec {
 				if cell != "" {
@@ -666,6 +684,8 @@ func evalRows(cfg *evalConfig, prog *expr.Program, rows iter.Seq[row], stdout, s
 		tw = tabwriter.NewWriter(&trimWriter{w: stdout}, 0, 8, 2, ' ', 0)
 		fmt.Fprintln(tw, "KEY\tOUTPUT\tERROR")
 	}
+	// One set of options for every row: with --seed the random stream runs
+	// on from row to row, so rows get different but reproducible values.
 	opts := cfg.options(time.Time{}, nil)
 	for r := range rows {
 		total++
@@ -678,6 +698,8 @@ func evalRows(cfg *evalConfig, prog *expr.Program, rows iter.Seq[row], stdout, s
 		if o.Error != "" {
 			failed++
 		}
+		// Unique values (a UPN per user) would grow the map with the
+		// input; past maxOutcomes new outcomes are only counted.
 		if _, ok := counts[o.text]; ok || len(counts) < maxOutcomes {
 			counts[o.text]++
 		} else {
@@ -688,11 +710,15 @@ func evalRows(cfg *evalConfig, prog *expr.Program, rows iter.Seq[row], stdout, s
 			writeJSONLine(stdout, o)
 			continue
 		}
+		// An error row's outcome text is the error itself; show it once, in
+		// the ERROR column.
 		output := o.text
 		if o.Error != "" {
 			output = ""
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\n", cell(r.key), cell(output), cell(o.Error))
+		// tabwriter buffers until Flush; flushing per block bounds memory
+		// at the cost of realigning the columns every tableBlock rows.
 		if total%tableBlock == 0 {
 			tw.Flush()
 		}
@@ -830,6 +856,9 @@ func evalCase(cfg *evalConfig, line []byte, n int) outcome {
 	if err := json.Unmarshal(line, &c); err != nil {
 		return outcome{Line: n, Error: "invalid JSON: " + err.Error()}
 	}
+	// The closure lets every failure return early while the id (or line
+	// number) is still attached below, so each output line can be matched
+	// with its case.
 	o := func() outcome {
 		if c.Expression == nil {
 			return outcome{Error: `missing "expression"`}
@@ -852,6 +881,8 @@ func evalCase(cfg *evalConfig, line []byte, n int) outcome {
 		if c.ExistingValues != nil {
 			exists = existsIn(*c.ExistingValues)
 		}
+		// Cases are independent, so each one is compiled; a batch is a
+		// test run, not a hot path.
 		prog, err := expr.Compile(*c.Expression)
 		if err != nil {
 			return errOutcome(err)

@@ -37,6 +37,8 @@ func cmdFuncs(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	default:
 		return usageError(stderr, "funcs", "too many arguments")
 	}
+	// Lookup ignores case and knows aliases, like the compiler, so any
+	// spelling an expression accepts finds the page.
 	f, ok := reg.Lookup(pos[0])
 	if !ok {
 		fmt.Fprintf(stderr, "attrmap funcs: unknown function %q\n", pos[0])
@@ -60,6 +62,8 @@ func listFuncs(w io.Writer, funcs []*expr.Func) {
 		}
 		groups[c] = append(groups[c], f)
 	}
+	// Categories in alphabetical order: the registry gives no order of its
+	// own, and map order must not leak into the output.
 	cats := make([]string, 0, len(groups))
 	for c := range groups {
 		cats = append(cats, c)
@@ -150,6 +154,8 @@ func describeFunc(w io.Writer, f *expr.Func) {
 	}
 	fmt.Fprintln(w, "\nExamples:")
 	for _, ex := range f.Examples {
+		// The same fields the registry tests run the example with, so the
+		// page shows everything needed to reproduce it with eval.
 		fmt.Fprintf(w, "\n  %s\n", ex.Expr)
 		if len(ex.Input) > 0 {
 			fmt.Fprintf(w, "    input:    %s\n", marshalJSON(ex.Input)) // map keys come out sorted
