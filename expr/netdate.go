@@ -149,9 +149,13 @@ func formatCustom(b *strings.Builder, t time.Time, f []rune) error {
 		n := 1
 		switch ch {
 		case 'g':
+			// Any number of g's writes the era once; the Gregorian
+			// calendar of the invariant culture has only A.D.
 			n = repeatCount(f, i)
 			b.WriteString(eraName)
 		case 'h':
+			// Hours, minutes and seconds write at most two digits however
+			// many letters are given (.NET caps the length at 2).
 			n = repeatCount(f, i)
 			h := t.Hour() % 12
 			if h == 0 {
@@ -172,6 +176,7 @@ func formatCustom(b *strings.Builder, t time.Time, f []rune) error {
 			if n > 7 {
 				return fmt.Errorf("%w: at most 7 %c specifiers", errBadFormat, ch)
 			}
+			// .NET truncates the fraction to n digits; it never rounds.
 			ticks := t.Nanosecond() / 100
 			frac := ticks / int(math.Pow10(7-n))
 			if ch == 'f' {
@@ -191,6 +196,8 @@ func formatCustom(b *strings.Builder, t time.Time, f []rune) error {
 				b.WriteString(s[:len(s)-1])
 			}
 		case 't':
+			// t is the first letter of the designator, tt and more the
+			// whole designator.
 			n = repeatCount(f, i)
 			d := amDesignator
 			if t.Hour() >= 12 {
@@ -221,6 +228,8 @@ func formatCustom(b *strings.Builder, t time.Time, f []rune) error {
 				b.WriteString(monthNames[t.Month()-1])
 			}
 		case 'y':
+			// y and yy are the year of the century; from yyy on, the full
+			// year padded to as many digits as letters.
 			n = repeatCount(f, i)
 			if n <= 2 {
 				writeDigits(b, t.Year()%100, n)
@@ -240,6 +249,8 @@ func formatCustom(b *strings.Builder, t time.Time, f []rune) error {
 				b.WriteString("+00:00")
 			}
 		case 'K':
+			// K is the only specifier that shows the kind, and it is
+			// one letter long: KK writes it twice.
 			switch t.Location() {
 			case time.UTC:
 				b.WriteByte('Z')
@@ -247,6 +258,8 @@ func formatCustom(b *strings.Builder, t time.Time, f []rune) error {
 				b.WriteString("+00:00")
 			}
 		case ':', '/':
+			// The culture's separators, which are : and / in the
+			// invariant culture.
 			b.WriteRune(ch)
 		case '\'', '"':
 			lit, m, err := quotedLiteral(f, i)
@@ -256,6 +269,8 @@ func formatCustom(b *strings.Builder, t time.Time, f []rune) error {
 			b.WriteString(lit)
 			n = m
 		case '%':
+			// %x formats x as a one-letter custom format, so that "%d" is
+			// the day rather than the standard short date.
 			if i+1 >= len(f) || f[i+1] == '%' {
 				return fmt.Errorf("%w: %% must be followed by a specifier", errBadFormat)
 			}
@@ -552,6 +567,8 @@ func (ps *exactParser) element(fi int) (int, error) {
 	n := 1
 	switch ch {
 	case 'y':
+		// y and yy read a year of the century, completed by
+		// fourDigitYear once parsing is done; yyyy needs four digits.
 		n = repeatCount(f, fi)
 		if n <= 2 {
 			ps.twoDigitYear = true
@@ -564,6 +581,8 @@ func (ps *exactParser) element(fi int) (int, error) {
 			return 0, err
 		}
 	case 'M':
+		// Month names compare without case and the longest name wins,
+		// as .NET's MatchMonthName does.
 		n = repeatCount(f, fi)
 		var v int
 		switch {
@@ -596,6 +615,8 @@ func (ps *exactParser) element(fi int) (int, error) {
 			}
 			break
 		}
+		// A day name only checks the date: it must agree with the day
+		// the other fields give.
 		var v int
 		if n == 3 {
 			v = ps.matchLongest(dayAbbrevs[:])
@@ -614,6 +635,8 @@ func (ps *exactParser) element(fi int) (int, error) {
 			return 0, mismatch("an era (A.D.)")
 		}
 	case 'h', 'H', 'm', 's':
+		// One letter reads one or two digits, two or more letters exactly
+		// two: ParseExact("3:00", "hh:mm") fails.
 		n = repeatCount(f, fi)
 		if ch == 'h' {
 			ps.hour12 = true
@@ -649,6 +672,8 @@ func (ps *exactParser) element(fi int) (int, error) {
 			return 0, fmt.Errorf("%w: %c appears more than once with different values", errDateMismatch, ch)
 		}
 	case 't':
+		// t compares one letter with case, tt the whole designator
+		// without case, as .NET does.
 		n = repeatCount(f, fi)
 		tm := -1
 		if n == 1 {
@@ -712,6 +737,8 @@ func (ps *exactParser) element(fi int) (int, error) {
 			ps.offset, ps.tzUsed = off, true
 		}
 	case ':', '/':
+		// Separators must be present; inner white space is only skipped
+		// with AllowInnerWhite.
 		if !ps.match(ch) {
 			return 0, mismatch(fmt.Sprintf("%q", ch))
 		}
@@ -729,6 +756,7 @@ func (ps *exactParser) element(fi int) (int, error) {
 			}
 		}
 	case '%':
+		// The next element is read as usual on the next round.
 		if fi+1 >= len(f) || f[fi+1] == '%' {
 			return 0, fmt.Errorf("%w: %% must be followed by a specifier", errBadFormat)
 		}
@@ -902,6 +930,9 @@ func (ps *exactParser) adjust(t time.Time) (time.Time, error) {
 			return t.In(unspecifiedZone), nil
 		}
 	}
+	// With an offset the value is converted: to UTC when it was marked
+	// UTC under RoundtripKind or AdjustToUniversal is set, otherwise to
+	// local time (the same instant, with the Local kind).
 	u := t.Add(-ps.offset)
 	if err := checkDateRange(u); err != nil {
 		return time.Time{}, err
@@ -945,6 +976,7 @@ func makeDate(year, month, day, hour, minute, second int, fraction float64) (tim
 		hour > 23 || minute > 59 || second > 59 {
 		return time.Time{}, fmt.Errorf("%w: %04d-%02d-%02d %02d:%02d:%02d is not a valid date and time", errDateMismatch, year, month, day, hour, minute, second)
 	}
+	// .NET parses the fraction as a double and rounds it to ticks.
 	ticks := int(math.Round(fraction * 1e7))
 	return time.Date(year, time.Month(month), day, hour, minute, second, 0, time.UTC).Add(time.Duration(ticks) * 100), nil
 }
@@ -991,8 +1023,12 @@ func parseLooseDate(s string) (time.Time, error) {
 	s = strings.TrimSpace(s)
 	var y, mo, d, timeAt int
 	var m []string
+	// Each form leaves its date fields in y, mo and d and the index of
+	// its time groups (hour, minute, second, fraction, AM/PM, zone) in
+	// timeAt.
 	switch {
 	case func() bool { m = reLooseISO.FindStringSubmatch(s); return m != nil }():
+		// 2021-08/24 mixes separators, which DateTime.Parse rejects.
 		if m[2] != m[4] {
 			return time.Time{}, fmt.Errorf("%w: %q", errNotDate, s)
 		}
