@@ -54,6 +54,27 @@ func (c *Call) Arg(i int) (Value, error) {
 	return c.st.strip(v), nil
 }
 
+// Result evaluates argument i for a function that returns it as its own
+// result (the chosen branch of IIF, the matched value of Switch): unlike
+// Arg it keeps the Ignored, IgnoredObject and Redacted markers, so that
+// IIF(cond, [x], IgnoreAttributeFlow) does not flow.
+func (c *Call) Result(i int) (Value, error) {
+	if i >= len(c.expr.Args) {
+		return Null, nil
+	}
+	if c.args != nil {
+		return c.args[i], nil
+	}
+	v, err := c.st.eval(c.expr.Args[i])
+	if err != nil {
+		return nil, err
+	}
+	if v == nil {
+		v = Null
+	}
+	return v, nil
+}
+
 // Data returns what the function's Check stored for this call site.
 func (c *Call) Data() any { return c.expr.data }
 

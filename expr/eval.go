@@ -105,7 +105,7 @@ func (st *evalState) strip(v Value) Value {
 			st.redacted = true
 			v = x.V
 			continue
-		case nil, ignoredValue:
+		case nil, ignoredValue, ignoredObjectValue:
 			return Null
 		}
 		return v

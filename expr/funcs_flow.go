@@ -16,7 +16,7 @@ func init() {
 			Name: "IgnoreFlowIfNullOrEmpty", Category: "Flow", MinArgs: 1, MaxArgs: 1, Params: []string{"expression"},
 			Doc: `Drops the target attribute from the flow when the expression is null or empty: the result is the distinct value Ignored, not an empty string, so the target keeps whatever it has.
 
-Decision: when the result of IgnoreFlowIfNullOrEmpty is itself an argument of another function, that function sees null; only at the top of an expression does it stop the flow.`,
+Decision: when the result of IgnoreFlowIfNullOrEmpty is itself an argument of another function, that function sees null; only at the top of an expression does it stop the flow. IIF and Switch return their chosen branch as it is, so the marker passes through them, as does the Workday guide's bare word IgnoreAttributeFlow (` + "`IIF(..., [Department], IgnoreAttributeFlow)`" + `). The guide's IgnoreObjectFlow gives the distinct value IgnoredObject: the whole object does not flow.`,
 			Examples: []Example{
 				{Expr: `IgnoreFlowIfNullOrEmpty([department])`, Input: map[string]any{}, Ignored: true},
 				{Expr: `IgnoreFlowIfNullOrEmpty([department])`, Input: map[string]any{"department": "Sales"}, Want: "Sales"},

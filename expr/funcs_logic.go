@@ -26,9 +26,9 @@ Decision: a condition that is null takes the false branch (the documented failin
 					return nil, argErrorf(0, "expected a condition that is true or false (got %s)", Display(cond))
 				}
 				if b {
-					return c.Arg(1)
+					return c.Result(1)
 				}
-				return c.Arg(2)
+				return c.Result(2)
 			},
 		},
 		&Func{
@@ -63,10 +63,10 @@ Decision: the documented service defect where a Switch evaluates to null when it
 						return nil, err
 					}
 					if Render(k) == s {
-						return c.Arg(i + 1)
+						return c.Result(i + 1)
 					}
 				}
-				return c.Arg(1)
+				return c.Result(1)
 			},
 		},
 		&Func{

@@ -20,11 +20,13 @@ type testCase struct {
 	Existing []string       `json:"existing"`
 	Want     any            `json:"want"`
 	Ignored  bool           `json:"ignored"`
-	Redacted bool           `json:"redacted"`
-	Error    string         `json:"error"`
-	ErrorAt  string         `json:"error_at"`
-	Source   string         `json:"source"`
-	Notes    string         `json:"notes"`
+	// IgnoredObject expects IgnoreObjectFlow: the whole object does not flow.
+	IgnoredObject bool   `json:"ignored_object"`
+	Redacted      bool   `json:"redacted"`
+	Error         string `json:"error"`
+	ErrorAt       string `json:"error_at"`
+	Source        string `json:"source"`
+	Notes         string `json:"notes"`
 
 	line int
 }
@@ -96,17 +98,19 @@ func (c testCase) run(t *testing.T) {
 		t.Fatalf("%s\nunexpected error: %s", c.Expr, msg)
 	}
 	_, redacted := v.(Redacted)
-	got := testCase{Want: ToGo(v), Ignored: v.Kind() == KindIgnored || (redacted && v.(Redacted).V.Kind() == KindIgnored), Redacted: redacted}
-	want := testCase{Want: normalizeWant(c.Want), Ignored: c.Ignored, Redacted: c.Redacted}
-	if c.Ignored {
+	inner, _ := Unwrap(v)
+	got := testCase{Want: ToGo(v), Ignored: inner.Kind() == KindIgnored, IgnoredObject: inner.Kind() == KindIgnoredObject, Redacted: redacted}
+	want := testCase{Want: normalizeWant(c.Want), Ignored: c.Ignored, IgnoredObject: c.IgnoredObject, Redacted: c.Redacted}
+	if c.Ignored || c.IgnoredObject {
 		want.Want = nil
 	}
 	opt := cmp.Comparer(func(a, b testCase) bool {
-		return cmp.Equal(a.Want, b.Want) && a.Ignored == b.Ignored && a.Redacted == b.Redacted
+		return cmp.Equal(a.Want, b.Want) && a.Ignored == b.Ignored && a.IgnoredObject == b.IgnoredObject && a.Redacted == b.Redacted
 	})
 	if diff := cmp.Diff(want, got, opt); diff != "" {
-		t.Errorf("%s\ninput %v\nwant %s ignored=%v redacted=%v\ngot  %s ignored=%v redacted=%v",
-			c.Expr, c.Input, jsonString(want.Want), want.Ignored, want.Redacted, jsonString(got.Want), got.Ignored, got.Redacted)
+		t.Errorf("%s\ninput %v\nwant %s ignored=%v ignored_object=%v redacted=%v\ngot  %s ignored=%v ignored_object=%v redacted=%v",
+			c.Expr, c.Input, jsonString(want.Want), want.Ignored, want.IgnoredObject, want.Redacted,
+			jsonString(got.Want), got.Ignored, got.IgnoredObject, got.Redacted)
 	}
 }
 

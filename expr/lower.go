@@ -26,6 +26,10 @@ func init() {
 		{Name: "UTF8", Value: String("UTF8")},
 		{Name: "ASCII", Value: String("ASCII")},
 		{Name: "CaseSensitive", Value: String("CaseSensitive")},
+		// The Workday guide's flow constants: IgnoreAttributeFlow leaves the
+		// attribute out of the flow, IgnoreObjectFlow the whole object.
+		{Name: "IgnoreAttributeFlow", Value: Ignored},
+		{Name: "IgnoreObjectFlow", Value: IgnoredObject},
 		{Name: "CaseInsensitive", Value: String("CaseInsensitive")},
 	} {
 		enums[strings.ToLower(e.Name)] = e

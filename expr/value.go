@@ -31,9 +31,10 @@ const (
 	KindDateTime
 	KindIgnored
 	KindRedacted
+	KindIgnoredObject
 )
 
-var kindNames = [...]string{"null", "string", "multi-valued", "boolean", "number", "date-time", "ignored", "redacted"}
+var kindNames = [...]string{"null", "string", "multi-valued", "boolean", "number", "date-time", "ignored", "redacted", "ignored object"}
 
 // String returns the lower-case name of the kind, as used in error messages.
 func (k Kind) String() string {
@@ -81,19 +82,29 @@ type ignoredValue struct{}
 // Null (which flows as a cleared value) and from the empty string.
 var Ignored Value = ignoredValue{}
 
+// ignoredObjectValue is the type of IgnoredObject.
+type ignoredObjectValue struct{}
+
+// IgnoredObject is the value of the bare word IgnoreObjectFlow, which the
+// Workday guide uses to leave a whole object out of the flow (for example
+// until a hire date is near). Functions see it as null; the mapping and
+// sync packages skip the object when an attribute evaluates to it.
+var IgnoredObject Value = ignoredObjectValue{}
+
 // Redacted wraps a value that must flow to the target but must never appear
 // in logs or explanations; its rendering for logs is "[Redact]". Anything
 // computed from a redacted value is redacted too.
 type Redacted struct{ V Value }
 
-func (nullValue) isValue()    {}
-func (String) isValue()       {}
-func (Multi) isValue()        {}
-func (Bool) isValue()         {}
-func (Number) isValue()       {}
-func (DateTime) isValue()     {}
-func (ignoredValue) isValue() {}
-func (Redacted) isValue()     {}
+func (nullValue) isValue()          {}
+func (String) isValue()             {}
+func (Multi) isValue()              {}
+func (Bool) isValue()               {}
+func (Number) isValue()             {}
+func (DateTime) isValue()           {}
+func (ignoredValue) isValue()       {}
+func (ignoredObjectValue) isValue() {}
+func (Redacted) isValue()           {}
 
 // Kind implements Value.
 func (nullValue) Kind() Kind { return KindNull }
@@ -115,6 +126,9 @@ func (DateTime) Kind() Kind { return KindDateTime }
 
 // Kind implements Value.
 func (ignoredValue) Kind() Kind { return KindIgnored }
+
+// Kind implements Value.
+func (ignoredObjectValue) Kind() Kind { return KindIgnoredObject }
 
 // Kind implements Value.
 func (Redacted) Kind() Kind { return KindRedacted }
@@ -209,7 +223,7 @@ func Render(v Value) string {
 		return strings.Join(v, ",")
 	case Redacted:
 		return Render(v.V)
-	case nil, nullValue, ignoredValue:
+	case nil, nullValue, ignoredValue, ignoredObjectValue:
 		return ""
 	}
 	panic("expr: unknown value " + v.Kind().String())
@@ -225,6 +239,8 @@ func Display(v Value) string {
 		return "<null>"
 	case ignoredValue:
 		return "<ignored>"
+	case ignoredObjectValue:
+		return "<ignored object>"
 	case String:
 		return strconv.Quote(string(v))
 	case Multi:
@@ -251,7 +267,7 @@ func Strings(v Value) []string {
 		return v
 	case Redacted:
 		return Strings(v.V)
-	case nil, nullValue, ignoredValue:
+	case nil, nullValue, ignoredValue, ignoredObjectValue:
 		return nil
 	}
 	return []string{Render(v)}
@@ -271,7 +287,7 @@ func Unwrap(v Value) (Value, bool) {
 func IsNull(v Value) bool {
 	v, _ = Unwrap(v)
 	switch v.(type) {
-	case nil, nullValue, ignoredValue:
+	case nil, nullValue, ignoredValue, ignoredObjectValue:
 		return true
 	}
 	return false
@@ -282,7 +298,7 @@ func IsNull(v Value) bool {
 func IsNullOrEmpty(v Value) bool {
 	v, _ = Unwrap(v)
 	switch v := v.(type) {
-	case nil, nullValue, ignoredValue:
+	case nil, nullValue, ignoredValue, ignoredObjectValue:
 		return true
 	case String:
 		return v == ""
@@ -340,7 +356,7 @@ func FromGo(x any) Value {
 func ToGo(v Value) any {
 	v, _ = Unwrap(v)
 	switch v := v.(type) {
-	case nil, nullValue, ignoredValue:
+	case nil, nullValue, ignoredValue, ignoredObjectValue:
 		return nil
 	case Multi:
 		out := make([]string, len(v))
