@@ -126,6 +126,8 @@ type ArgError struct {
 	Index int
 	// Msg describes the problem.
 	Msg string
+	// Hint is an optional suggestion, shown under the caret.
+	Hint string
 }
 
 func (e *ArgError) Error() string { return fmt.Sprintf("argument %d: %s", e.Index+1, e.Msg) }
