@@ -333,17 +333,19 @@ func init() {
 // as it is when f leaves it unchanged, which spares an allocation on the
 // hot path (an ASCII name through NormalizeDiacritics).
 func mapEach(v Value, f func(string) string) Value {
-	switch v := v.(type) {
+	switch x := v.(type) {
 	case Multi:
-		out := make(Multi, len(v))
-		for i, s := range v {
+		out := make(Multi, len(x))
+		for i, s := range x {
 			out[i] = f(s)
 		}
 		return out
 	case String:
-		if r := f(string(v)); r != string(v) {
+		if r := f(string(x)); r != string(x) {
 			return String(r)
 		}
+		// Return the interface we were given: re-boxing x would allocate
+		// on the hot path of chains such as NormalizeDiacritics(StripSpaces(...)).
 		return v
 	}
 	return String(f(str(v)))
