@@ -197,15 +197,18 @@ func evalOne(cfg *evalConfig, prog *expr.Program, env expr.Env, stdout, stderr i
 	inner, redacted := expr.Unwrap(v)
 	if cfg.json {
 		writeJSONLine(stdout, struct {
-			Value    any  `json:"value"`
-			Ignored  bool `json:"ignored"`
-			Redacted bool `json:"redacted"`
-		}{expr.ToGo(inner), inner.Kind() == expr.KindIgnored, redacted})
+			Value         any  `json:"value"`
+			Ignored       bool `json:"ignored"`
+			Redacted      bool `json:"redacted"`
+			IgnoredObject bool `json:"ignored_object,omitempty"`
+		}{expr.ToGo(inner), inner.Kind() == expr.KindIgnored, redacted, inner.Kind() == expr.KindIgnoredObject})
 		return exitOK
 	}
 	switch inner.Kind() {
 	case expr.KindIgnored:
 		fmt.Fprintln(stdout, "<ignored: attribute does not flow>")
+	case expr.KindIgnoredObject:
+		fmt.Fprintln(stdout, "<ignored object: the object does not flow>")
 	case expr.KindNull:
 		fmt.Fprintln(stdout, "<null>")
 	case expr.KindMulti:
@@ -249,6 +252,9 @@ type outcome struct {
 	Ignored  bool            `json:"ignored,omitempty"`
 	Redacted bool            `json:"redacted,omitempty"`
 	Error    string          `json:"error,omitempty"`
+	// IgnoredObject is set for IgnoreObjectFlow: the whole object does not
+	// flow.
+	IgnoredObject bool `json:"ignored_object,omitempty"`
 
 	text string // the outcome for people, as in the table and summary
 }
@@ -263,6 +269,8 @@ func newOutcome(v expr.Value, err error) outcome {
 	switch inner.Kind() {
 	case expr.KindIgnored:
 		o.Ignored, o.text = true, "(ignored)"
+	case expr.KindIgnoredObject:
+		o.IgnoredObject, o.text = true, "(ignored object)"
 	case expr.KindNull:
 		o.Value, o.text = json.RawMessage("null"), "(null)"
 	default:

@@ -22,6 +22,8 @@ func TestEval(t *testing.T) {
 		{name: "null json", args: []string{"eval", "--json", "-i", user, "[manager]"}},
 		{name: "ignored", args: []string{"eval", "-i", user, "IgnoreFlowIfNullOrEmpty([department])"}},
 		{name: "ignored json", args: []string{"eval", "-i", user, "--json", "IgnoreFlowIfNullOrEmpty([department])"}},
+		{name: "ignored object", args: []string{"eval", `IIF([hired] = "1", "False", IgnoreObjectFlow)`}},
+		{name: "ignored object json", args: []string{"eval", "--json", `IIF([hired] = "1", "False", IgnoreObjectFlow)`}},
 		{name: "redacted", args: []string{"eval", "-i", user, "Redact([pwd])"}},
 		{name: "redacted json", args: []string{"eval", "-i", user, "--json", "Redact([pwd])"}},
 		{name: "now", args: []string{"eval", "--now", "2024-07-01T09:00:00Z", "Now()"}},
