@@ -404,3 +404,33 @@ func (s *AttributeMappingSource) binaryText() (string, error) {
 	}
 	return "(" + l + " " + s.Name + " " + r + ")", nil
 }
+
+// CompleteSources gives every attribute mapping source that has only an
+// expression text ({"expression": "..."}, as people write by hand) the tree
+// Graph expects, built by SourceFromExpression. Sources that already have
+// a tree are left alone. It returns the expressions that do not compile,
+// which keep their text only.
+func (s *Schema) CompleteSources() ErrorList {
+	var errs ErrorList
+	for i := range s.SynchronizationRules {
+		r := &s.SynchronizationRules[i]
+		for j := range r.ObjectMappings {
+			m := &r.ObjectMappings[j]
+			for k := range m.AttributeMappings {
+				a := &m.AttributeMappings[k]
+				if a.Source == nil || a.Source.hasTree() {
+					continue
+				}
+				tree, err := SourceFromExpression(a.Source.Expression)
+				if err != nil {
+					path := joinPath(s.mappingPath(i, j), fmt.Sprintf("attributeMappings[%d].source.expression", k))
+					errs = append(errs, &Error{Path: path, Msg: err.Error(), Err: err})
+					continue
+				}
+				tree.Extra, tree.w = a.Source.Extra, wire{}
+				a.Source = tree
+			}
+		}
+	}
+	return errs
+}

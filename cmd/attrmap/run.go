@@ -38,8 +38,8 @@ func init() {
 		{"funcs", "list the functions, or show the documentation of one", cmdFuncs},
 		{"scope", "evaluate a scoping filter against objects", cmdScope},
 		{"demo", "run sample mappings on embedded sample users", cmdDemo},
-		// {"schema", ...}: validate and format synchronization schemas (future).
-		// {"map", ...}: apply an object mapping to source objects (future).
+		{"schema", "validate, format, export and import synchronization schemas", cmdSchema},
+		{"map", "apply an object mapping to source objects", cmdMap},
 		// {"plan", ...}: compute the sync plan between two snapshots (future).
 		// {"apply", ...}: apply a plan to a target snapshot (future).
 		// {"repl", ...}: interactive expression shell (future).

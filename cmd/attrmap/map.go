@@ -1,0 +1,216 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"iter"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/attrmap/attrmap/expr"
+	"github.com/attrmap/attrmap/mapping"
+)
+
+const mapUsage = `Usage:
+
+	attrmap map --schema FILE [--rule NAME] [--object NAME] [-i OBJECTS]
+
+Applies an object mapping to source objects and prints, for each object in
+scope, the target attribute set the provisioning service would compute: one
+JSON object per line (attributes sorted by name), or with --table an aligned
+table. Objects out of scope are reported on stderr and skipped, unless --all.
+
+OBJECTS (default stdin) holds one JSON object, a JSON array of objects, JSON
+lines, or CSV with a header row. --rule names a synchronization rule (by name
+or id) or an object mapping; --object picks the object mapping of a rule with
+several. Without --on-create the objects are updated, so mappings applied
+only on creation (ObjectAddOnly) and default values do not flow.
+
+Redacted values print as [Redact] unless --reveal.
+`
+
+// cmdMap implements "attrmap map".
+func cmdMap(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := newFlagSet("map", mapUsage, stderr)
+	schemaFile := fs.String("schema", "", "the schema `FILE` (a synchronizationSchema, rule or objectMapping)")
+	rule := fs.String("rule", "", "the synchronization rule or object mapping `NAME`")
+	object := fs.String("object", "", "the object mapping `NAME` within the rule")
+	input := fs.String("i", "-", "the source `OBJECTS` file; - for stdin")
+	table := fs.Bool("table", false, "print a table instead of JSON lines")
+	onCreate := fs.Bool("on-create", false, "apply as on object creation: ObjectAddOnly mappings and defaults flow")
+	all := fs.Bool("all", false, "apply to objects out of scope too")
+	explain := fs.Bool("explain", false, "print what happened to every attribute mapping")
+	reveal := fs.Bool("reveal", false, "print redacted values instead of [Redact]")
+	lenient := fs.Bool("lenient", false, "repair the schema's comments, trailing commas and placeholders")
+	nowFlag := fs.String("now", "", "freeze the clock at this RFC 3339 `TIME`")
+	pos, code, ok := parseFlags(fs, args, stdout, stderr)
+	if !ok {
+		return code
+	}
+	if len(pos) > 0 {
+		return usageError(stderr, "map", "unexpected argument %q", pos[0])
+	}
+	if *schemaFile == "" {
+		return usageError(stderr, "map", "--schema is required")
+	}
+	var now time.Time
+	if *nowFlag != "" {
+		t, err := time.Parse(time.RFC3339, *nowFlag)
+		if err != nil {
+			return usageError(stderr, "map", "--now: %v", err)
+		}
+		now = t
+	}
+
+	cm, ok := mapCompile(*schemaFile, *rule, *object, *lenient, stdin, stderr)
+	if !ok {
+		return exitFailure
+	}
+	in, err := openInput(*input, stdin)
+	if err != nil {
+		fmt.Fprintf(stderr, "attrmap map: %v\n", err)
+		return exitFailure
+	}
+	defer in.Close()
+	one, rows, err := sniffInput(*input, in)
+	if err != nil {
+		fmt.Fprintf(stderr, "attrmap map: %s: %v\n", *input, err)
+		return exitFailure
+	}
+	if rows == nil {
+		rows = func(yield func(row) bool) { yield(row{n: 1, key: rowKey(1, one.keys, one.attrs), obj: one}) }
+	}
+	return mapRows(cm, rows, mapping.ApplyOptions{OnCreate: *onCreate, Now: now}, mapOutput{table: *table, all: *all, explain: *explain, reveal: *reveal}, stdout, stderr)
+}
+
+// mapCompile loads the schema and compiles the chosen object mapping.
+func mapCompile(path, rule, object string, lenient bool, stdin io.Reader, stderr io.Writer) (*mapping.CompiledObjectMapping, bool) {
+	in, err := openInput(path, stdin)
+	if err != nil {
+		fmt.Fprintf(stderr, "attrmap map: %v\n", err)
+		return nil, false
+	}
+	defer in.Close()
+	var opts []mapping.LoadOption
+	if lenient {
+		opts = append(opts, mapping.Lenient(func(r mapping.Repair) { fmt.Fprintf(stderr, "%s: repaired: %s\n", path, r) }))
+	}
+	s, err := mapping.Load(in, opts...)
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", path, err)
+		return nil, false
+	}
+	cm, err := s.Compile(rule, object)
+	if err != nil {
+		if list, ok := err.(mapping.ErrorList); ok {
+			for _, e := range list {
+				fmt.Fprintf(stderr, "%s: %s\n", path, e)
+			}
+		} else {
+			fmt.Fprintf(stderr, "%s: %v\n", path, err)
+		}
+		return nil, false
+	}
+	return cm, true
+}
+
+type mapOutput struct {
+	table, all, explain, reveal bool
+}
+
+// mapRows applies cm to every row and prints the results.
+func mapRows(cm *mapping.CompiledObjectMapping, rows iter.Seq[row], opts mapping.ApplyOptions, out mapOutput, stdout, stderr io.Writer) int {
+	var tw *tabwriter.Writer
+	if out.table {
+		tw = tabwriter.NewWriter(stdout, 0, 8, 2, ' ', 0)
+		fmt.Fprintln(tw, "OBJECT\tATTRIBUTE\tVALUE")
+	}
+	failed := false
+	for r := range rows {
+		label := fmt.Sprintf("#%d (%s)", r.n, r.key)
+		if r.err != nil {
+			fmt.Fprintf(stderr, "%s: %v\n", label, r.err)
+			failed = true
+			continue
+		}
+		env := expr.NewEnv(r.obj.attrs)
+		if !out.all && !cm.InScope(env) {
+			fmt.Fprintf(stderr, "%s: %s\n", label, cm.Scope(env))
+			continue
+		}
+		t, err := cm.Apply(env, opts)
+		if err != nil {
+			for _, e := range err.(mapping.ApplyErrors) {
+				fmt.Fprintf(stderr, "%s: %s: %v\n", label, e.Target, e.Err)
+			}
+			failed = true
+		}
+		switch {
+		case out.explain:
+			fmt.Fprintf(stdout, "%s\n", label)
+			for _, ex := range t.Explain {
+				if out.reveal && ex.Redacted {
+					ex.Redacted = false
+				}
+				fmt.Fprintf(stdout, "  %s\n", ex)
+			}
+		case out.table:
+			key := r.key
+			for _, a := range t.Attrs {
+				fmt.Fprintf(tw, "%s\t%s\t%s\n", key, a.Name, mapDisplay(a, out.reveal))
+				key = ""
+			}
+			if len(t.Attrs) == 0 {
+				fmt.Fprintf(tw, "%s\t\t(nothing flows)\n", key)
+			}
+		default:
+			writeTargetJSON(stdout, t, out.reveal)
+		}
+	}
+	if tw != nil {
+		tw.Flush()
+	}
+	if failed {
+		return exitFailure
+	}
+	return exitOK
+}
+
+func mapDisplay(a mapping.TargetAttribute, reveal bool) string {
+	if reveal {
+		a.Redacted = false
+	}
+	return a.Display()
+}
+
+// writeTargetJSON writes the target attribute set as one JSON object with
+// the attributes in Target order (sorted by name).
+func writeTargetJSON(w io.Writer, t mapping.Target, reveal bool) {
+	var b bytes.Buffer
+	b.WriteByte('{')
+	for i, a := range t.Attrs {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.Write(jsonNoEscape(a.Name))
+		b.WriteByte(':')
+		var v any = expr.ToGo(a.Value)
+		if a.Redacted && !reveal {
+			v = "[Redact]"
+		}
+		b.Write(jsonNoEscape(v))
+	}
+	b.WriteString("}\n")
+	w.Write(b.Bytes())
+}
+
+func jsonNoEscape(v any) []byte {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.Encode(v)
+	return []byte(strings.TrimRight(b.String(), "\n"))
+}
