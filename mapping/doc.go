@@ -1,0 +1,55 @@
+// Package mapping models Microsoft Entra ID provisioning schemas (the
+// Microsoft Graph synchronizationSchema) and applies their attribute
+// mappings to source objects.
+//
+// A Schema mirrors the Graph JSON: directories → objects → attributes, and
+// synchronizationRules → objectMappings → attributeMappings with their
+// source trees and scoping filters. Load reads one losslessly: members the
+// package does not model are kept, and Save writes the document back in a
+// stable form (Graph's member order, two-space indentation), so that
+// load → save → load → save gives the same bytes. Load also accepts a bare
+// synchronizationRule or objectMapping, reports invalid JSON with its line
+// and column, and with Lenient repairs what people paste from web pages.
+//
+//	s, err := mapping.Load(f)
+//	if err != nil {
+//		return err // line 12, column 5: trailing comma before ']' (use --lenient to drop it)
+//	}
+//	for _, e := range s.Validate() {
+//		fmt.Println(e) // synchronizationRules[0].objectMappings[0].attributeMappings[3].source: ...
+//	}
+//	m, err := s.Compile("USER_OUTBOUND_USER", "") // compile once ...
+//	if err != nil {
+//		return err
+//	}
+//	t, err := m.Apply(expr.NewEnv(user), mapping.ApplyOptions{OnCreate: true}) // ... apply to many
+//
+// # Expressions as text and as trees
+//
+// Graph stores each mapping's source twice: as expression text and as an
+// attributeMappingSource tree whose function parameters are keyed by name.
+// SourceFromExpression builds the tree from text, with the parameter names
+// the service uses (Replace's "Find" and "Replacement", Switch's
+// "switchValue", ...) and empty arguments left out, as parseExpression does;
+// AttributeMappingSource.Text goes the other way. Validate reports a source
+// whose text and tree disagree. The comparison operators, which Graph
+// documents no tree for, become Function nodes named after the operator with
+// parameters "left" and "right".
+//
+// # Applying mappings
+//
+// CompiledObjectMapping.Apply follows the documented service behaviour:
+// Direct, Constant and Expression mappings; default values for null results
+// on create (and on update only when the target attribute is empty);
+// ObjectAddOnly mappings only on create; IgnoreFlowIfNullOrEmpty; Redact
+// (the value flows, explanations show [Redact]); values shaped to
+// multi-valued target attributes; and change detection that honours each
+// target attribute's caseExact. Null results do not flow, because the
+// service does not provision null values. See Apply for the details.
+//
+// # Listings
+//
+// WriteListing prints a schema's mappings one per line,
+// "target <- expression | markers", for code review; ImportListing reads
+// such a listing back, merging it into the schema it came from.
+package mapping
