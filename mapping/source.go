@@ -288,7 +288,12 @@ func (s *AttributeMappingSource) callText() (string, error) {
 	if err != nil {
 		return "", err
 	}
-	for len(slots) < f.MinArgs {
+	pad := f.MinArgs
+	if f.Name == "Replace" {
+		// Graph writes Replace with all seven arguments, empty ones included.
+		pad = f.MaxArgs
+	}
+	for len(slots) < pad {
 		slots = append(slots, -1)
 	}
 	for _, idx := range slots {
