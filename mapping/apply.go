@@ -169,6 +169,15 @@ func (l ApplyErrors) Error() string {
 	return strings.Join(msgs, "; ")
 }
 
+// Unwrap returns the attribute errors, for errors.Is and errors.As.
+func (l ApplyErrors) Unwrap() []error {
+	out := make([]error, len(l))
+	for i, e := range l {
+		out[i] = e
+	}
+	return out
+}
+
 // Apply computes the target attribute set of one source object, as the
 // provisioning service does:
 //
