@@ -2,8 +2,10 @@ package mapping
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf16"
@@ -100,6 +102,11 @@ func parseJSON(src []byte, lenient bool) (*jnode, []Repair, error) {
 	if r.pos < len(src) {
 		return nil, nil, r.errorf(r.pos, "unexpected %s after the end of the document", r.describe(r.pos))
 	}
+	// A repair found after skipping a comment can precede it: report in
+	// document order.
+	slices.SortStableFunc(r.repairs, func(a, b Repair) int {
+		return cmp.Or(cmp.Compare(a.Line, b.Line), cmp.Compare(a.Col, b.Col))
+	})
 	return n, r.repairs, nil
 }
 

@@ -68,9 +68,14 @@ func writeObjectListing(b *bytes.Buffer, m *ObjectMapping) error {
 		writeFilter(&buf, m.Scope)
 		fmt.Fprintf(b, "scope %s\n", buf.Bytes())
 	}
+	// Align the arrows, but let very long targets (SCIM extension URNs)
+	// stick out rather than push every line to the right.
+	const maxWidth = 40
 	width := 0
 	for k := range m.AttributeMappings {
-		width = max(width, len(listingTarget(m.AttributeMappings[k].TargetAttributeName)))
+		if n := len(listingTarget(m.AttributeMappings[k].TargetAttributeName)); n <= maxWidth {
+			width = max(width, n)
+		}
 	}
 	for k := range m.AttributeMappings {
 		a := &m.AttributeMappings[k]
