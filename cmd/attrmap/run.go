@@ -42,8 +42,8 @@ func init() {
 		{"map", "apply an object mapping to source objects", cmdMap},
 		// {"plan", ...}: compute the sync plan between two snapshots (future).
 		// {"apply", ...}: apply a plan to a target snapshot (future).
-		// {"repl", ...}: interactive expression shell (future).
-		// {"lint", ...}: warn about risky expressions and mappings (future).
+		{"repl", "interactive expression shell with completion, history, :trace and :map", cmdRepl},
+		{"lint", "warn about documented pitfalls in expressions and schemas", cmdLint},
 		{"help", "show this help, or the help of a command", cmdHelp},
 	}
 }

@@ -1,0 +1,189 @@
+package main
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/peterh/liner"
+
+	"github.com/attrmap/attrmap/internal/repl"
+)
+
+const replUsage = `usage: attrmap repl [-i FILE] [--schema FILE] [--now TIME] [--history FILE | --no-history]
+
+Repl is an interactive shell for expressions: type one and see its value
+against the current object. Type :help for the commands (:set, :load,
+:trace, :fmt, :map, :scope, ...), Tab to complete function names,
+[attribute names and :commands, Ctrl-D or :quit to leave. An entry may
+span lines while parentheses or quotes are open (Ctrl-C cancels it).
+
+-i, --schema and --now run :load, :schema and :now before the first prompt.
+
+On a terminal, lines are edited in place and kept in a history file
+(default: attrmap/history under the user configuration directory). When
+standard input is not a terminal, repl reads it line by line without
+prompts, so it can be scripted:
+
+	echo ':set givenName = "Zoë"
+	NormalizeDiacritics([givenName])' | attrmap repl
+
+In that mode errors go to standard error and the exit status is 1 if any
+entry failed.
+`
+
+// cmdRepl implements "attrmap repl".
+func cmdRepl(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := newFlagSet("repl", replUsage, stderr)
+	input := fs.String("i", "", "load the current object from `FILE` (:load)")
+	schema := fs.String("schema", "", "load a synchronization schema from `FILE` (:schema)")
+	now := fs.String("now", "", "freeze the clock at `TIME`, RFC 3339 (:now)")
+	history := fs.String("history", "", "keep the line history in `FILE` instead of the default")
+	noHistory := fs.Bool("no-history", false, "do not read or write a history file")
+	rest, code, ok := parseFlags(fs, args, stdout, stderr)
+	if !ok {
+		return code
+	}
+	if len(rest) > 0 {
+		return usageError(stderr, "repl", "unexpected argument %q", rest[0])
+	}
+	s := repl.New()
+	for _, pre := range []struct{ cmd, arg string }{{":now", *now}, {":schema", *schema}, {":load", *input}} {
+		if pre.arg == "" {
+			continue
+		}
+		if _, _, err := s.Process(pre.cmd + " " + pre.arg); err != nil {
+			fmt.Fprintln(stderr, repl.ErrorText(err))
+			return exitFailure
+		}
+	}
+	if !isTerminal(stdin) || !isTerminal(stdout) {
+		return replScript(s, stdin, stdout, stderr)
+	}
+	hist := *history
+	if *noHistory {
+		hist = ""
+	} else if hist == "" {
+		hist = defaultHistory()
+	}
+	return replInteractive(s, hist, stdout, stderr)
+}
+
+// isTerminal reports whether f is a character device (a terminal).
+func isTerminal(f any) bool {
+	file, ok := f.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := file.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+// defaultHistory returns the history file under the user configuration
+// directory, or "" when there is none.
+func defaultHistory() string {
+	dir, err := os.UserConfigDir()
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(dir, "attrmap", "history")
+}
+
+// replScript runs lines from a pipe or file: no prompts, no echo, errors
+// on stderr.
+func replScript(s *repl.Session, stdin io.Reader, stdout, stderr io.Writer) int {
+	sc := bufio.NewScanner(stdin)
+	sc.Buffer(nil, 1<<20)
+	code := exitOK
+	handle := func(line string) bool {
+		out, quit, err := s.Process(line)
+		if out != "" {
+			fmt.Fprintln(stdout, out)
+		}
+		if err != nil {
+			fmt.Fprintln(stderr, repl.ErrorText(err))
+			code = exitFailure
+		}
+		return quit
+	}
+	for sc.Scan() {
+		if handle(sc.Text()) {
+			return code
+		}
+	}
+	if err := sc.Err(); err != nil {
+		fmt.Fprintf(stderr, "attrmap repl: %v\n", err)
+		return exitFailure
+	}
+	if s.Prompt() == repl.PromptMore {
+		handle("") // end the unfinished entry, reporting what is missing
+	}
+	return code
+}
+
+// replInteractive runs the line editor on the terminal.
+func replInteractive(s *repl.Session, history string, stdout, stderr io.Writer) int {
+	ed := liner.NewLiner()
+	defer ed.Close()
+	ed.SetCtrlCAborts(true)
+	ed.SetMultiLineMode(true)
+	ed.SetTabCompletionStyle(liner.TabPrints)
+	ed.SetWordCompleter(s.Complete)
+	if history != "" {
+		if f, err := os.Open(history); err == nil {
+			ed.ReadHistory(f)
+			f.Close()
+		}
+	}
+	fmt.Fprintln(stdout, "attrmap repl: type an expression, :help for commands, Ctrl-D to quit")
+	for {
+		line, err := ed.Prompt(s.Prompt())
+		if errors.Is(err, liner.ErrPromptAborted) {
+			s.Reset()
+			continue
+		}
+		if err != nil { // io.EOF: Ctrl-D
+			fmt.Fprintln(stdout)
+			break
+		}
+		if strings.TrimSpace(line) != "" {
+			ed.AppendHistory(line)
+		}
+		out, quit, perr := s.Process(line)
+		if out != "" {
+			fmt.Fprintln(stdout, out)
+		}
+		if perr != nil {
+			fmt.Fprintln(stdout, repl.ErrorText(perr))
+		}
+		if quit {
+			break
+		}
+	}
+	if history != "" {
+		if err := saveHistory(ed, history); err != nil {
+			fmt.Fprintf(stderr, "attrmap repl: history not saved: %v\n", err)
+		}
+	}
+	return exitOK
+}
+
+// saveHistory writes the history file, creating its directory.
+func saveHistory(ed *liner.State, path string) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return err
+	}
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
+	if err != nil {
+		return err
+	}
+	if _, err := ed.WriteHistory(f); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
