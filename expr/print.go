@@ -106,7 +106,13 @@ func strconvHex(n int64) string {
 func Format(n Node, width int) string {
 	var b strings.Builder
 	formatNode(&b, n, 0, width)
-	return b.String()
+	// Empty arguments stay on the line of the argument before them, which
+	// can leave a space at the end of a line.
+	lines := strings.Split(b.String(), "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimRight(l, " ")
+	}
+	return strings.Join(lines, "\n")
 }
 
 func formatNode(b *strings.Builder, n Node, indent, width int) {
@@ -119,13 +125,25 @@ func formatNode(b *strings.Builder, n Node, indent, width int) {
 	b.WriteString(call.Func.Name)
 	b.WriteString("(\n")
 	pad := strings.Repeat("  ", indent/2+1)
+	atLineStart := true
 	for i, a := range call.Args {
-		b.WriteString(pad)
-		formatNode(b, a, len(pad), width)
+		_, empty := a.(*EmptyArg)
+		if atLineStart && !empty {
+			b.WriteString(pad)
+		}
+		if !empty {
+			formatNode(b, a, len(pad), width)
+		}
 		if i < len(call.Args)-1 {
 			b.WriteByte(',')
+			if _, nextEmpty := call.Args[i+1].(*EmptyArg); nextEmpty {
+				b.WriteByte(' ')
+				atLineStart = false
+				continue
+			}
 		}
 		b.WriteByte('\n')
+		atLineStart = true
 	}
 	b.WriteString(strings.Repeat("  ", indent/2))
 	b.WriteByte(')')

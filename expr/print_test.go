@@ -117,6 +117,19 @@ func TestFormat(t *testing.T) {
 	}
 }
 
+func TestFormatEmptyArgs(t *testing.T) {
+	p := MustCompile(`Replace([telephoneNumber], , "\\+(?<isdCode>\\d* )(?<phoneNumber>\\d{10})", "phoneNumber", , [mobile], )`)
+	want := "Replace(\n  [telephoneNumber], ,\n  \"\\\\+(?<isdCode>\\\\d* )(?<phoneNumber>\\\\d{10})\",\n  \"phoneNumber\", ,\n  [mobile],\n)"
+	got := Format(p.Root(), 40)
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+	q := MustCompile(got)
+	if diff := cmp.Diff(shape(p.Root()), shape(q.Root())); diff != "" {
+		t.Errorf("formatted text compiles to another tree (-want +got):\n%s", diff)
+	}
+}
+
 func TestTrace(t *testing.T) {
 	p := MustCompile(`IIF([a] = "x", Join("-", [a], "y"), ToUpper([a]))`)
 	tr, v, err := p.Trace(MapEnv{"a": String("x")}, EvalOptions{})
