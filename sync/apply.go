@@ -1,0 +1,103 @@
+package sync
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/attrmap/attrmap/expr"
+)
+
+// Apply returns a copy of the target snapshot with the plan's operations
+// carried out, as a target directory would: Create adds an object with
+// the op's Target id and its attributes, Update and Disable write their
+// changes (a null New removes the attribute), Delete removes the object.
+// Held and skipped operations are not applied. The input snapshot is not
+// modified.
+//
+// Problems (an update of a missing object, a create over an existing one,
+// a redacted value whose real value the plan does not hold because it
+// was read back from JSON) do not stop the others; they are returned
+// together as an *ApplyError beside the snapshot.
+func Apply(target *Snapshot, p *Plan) (*Snapshot, error) {
+	out := &Snapshot{Attributes: slices.Clone(target.Attributes), Objects: slices.Clone(target.Objects)}
+	byID := make(map[string]int, len(out.Objects))
+	for i := range out.Objects {
+		byID[out.Objects[i].ID] = i
+	}
+	var problems []string
+	deleted := map[int]bool{}
+	write := func(o *Object, op *Op) {
+		o.Values = slices.Clone(o.Values)
+		for _, c := range op.Changes {
+			v := c.New
+			if c.Redacted && !isRedacted(v) && !expr.IsNull(v) {
+				problems = append(problems, fmt.Sprintf("%s %s: %s: the redacted value is not in the plan, so it was not written", op.Kind, op.Key, c.Name))
+				continue
+			}
+			if v != nil {
+				v, _ = expr.Unwrap(v)
+			}
+			i := out.attr(c.Name)
+			if v == nil || expr.IsNull(v) {
+				if i < len(o.Values) {
+					o.Values[i] = nil
+				}
+				continue
+			}
+			set(out, o, i, v)
+		}
+	}
+	for i := range p.Ops {
+		op := &p.Ops[i]
+		switch op.Kind {
+		case Create:
+			if _, exists := byID[op.Target]; exists {
+				problems = append(problems, fmt.Sprintf("create %s: target %s already exists", op.Key, op.Target))
+				continue
+			}
+			out.Objects = append(out.Objects, Object{ID: op.Target})
+			byID[op.Target] = len(out.Objects) - 1
+			write(&out.Objects[len(out.Objects)-1], op)
+		case Update, Disable:
+			j, ok := byID[op.Target]
+			if !ok || deleted[j] {
+				problems = append(problems, fmt.Sprintf("%s %s: target %s does not exist", op.Kind, op.Key, op.Target))
+				continue
+			}
+			write(&out.Objects[j], op)
+		case Delete:
+			j, ok := byID[op.Target]
+			if !ok || deleted[j] {
+				problems = append(problems, fmt.Sprintf("delete %s: target %s does not exist", op.Key, op.Target))
+				continue
+			}
+			deleted[j] = true
+		case Skip:
+			// Records only.
+		default:
+			panic("sync: unknown OpKind")
+		}
+	}
+	if len(deleted) > 0 {
+		kept := out.Objects[:0]
+		for i, o := range out.Objects {
+			if !deleted[i] {
+				kept = append(kept, o)
+			}
+		}
+		out.Objects = kept
+	}
+	if len(problems) > 0 {
+		return out, &ApplyError{Problems: problems}
+	}
+	return out, nil
+}
+
+// ApplyError lists what Apply could not do.
+type ApplyError struct {
+	Problems []string
+}
+
+// Error joins the problems, one per line.
+func (e *ApplyError) Error() string { return strings.Join(e.Problems, "\n") }

@@ -1,0 +1,755 @@
+package sync
+
+import (
+	"errors"
+	"fmt"
+	"runtime"
+	"slices"
+	"strings"
+	gosync "sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/attrmap/attrmap/expr"
+	"github.com/attrmap/attrmap/mapping"
+)
+
+// Options configures Diff. The zero value is the service's default: only
+// assigned objects are in scope, out-of-scope objects are disabled, and
+// there is no accidental-deletion guard.
+type Options struct {
+	// SyncAll puts every source object in scope regardless of assignment
+	// (the portal's "Sync all users and groups"); by default only
+	// assigned objects are.
+	SyncAll bool
+	// SkipOutOfScopeDeletions leaves provisioned objects alone when their
+	// source goes out of scope, is unassigned, disabled or soft-deleted
+	// (the job secret of that name). Hard deletes still delete.
+	SkipOutOfScopeDeletions bool
+	// DeletionThreshold turns on the accidental-deletion guard: when the
+	// plan holds more disables and deletes than this, they are held back
+	// (Plan.Held). 0 turns the guard off.
+	DeletionThreshold int
+	// AllowDeletions lets a plan over the threshold through, as an admin's
+	// "Allow deletes" does.
+	AllowDeletions bool
+	// Now is the clock of Now and the date functions. Zero keeps the
+	// clock the mapping was compiled with; set it for reproducible plans.
+	Now time.Time
+	// NewTargetID gives the id of the target object a Create makes, from
+	// the source object's id. nil uses the source id. When the id is
+	// already taken in the target, "#2", "#3", ... is appended.
+	NewTargetID func(sourceID string) string
+	// Workers bounds the goroutines evaluating objects; 0 means GOMAXPROCS.
+	Workers int
+	// Progress, if set, is called at the end of each stage with the number
+	// of items it handled. It is called from Diff's goroutine only.
+	Progress func(stage string, count int)
+}
+
+// engine is one Diff: the compiled mapping, the snapshots and their
+// indexes. Everything in it is read-only once built, so workers share it.
+type engine struct {
+	rule  *mapping.CompiledObjectMapping
+	opts  Options
+	attrs []mapping.CompiledAttribute
+	flows mapping.ObjectFlows
+
+	src, tgt *Snapshot
+	six, tix *attrIndex
+	state    *State
+
+	tpos      []int                  // per attribute: position in the target snapshot, -1 if absent
+	caseExact []bool                 // per attribute: compare exactly (caseExact and not Boolean)
+	multi     []bool                 // per attribute: multi-valued
+	unique    map[string]*valueIndex // attributes using SelectUniqueValue, by target name
+	soft      int                    // attribute mapped from IsSoftDeleted, -1 if none
+	match     []int                  // matching attributes, by priority
+	matchIdx  []*valueIndex
+
+	srcByID      map[string]int32 // -1 marks a duplicate id
+	targetByID   map[string]int32
+	links        map[string]int32  // source id -> index into state.Links
+	linkedTarget map[string]string // target id -> source id, from the state
+}
+
+// Outcome of one source object, decided by a worker.
+type result struct {
+	op      *Op // Create, Update, Disable, or a Skip
+	err     *ObjectError
+	target  int32 // linked or matched target, -1 if none
+	inScope bool
+	how     uint8 // howLinked, howMatched or 0
+	link    uint8 // what becomes of the object's link
+	prov    bool  // for linkSet: the new Provisioned
+}
+
+const (
+	howLinked = 1 + iota
+	howMatched
+)
+
+const (
+	linkKeep = iota // as it was (or none)
+	linkSet         // to target, with prov
+	linkDrop        // removed
+	linkNew         // to the id given to a created object
+)
+
+// Diff computes the plan of one provisioning cycle and the state to keep
+// for the next one. It is a pure function of its arguments: no I/O, no
+// clock (see Options.Now), no globals, and the same plan for any order of
+// the snapshots' objects. Errors on single objects are in Plan.Errors;
+// the error result is for unusable arguments only.
+//
+// source holds the source objects with their flags; target the target
+// objects; state the links of the previous cycle, or nil for an initial
+// cycle.
+func Diff(rule *mapping.CompiledObjectMapping, source, target *Snapshot, state *State, opts Options) (*Plan, *State, error) {
+	e, err := newEngine(rule, source, target, state, opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	res := e.run()
+	plan, next := e.assemble(res)
+	return plan, next, nil
+}
+
+func newEngine(rule *mapping.CompiledObjectMapping, source, target *Snapshot, state *State, opts Options) (*engine, error) {
+	if rule == nil {
+		return nil, errors.New("sync: no object mapping")
+	}
+	if source == nil {
+		source = &Snapshot{}
+	}
+	if target == nil {
+		target = &Snapshot{}
+	}
+	e := &engine{rule: rule, opts: opts, attrs: rule.Attributes(), flows: rule.Flows(), src: source, tgt: target, state: state, soft: -1}
+	e.six, e.tix = source.index(), target.index()
+	n := len(e.attrs)
+	e.tpos, e.caseExact, e.multi = make([]int, n), make([]bool, n), make([]bool, n)
+	e.unique = map[string]*valueIndex{}
+	var uniqueAttrs []int
+	for k := range e.attrs {
+		a := &e.attrs[k]
+		e.tpos[k] = e.tix.pos(a.Target)
+		if d := a.Definition; d != nil {
+			e.caseExact[k], e.multi[k] = d.CaseExact && d.Type != mapping.TypeBoolean, d.Multivalued
+		}
+		if a.Program != nil {
+			if slices.Contains(a.Program.Functions(), "SelectUniqueValue") {
+				uniqueAttrs = append(uniqueAttrs, k)
+			}
+		}
+	}
+	if sd, ok := rule.SoftDelete(); ok {
+		for k := range e.attrs {
+			if e.attrs[k].Mapping == sd.Mapping {
+				e.soft = k
+			}
+		}
+	}
+	for _, m := range rule.Matching() {
+		for k := range e.attrs {
+			if e.attrs[k].Mapping == m.Mapping {
+				e.match = append(e.match, k)
+			}
+		}
+	}
+	e.matchIdx = make([]*valueIndex, len(e.match))
+
+	// The indexes are independent: build them concurrently.
+	var wg gosync.WaitGroup
+	par := func(f func()) { wg.Add(1); go func() { defer wg.Done(); f() }() }
+	par(func() {
+		e.targetByID = make(map[string]int32, len(target.Objects))
+		for i := range target.Objects {
+			e.targetByID[target.Objects[i].ID] = int32(i)
+		}
+	})
+	par(func() {
+		e.srcByID = make(map[string]int32, len(source.Objects))
+		for i := range source.Objects {
+			id := source.Objects[i].ID
+			if _, dup := e.srcByID[id]; dup {
+				e.srcByID[id] = -1
+			} else {
+				e.srcByID[id] = int32(i)
+			}
+		}
+	})
+	par(func() {
+		if state == nil {
+			return
+		}
+		e.links = make(map[string]int32, len(state.Links))
+		e.linkedTarget = make(map[string]string, len(state.Links))
+		for i, l := range state.Links {
+			e.links[l.Source] = int32(i)
+			e.linkedTarget[l.Target] = l.Source
+		}
+	})
+	for mi, k := range e.match {
+		par(func() { e.matchIdx[mi] = indexTarget(target, e.tpos[k], e.caseExact[k]) })
+	}
+	uniq := make([]*valueIndex, len(uniqueAttrs))
+	for u, k := range uniqueAttrs {
+		par(func() { uniq[u] = indexTarget(target, e.tpos[k], e.caseExact[k]) })
+	}
+	wg.Wait()
+	for u, k := range uniqueAttrs {
+		e.unique[e.attrs[k].Target] = uniq[u]
+	}
+	e.progress("index", len(source.Objects)+len(target.Objects))
+	return e, nil
+}
+
+func (e *engine) progress(stage string, n int) {
+	if e.opts.Progress != nil {
+		e.opts.Progress(stage, n)
+	}
+}
+
+// run evaluates every source object, in parallel. Each result lands at its
+// object's position, so the outcome does not depend on scheduling.
+func (e *engine) run() []result {
+	res := make([]result, len(e.src.Objects))
+	workers := e.opts.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	const chunk = 512
+	var next atomic.Int64
+	var wg gosync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			w := e.newWorker()
+			for {
+				lo := int(next.Add(chunk)) - chunk
+				if lo >= len(res) {
+					return
+				}
+				for i := lo; i < min(lo+chunk, len(res)); i++ {
+					res[i] = e.object(w, i, nil)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	e.progress("evaluate", len(res))
+	return res
+}
+
+// worker holds what one goroutine reuses from object to object.
+type worker struct {
+	env  objEnv
+	vals []expr.Value
+}
+
+func (e *engine) newWorker() *worker {
+	return &worker{env: objEnv{ix: e.six}, vals: make([]expr.Value, len(e.attrs))}
+}
+
+// tracer collects the steps of one object for Explain; nil in bulk runs.
+type tracer struct {
+	steps []Step
+}
+
+func (tr *tracer) add(stage, format string, args ...any) {
+	if tr != nil {
+		tr.steps = append(tr.steps, Step{Stage: stage, Text: fmt.Sprintf(format, args...)})
+	}
+}
+
+// object decides what happens to source object i.
+func (e *engine) object(w *worker, i int, tr *tracer) result {
+	o := &e.src.Objects[i]
+	r := result{target: -1}
+	if j := e.srcByID[o.ID]; j != int32(i) {
+		r.err = &ObjectError{Key: o.ID, Stage: "source", Err: "the source snapshot holds more than one object with this id; none of them is synced"}
+		tr.add("source", "%s", r.err.Err)
+		return r
+	}
+	var link Link
+	linked := false
+	if e.links != nil {
+		if li, ok := e.links[o.ID]; ok {
+			link, linked = e.state.Links[li], true
+			if t, ok := e.targetByID[link.Target]; ok {
+				r.target = t
+			}
+		}
+	}
+	w.env.o = o
+
+	in, why := e.scope(&w.env, tr != nil)
+	r.inScope = in
+	if !in {
+		tr.add("scope", "out of scope: %s", why)
+		return e.outOfScope(w, o, r, link, linked, why, tr)
+	}
+	if tr != nil {
+		tr.add("scope", "in scope: %s", why)
+	}
+
+	// Apply the mapping once; matching and the diff share the result.
+	w.env.softDeleted = false
+	applied, err := e.apply(&w.env, r.target)
+	if tr != nil {
+		for k := range applied.Explain {
+			tr.add("map", "%s", applied.Explain[k].String())
+		}
+	}
+	if err != nil {
+		r.err = e.mapError(o.ID, err)
+		return r
+	}
+	for k := range applied.Explain {
+		w.vals[k] = nil
+		if ex := &applied.Explain[k]; ex.Outcome == mapping.Flowed {
+			w.vals[k] = ex.Value
+		}
+	}
+
+	var how string
+	switch {
+	case linked && r.target >= 0:
+		r.how = howLinked
+		how = "linked by state to target " + link.Target
+	default:
+		if linked {
+			tr.add("match", "the linked target %s is gone from the target snapshot; matching again", link.Target)
+		}
+		m := e.findTarget(w.vals, o.ID, tr != nil)
+		if m.err != "" {
+			r.err = &ObjectError{Key: o.ID, Stage: "match", Err: m.err}
+			tr.add("match", "%s", m.err)
+			r.link = linkKeep
+			return r
+		}
+		how = m.how
+		r.target = m.target
+		if m.target >= 0 {
+			r.how = howMatched
+		}
+	}
+	tr.add("match", "%s", how)
+
+	if r.target < 0 {
+		op := &Op{Kind: Create, Key: o.ID, Match: how, Reason: e.inScopeReason(&w.env, why, tr != nil)}
+		for k := range applied.Explain {
+			if c, ok := e.attrChange(k, &applied.Explain[k], nil); ok {
+				op.Changes = append(op.Changes, c)
+			}
+		}
+		sortChangesIfNeeded(op.Changes)
+		if !e.flows.Add {
+			r.op = skipOp(op, "the object mapping's target object actions do not include Add")
+			r.link = linkDrop
+			return r
+		}
+		r.op, r.link = op, linkNew
+		return r
+	}
+
+	t := &e.tgt.Objects[r.target]
+	var changes []AttrChange
+	for k := range applied.Explain {
+		if c, ok := e.attrChange(k, &applied.Explain[k], t); ok {
+			changes = append(changes, c)
+		}
+	}
+	r.link, r.prov = linkSet, true
+	if len(changes) == 0 {
+		return r
+	}
+	sortChangesIfNeeded(changes)
+	op := &Op{Kind: Update, Key: o.ID, Target: t.ID, Match: how, Reason: e.inScopeReason(&w.env, why, tr != nil), Changes: changes}
+	if !e.flows.Update {
+		r.op = skipOp(op, "the object mapping's target object actions do not include Update")
+		return r
+	}
+	r.op = op
+	return r
+}
+
+// outOfScope decides the deprovisioning of an object that is not in
+// scope: only a provisioned, linked one is disabled.
+func (e *engine) outOfScope(w *worker, o *Object, r result, link Link, linked bool, why string, tr *tracer) result {
+	switch {
+	case !linked:
+		tr.add("action", "none: never provisioned by this engine")
+		return r
+	case !link.Provisioned:
+		tr.add("action", "none: target %s was already deprovisioned and is no longer managed", link.Target)
+		return r
+	case r.target < 0:
+		tr.add("action", "none: the linked target %s is gone from the target snapshot; the link is dropped", link.Target)
+		r.link = linkDrop
+		return r
+	}
+	t := &e.tgt.Objects[r.target]
+	op := &Op{Kind: Disable, Key: o.ID, Target: t.ID, Reason: why}
+	switch {
+	case e.soft < 0:
+		r.op = skipOp(op, "the mapping has no attribute mapped from IsSoftDeleted, so there is no way to disable")
+		return r
+	case e.opts.SkipOutOfScopeDeletions:
+		r.op = skipOp(op, "SkipOutOfScopeDeletions is set")
+		return r
+	}
+	w.env.softDeleted = true
+	applied, err := e.apply(&w.env, r.target)
+	ex := &applied.Explain[e.soft]
+	if tr != nil {
+		tr.add("map", "%s (IsSoftDeleted = True)", ex.String())
+	}
+	if ex.Err != nil {
+		r.err = &ObjectError{Key: o.ID, Stage: "map", Attribute: ex.Target, Err: ex.Err.Error()}
+		return r
+	}
+	_ = err // failures of the other mappings do not matter to a disable
+	c, ok := e.attrChange(e.soft, ex, t)
+	r.link, r.prov = linkSet, false
+	if !ok {
+		tr.add("action", "none: target %s is already disabled", t.ID)
+		return r
+	}
+	op.Changes = []AttrChange{c}
+	if !e.flows.Update {
+		r.op = skipOp(op, "the object mapping's target object actions do not include Update, which disabling needs")
+		r.link = linkKeep
+		return r
+	}
+	r.op = op
+	return r
+}
+
+// scope decides whether the object is in scope and why. The reason of an
+// in-scope object is computed only when explain is set (or later, by
+// inScopeReason, for objects that get an operation).
+func (e *engine) scope(env *objEnv, explain bool) (bool, string) {
+	o := env.o
+	switch {
+	case o.SoftDeleted:
+		return false, "soft-deleted in the source"
+	case o.Disabled:
+		return false, "disabled in the source (accountEnabled is false)"
+	case o.Unassigned && !e.opts.SyncAll:
+		return false, "not assigned to the application"
+	}
+	env.softDeleted = false
+	if !e.rule.InScope(env) {
+		return false, "scoping filter: " + e.rule.Scope(env).Reason()
+	}
+	if explain {
+		return true, e.assignment() + "; " + e.rule.Scope(env).Reason()
+	}
+	return true, ""
+}
+
+func (e *engine) assignment() string {
+	if e.opts.SyncAll {
+		return "all objects are synced"
+	}
+	return "assigned"
+}
+
+func (e *engine) inScopeReason(env *objEnv, why string, explained bool) string {
+	if explained {
+		return "in scope: " + why
+	}
+	return "in scope: " + e.assignment() + "; " + e.rule.Scope(env).Reason()
+}
+
+// mapError turns Apply's failure into the object's error: the first
+// failing attribute (in name order) with the count of the others.
+func (e *engine) mapError(key string, err error) *ObjectError {
+	oe := &ObjectError{Key: key, Stage: "map", Err: err.Error()}
+	var list mapping.ApplyErrors
+	if errors.As(err, &list) && len(list) > 0 {
+		oe.Attribute, oe.Err = list[0].Target, list[0].Err.Error()
+		if len(list) > 1 {
+			oe.Err += fmt.Sprintf(" (and %d more failing attributes)", len(list)-1)
+		}
+	}
+	oe.Escrow = errors.Is(err, expr.ErrNotUnique)
+	return oe
+}
+
+func skipOp(op *Op, why string) *Op {
+	op.Action, op.Kind = op.Kind, Skip
+	op.Reason = op.Reason + "; skipped: " + why
+	return op
+}
+
+func sortChangesIfNeeded(cs []AttrChange) {
+	if !slices.IsSortedFunc(cs, func(a, b AttrChange) int { return compareNames(a.Name, b.Name) }) {
+		sortChanges(cs)
+	}
+}
+
+func exprText(a *mapping.CompiledAttribute) string {
+	if a.Program == nil {
+		return "(no source)"
+	}
+	return a.Program.String()
+}
+
+func isRedacted(v expr.Value) bool {
+	_, r := expr.Unwrap(v)
+	return r
+}
+
+// assemble turns the per-object results into the plan and the new state,
+// sequentially and in a fixed order.
+func (e *engine) assemble(res []result) (*Plan, *State) {
+	p := &Plan{Rule: ruleName(e.rule), Initial: e.state == nil}
+	p.Stats.Source, p.Stats.Target = len(e.src.Objects), len(e.tgt.Objects)
+
+	// Two source objects matched to one target: neither gets it. This
+	// is the only check that needs every result, hence here.
+	claims := make([]uint8, len(e.tgt.Objects))
+	for i := range res {
+		if r := &res[i]; r.how == howMatched && r.err == nil {
+			claims[r.target] = min(claims[r.target]+1, 2)
+		}
+	}
+	var contested map[int32][]string
+	for i := range res {
+		if r := &res[i]; r.how == howMatched && r.err == nil && claims[r.target] > 1 {
+			if contested == nil {
+				contested = map[int32][]string{}
+			}
+			contested[r.target] = append(contested[r.target], e.src.Objects[i].ID)
+		}
+	}
+	for i := range res {
+		r := &res[i]
+		if r.how != howMatched || r.err != nil || claims[r.target] < 2 {
+			continue
+		}
+		others := slices.Clone(contested[r.target])
+		sortStrings(others)
+		r.err = &ObjectError{Key: e.src.Objects[i].ID, Stage: "match", Err: fmt.Sprintf("target %s is matched by %d source objects (%s); matching needs a unique value", e.tgt.Objects[r.target].ID, len(others), strings.Join(others, ", "))}
+		r.op, r.link = nil, linkKeep
+	}
+
+	// Gone sources: linked in the state, absent from the snapshot.
+	var gone []Op
+	var goneLinks []Link
+	if e.state != nil {
+		for _, l := range e.state.Links {
+			if _, ok := e.srcByID[l.Source]; ok {
+				continue
+			}
+			p.Stats.Gone++
+			t, ok := e.targetByID[l.Target]
+			if !l.Provisioned || !ok {
+				continue // nothing to delete; the link goes
+			}
+			op := Op{Kind: Delete, Key: l.Source, Target: e.tgt.Objects[t].ID, Reason: "hard-deleted in the source (gone from the source snapshot)"}
+			if !e.flows.Delete {
+				op = *skipOp(&op, "the object mapping's target object actions do not include Delete")
+				goneLinks = append(goneLinks, l)
+			}
+			gone = append(gone, op)
+		}
+	}
+
+	// Collect operations.
+	for i := range res {
+		r := &res[i]
+		switch {
+		case r.err != nil:
+			p.Errors = append(p.Errors, *r.err)
+		case r.op != nil && r.op.Kind == Skip:
+			p.Skipped = append(p.Skipped, *r.op)
+		case r.op != nil:
+			p.Ops = append(p.Ops, *r.op)
+		}
+		if r.inScope {
+			p.Stats.InScope++
+			if r.err == nil {
+				switch r.how {
+				case howLinked:
+					p.Stats.Linked++
+				case howMatched:
+					p.Stats.Matched++
+				}
+				if r.op == nil && r.target >= 0 {
+					p.Stats.Unchanged++
+				}
+			}
+		} else if r.err == nil || r.err.Stage != "source" {
+			p.Stats.OutOfScope++
+		}
+	}
+	for _, op := range gone {
+		if op.Kind == Skip {
+			p.Skipped = append(p.Skipped, op)
+		} else {
+			p.Ops = append(p.Ops, op)
+		}
+	}
+
+	// Ids for created objects, unique in the target and among themselves.
+	newIDs := map[string]string{}
+	creates := 0
+	for i := range p.Ops {
+		if p.Ops[i].Kind == Create {
+			creates++
+		}
+	}
+	if creates > 0 {
+		keys := make([]string, 0, creates)
+		for i := range p.Ops {
+			if p.Ops[i].Kind == Create {
+				keys = append(keys, p.Ops[i].Key)
+			}
+		}
+		sortStrings(keys)
+		taken := map[string]bool{}
+		for _, k := range keys {
+			base := k
+			if e.opts.NewTargetID != nil {
+				base = e.opts.NewTargetID(k)
+			}
+			id := base
+			for n := 2; taken[id] || e.hasTarget(id); n++ {
+				id = fmt.Sprintf("%s#%d", base, n)
+			}
+			taken[id] = true
+			newIDs[k] = id
+		}
+		for i := range p.Ops {
+			if p.Ops[i].Kind == Create {
+				p.Ops[i].Target = newIDs[p.Ops[i].Key]
+			}
+		}
+	}
+
+	sortOps(p.Ops)
+	sortOps(p.Skipped)
+	slices.SortStableFunc(p.Skipped, func(a, b Op) int { return strings.Compare(a.Key, b.Key) })
+	sortErrors(p.Errors)
+	p.Errors = slices.Compact(p.Errors) // objects sharing an id report it once
+
+	// The accidental-deletion guard.
+	held := map[string]bool{}
+	nDel := 0
+	for i := range p.Ops {
+		if k := p.Ops[i].Kind; k == Disable || k == Delete {
+			nDel++
+		}
+	}
+	if t := e.opts.DeletionThreshold; t > 0 && nDel > t && !e.opts.AllowDeletions {
+		p.Held = &HeldDeletions{Threshold: t}
+		kept := p.Ops[:0]
+		for _, op := range p.Ops {
+			if op.Kind == Disable || op.Kind == Delete {
+				p.Held.Ops = append(p.Held.Ops, op)
+				held[op.Key] = true
+			} else {
+				kept = append(kept, op)
+			}
+		}
+		p.Ops = kept
+	}
+	for i := range p.Ops {
+		switch p.Ops[i].Kind {
+		case Create:
+			p.Stats.Create++
+		case Update:
+			p.Stats.Update++
+		case Disable:
+			p.Stats.Disable++
+		case Delete:
+			p.Stats.Delete++
+		case Skip:
+			panic("sync: skip among operations")
+		default:
+			panic("sync: unknown OpKind")
+		}
+	}
+	p.Stats.Skipped, p.Stats.Errors = len(p.Skipped), len(p.Errors)
+	if p.Held != nil {
+		p.Stats.Held = len(p.Held.Ops)
+	}
+	e.progress("plan", len(p.Ops))
+
+	// The new state.
+	next := &State{Rule: p.Rule}
+	next.Links = make([]Link, 0, len(res))
+	for i := range res {
+		r := &res[i]
+		o := &e.src.Objects[i]
+		old, hadLink := e.oldLink(o.ID)
+		if r.err != nil && r.err.Stage == "source" {
+			continue // a duplicate id: its link is kept once, below
+		}
+		action := r.link
+		if held[o.ID] {
+			action = linkKeep
+		}
+		switch action {
+		case linkKeep:
+			if hadLink {
+				next.Links = append(next.Links, old)
+			}
+		case linkSet:
+			next.Links = append(next.Links, Link{Source: o.ID, Target: e.tgt.Objects[r.target].ID, Provisioned: r.prov})
+		case linkNew:
+			next.Links = append(next.Links, Link{Source: o.ID, Target: newIDs[o.ID], Provisioned: true})
+		case linkDrop:
+		}
+	}
+	if e.state != nil {
+		for _, l := range e.state.Links {
+			if j, ok := e.srcByID[l.Source]; ok && j >= 0 {
+				continue
+			}
+			if ok := e.srcByID[l.Source] == -1; ok {
+				next.Links = append(next.Links, l) // duplicate source id: keep as was
+				continue
+			}
+			if held[l.Source] {
+				next.Links = append(next.Links, l)
+			}
+		}
+		next.Links = append(next.Links, goneLinks...)
+	}
+	sortLinks(next.Links)
+	next.Links = slices.CompactFunc(next.Links, func(a, b Link) bool { return a.Source == b.Source })
+	e.progress("state", len(next.Links))
+	return p, next
+}
+
+func (e *engine) oldLink(source string) (Link, bool) {
+	if e.links == nil {
+		return Link{}, false
+	}
+	i, ok := e.links[source]
+	if !ok {
+		return Link{}, false
+	}
+	return e.state.Links[i], true
+}
+
+func (e *engine) hasTarget(id string) bool {
+	_, ok := e.targetByID[id]
+	return ok
+}
+
+func ruleName(c *mapping.CompiledObjectMapping) string {
+	m := c.Mapping()
+	if m.Name != "" {
+		return m.Name
+	}
+	return m.SourceObjectName + " to " + m.TargetObjectName
+}
+
+func sortStrings(s []string) { slices.Sort(s) }
