@@ -17,17 +17,32 @@ import (
 //
 // JSON: members are matched case-insensitively on decode (as encoding/json
 // does) and written back with Graph's spelling. Members this package does not
-// model are kept verbatim in Extra. Encoding always writes the canonical Graph
-// form: every modelled member present (nil slices as []), all members sorted
-// by name, which is also the order Graph exports use. So a decode→encode round
-// trip keeps every member's meaning, and encode→decode→encode is byte-stable.
+// model are kept verbatim in Extra. Encoding writes the canonical Graph form:
+// members sorted by name, which is also the order Graph exports use, nil
+// slices as []. A filter built in Go gets all three group sets; a decoded one
+// keeps exactly the sets its document had, so decode→encode loses and adds
+// nothing, and encode→decode→encode is byte-stable.
 type Filter struct {
 	CategoryFilterGroups []Group `json:"categoryFilterGroups"`
 	Groups               []Group `json:"groups"`
 	InputFilterGroups    []Group `json:"inputFilterGroups"`
 	// Extra holds members of the JSON object that Filter does not model.
 	Extra map[string]json.RawMessage `json:"-"`
+
+	// decoded records which group sets the decoded document had, so that
+	// encoding a decoded filter does not add the sets it left out.
+	decoded setMask
 }
+
+// setMask is a set of the three group sets, one bit each.
+type setMask uint8
+
+const (
+	hasCategory setMask = 1 << iota
+	hasGroups
+	hasInput
+	wasDecoded
+)
 
 // Group is a Graph filterGroup: a named set of clauses that are ANDed.
 type Group struct {
@@ -145,7 +160,7 @@ func (f *Filter) decode(data []byte, path string) error {
 	if err != nil {
 		return err
 	}
-	out := Filter{}
+	out := Filter{decoded: wasDecoded}
 	fs := fieldSet{path: path, known: []string{"categoryFilterGroups", "groups", "inputFilterGroups"}}
 	for _, m := range ms {
 		name, err := fs.match(m)
@@ -156,10 +171,13 @@ func (f *Filter) decode(data []byte, path string) error {
 		switch name {
 		case "categoryFilterGroups":
 			dst = &out.CategoryFilterGroups
+			out.decoded |= hasCategory
 		case "groups":
 			dst = &out.Groups
+			out.decoded |= hasGroups
 		case "inputFilterGroups":
 			dst = &out.InputFilterGroups
+			out.decoded |= hasInput
 		default:
 			continue
 		}
@@ -355,13 +373,25 @@ func decodeString(data []byte, path string) (string, error) {
 	return s, nil
 }
 
-// MarshalJSON writes the canonical Graph form of the filter.
+// MarshalJSON writes the canonical Graph form of the filter. A filter
+// built in Go gets all three group sets; a decoded one keeps the sets its
+// document had (plus any that are no longer empty), so that a document
+// written as {"groups": [...]} round-trips unchanged.
 func (f Filter) MarshalJSON() ([]byte, error) {
-	return writeObject(f.Extra, []field{
-		{"categoryFilterGroups", groupsJSON(f.CategoryFilterGroups)},
-		{"groups", groupsJSON(f.Groups)},
-		{"inputFilterGroups", groupsJSON(f.InputFilterGroups)},
-	})
+	keep := func(bit setMask, gs []Group) bool {
+		return f.decoded&wasDecoded == 0 || f.decoded&bit != 0 || len(gs) > 0
+	}
+	var fields []field
+	if keep(hasCategory, f.CategoryFilterGroups) {
+		fields = append(fields, field{"categoryFilterGroups", groupsJSON(f.CategoryFilterGroups)})
+	}
+	if keep(hasGroups, f.Groups) {
+		fields = append(fields, field{"groups", groupsJSON(f.Groups)})
+	}
+	if keep(hasInput, f.InputFilterGroups) {
+		fields = append(fields, field{"inputFilterGroups", groupsJSON(f.InputFilterGroups)})
+	}
+	return writeObject(f.Extra, fields)
 }
 
 // MarshalJSON writes the canonical Graph form of the group.
