@@ -1,6 +1,8 @@
 package sync
 
 import (
+	"errors"
+	"fmt"
 	"slices"
 	"strings"
 
@@ -38,31 +40,112 @@ func (env *objEnv) Values(name string) ([]string, bool) {
 	return expr.Strings(v), true
 }
 
-// apply applies the object mapping to the object in env as for a create:
-// every mapping flows, defaults included, so one evaluation serves the
-// match, the create and the update (attrChange drops what an update must
-// not write). target is the linked target, for the uniqueness check.
-func (e *engine) apply(env *objEnv, target int32) (mapping.Target, error) {
-	o := mapping.ApplyOptions{OnCreate: true, Now: e.opts.Now}
-	if len(e.unique) > 0 {
-		o.Exists = func(attr, v string) bool {
-			vx := e.unique[attr]
-			if vx == nil {
-				return false
+// flowed is the outcome of one attribute mapping in a create-style apply:
+// what mapping.Explanation says, without the text.
+type flowed struct {
+	value    expr.Value // nil when nothing flows
+	redacted bool
+	dflt     bool // the default value replaced a null result
+}
+
+// apply evaluates every attribute mapping of the object in env into out
+// (aligned with e.attrs), as mapping's CompiledObjectMapping.Apply does
+// with OnCreate set: every mapping flows, defaults included, so that one
+// evaluation serves the match, the create and the update (attrChange drops
+// what an update must not write). target is the linked target, excluded
+// from the uniqueness check.
+//
+// It repeats Apply's per-attribute rules instead of calling it because
+// Apply allocates an explanation per attribute, which at a million objects
+// is most of the plan's garbage; TestApplyMatchesMapping keeps the two in
+// step, and explanations still come from mapping.Apply.
+func (e *engine) apply(env *objEnv, target int32, out []flowed) *ObjectError {
+	eo := expr.EvalOptions{Now: e.opts.Now}
+	var first *ObjectError
+	failed := 0
+	for k := range e.attrs {
+		a := &e.attrs[k]
+		out[k] = flowed{}
+		v := expr.Null
+		if a.Program != nil {
+			o := eo
+			if vx := e.uniqueAt[k]; vx != nil {
+				o.Exists = existsIn(vx, target)
 			}
-			// A candidate exists when a target object other than this
-			// one's holds it.
-			one, all, n := vx.lookup(v)
-			switch n {
-			case 0:
-				return false
-			case 1:
-				return one != target
+			var err error
+			if v, err = a.Program.EvalWith(env, o); err != nil {
+				if failed++; first == nil {
+					first = &ObjectError{Key: env.o.ID, Stage: "map", Attribute: a.Target, Err: err.Error(), Escrow: errors.Is(err, expr.ErrNotUnique)}
+				}
+				continue
 			}
-			return len(all) > 0
 		}
+		if v.Kind() == expr.KindIgnored {
+			continue
+		}
+		v, out[k].redacted = expr.Unwrap(v)
+		if d := a.Definition; d != nil {
+			var err error
+			if v, err = shape(v, d); err != nil {
+				if failed++; first == nil {
+					first = &ObjectError{Key: env.o.ID, Stage: "map", Attribute: a.Target, Err: err.Error()}
+				}
+				continue
+			}
+		}
+		if expr.IsNull(v) {
+			dflt := a.Mapping.DefaultValue
+			if dflt == "" {
+				continue
+			}
+			v, out[k].dflt, out[k].redacted = expr.String(dflt), true, false
+			if d := a.Definition; d != nil && d.Multivalued {
+				v = expr.Multi{dflt}
+			}
+		}
+		out[k].value = v
 	}
-	return e.rule.Apply(env, o)
+	if failed > 1 {
+		first.Err += fmt.Sprintf(" (and %d more failing attributes)", failed-1)
+	}
+	return first
+}
+
+// existsIn is the uniqueness check of SelectUniqueValue over one target
+// attribute, for an object linked to target: a candidate exists when a
+// target object other than that one holds it.
+func existsIn(vx *valueIndex, target int32) func(string) bool {
+	return func(v string) bool {
+		one, all, n := vx.lookup(v)
+		switch n {
+		case 0:
+			return false
+		case 1:
+			return one != target
+		}
+		return len(all) > 0
+	}
+}
+
+// shape fits a value to its target attribute, as mapping does: a Multi
+// for a multi-valued attribute, a single value otherwise.
+func shape(v expr.Value, def *mapping.AttributeDefinition) (expr.Value, error) {
+	m, isMulti := v.(expr.Multi)
+	switch {
+	case def.Multivalued && !isMulti && !expr.IsNull(v):
+		return expr.Multi(expr.Strings(v)), nil
+	case def.Multivalued && isMulti && len(m) == 0:
+		return expr.Null, nil
+	case !def.Multivalued && isMulti:
+		switch len(m) {
+		case 0:
+			return expr.Null, nil
+		case 1:
+			return expr.String(m[0]), nil
+		}
+		return nil, fmt.Errorf("%d values for single-valued attribute %s (pick one with Item or Join them)", len(m), def.Name)
+	}
+	return v, nil
 }
 
 // equal compares a mapped value with the target's, as mapping's
@@ -137,17 +220,17 @@ func union(old, add expr.Value, caseExact bool) (expr.Value, bool) {
 // explanation in a create-style Apply. For a create, t is nil; otherwise
 // it is the target object. It returns false when the attribute is left
 // alone.
-func (e *engine) attrChange(k int, ex *mapping.Explanation, t *Object) (AttrChange, bool) {
+func (e *engine) attrChange(k int, ex *flowed, t *Object) (AttrChange, bool) {
 	a := &e.attrs[k]
-	if ex.Outcome != mapping.Flowed {
+	if ex.value == nil {
 		return AttrChange{}, false // null, ignored, or failed
 	}
-	nv := ex.Value
-	if ex.Redacted {
+	nv := ex.value
+	if ex.redacted {
 		nv = expr.Redacted{V: nv} // the plan holds the value; output hides it
 	}
 	if t == nil {
-		return AttrChange{Name: a.Target, Old: expr.Null, New: nv, Redacted: ex.Redacted}, true
+		return AttrChange{Name: a.Target, Old: expr.Null, New: nv, Redacted: ex.redacted}, true
 	}
 	old, ok := valueAt(t, e.tpos[k])
 	if !ok {
@@ -158,21 +241,21 @@ func (e *engine) attrChange(k int, ex *mapping.Explanation, t *Object) (AttrChan
 		return AttrChange{}, false
 	case a.FlowType == mapping.AttributeAddOnly && !expr.IsNullOrEmpty(old):
 		return AttrChange{}, false
-	case ex.DefaultUsed && !expr.IsNullOrEmpty(old):
+	case ex.dflt && !expr.IsNullOrEmpty(old):
 		// A default fills an empty target attribute only.
 		return AttrChange{}, false
 	case a.FlowType == mapping.ValueAddOnly || a.FlowType == mapping.MultiValueAddOnly:
-		u, grew := union(old, ex.Value, e.caseExact[k])
+		u, grew := union(old, ex.value, e.caseExact[k])
 		if !grew {
 			return AttrChange{}, false
 		}
-		if ex.Redacted {
+		if ex.redacted {
 			u = expr.Redacted{V: u}
 		}
-		return AttrChange{Name: a.Target, Old: old, New: u, Redacted: ex.Redacted}, true
+		return AttrChange{Name: a.Target, Old: old, New: u, Redacted: ex.redacted}, true
 	}
-	if e.equal(k, ex.Value, old) {
+	if e.equal(k, ex.value, old) {
 		return AttrChange{}, false
 	}
-	return AttrChange{Name: a.Target, Old: old, New: nv, Redacted: ex.Redacted}, true
+	return AttrChange{Name: a.Target, Old: old, New: nv, Redacted: ex.redacted}, true
 }

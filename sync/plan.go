@@ -62,7 +62,8 @@ type engine struct {
 	tpos      []int                  // per attribute: position in the target snapshot, -1 if absent
 	caseExact []bool                 // per attribute: compare exactly (caseExact and not Boolean)
 	multi     []bool                 // per attribute: multi-valued
-	unique    map[string]*valueIndex // attributes using SelectUniqueValue, by target name
+	uniqueAt  []*valueIndex          // per attribute using SelectUniqueValue: the target's values
+	unique    map[string]*valueIndex // the same, by target name
 	soft      int                    // attribute mapped from IsSoftDeleted, -1 if none
 	match     []int                  // matching attributes, by priority
 	matchIdx  []*valueIndex
@@ -201,6 +202,10 @@ func newEngine(rule *mapping.CompiledObjectMapping, source, target *Snapshot, st
 	for u, k := range uniqueAttrs {
 		e.unique[e.attrs[k].Target] = uniq[u]
 	}
+	e.uniqueAt = make([]*valueIndex, n)
+	for u, k := range uniqueAttrs {
+		e.uniqueAt[k] = uniq[u]
+	}
 	e.progress("index", len(source.Objects)+len(target.Objects))
 	return e, nil
 }
@@ -247,10 +252,11 @@ func (e *engine) run() []result {
 type worker struct {
 	env  objEnv
 	vals []expr.Value
+	out  []flowed
 }
 
 func (e *engine) newWorker() *worker {
-	return &worker{env: objEnv{ix: e.six}, vals: make([]expr.Value, len(e.attrs))}
+	return &worker{env: objEnv{ix: e.six}, vals: make([]expr.Value, len(e.attrs)), out: make([]flowed, len(e.attrs))}
 }
 
 // tracer collects the steps of one object for Explain; nil in bulk runs.
@@ -297,21 +303,18 @@ func (e *engine) object(w *worker, i int, tr *tracer) result {
 
 	// Apply the mapping once; matching and the diff share the result.
 	w.env.softDeleted = false
-	applied, err := e.apply(&w.env, r.target)
 	if tr != nil {
-		for k := range applied.Explain {
-			tr.add("map", "%s", applied.Explain[k].String())
+		t, _ := e.rule.Apply(&w.env, mapping.ApplyOptions{OnCreate: true, Now: e.opts.Now, Exists: e.existsByName(r.target)})
+		for k := range t.Explain {
+			tr.add("map", "%s", t.Explain[k].String())
 		}
 	}
-	if err != nil {
-		r.err = e.mapError(o.ID, err)
+	if oe := e.apply(&w.env, r.target, w.out); oe != nil {
+		r.err = oe
 		return r
 	}
-	for k := range applied.Explain {
-		w.vals[k] = nil
-		if ex := &applied.Explain[k]; ex.Outcome == mapping.Flowed {
-			w.vals[k] = ex.Value
-		}
+	for k := range w.out {
+		w.vals[k] = w.out[k].value
 	}
 
 	var how string
@@ -340,8 +343,8 @@ func (e *engine) object(w *worker, i int, tr *tracer) result {
 
 	if r.target < 0 {
 		op := &Op{Kind: Create, Key: o.ID, Match: how, Reason: e.inScopeReason(&w.env, why, tr != nil)}
-		for k := range applied.Explain {
-			if c, ok := e.attrChange(k, &applied.Explain[k], nil); ok {
+		for k := range w.out {
+			if c, ok := e.attrChange(k, &w.out[k], nil); ok {
 				op.Changes = append(op.Changes, c)
 			}
 		}
@@ -357,8 +360,8 @@ func (e *engine) object(w *worker, i int, tr *tracer) result {
 
 	t := &e.tgt.Objects[r.target]
 	var changes []AttrChange
-	for k := range applied.Explain {
-		if c, ok := e.attrChange(k, &applied.Explain[k], t); ok {
+	for k := range w.out {
+		if c, ok := e.attrChange(k, &w.out[k], t); ok {
 			changes = append(changes, c)
 		}
 	}
@@ -402,16 +405,15 @@ func (e *engine) outOfScope(w *worker, o *Object, r result, link Link, linked bo
 		return r
 	}
 	w.env.softDeleted = true
-	applied, err := e.apply(&w.env, r.target)
-	ex := &applied.Explain[e.soft]
 	if tr != nil {
-		tr.add("map", "%s (IsSoftDeleted = True)", ex.String())
+		t, _ := e.rule.Apply(&w.env, mapping.ApplyOptions{OnCreate: true, Now: e.opts.Now, Exists: e.existsByName(r.target)})
+		tr.add("map", "%s (IsSoftDeleted = True)", t.Explain[e.soft].String())
 	}
-	if ex.Err != nil {
-		r.err = &ObjectError{Key: o.ID, Stage: "map", Attribute: ex.Target, Err: ex.Err.Error()}
+	if oe := e.apply(&w.env, r.target, w.out); oe != nil && oe.Attribute == e.attrs[e.soft].Target {
+		r.err = oe // failures of the other mappings do not matter to a disable
 		return r
 	}
-	_ = err // failures of the other mappings do not matter to a disable
+	ex := &w.out[e.soft]
 	c, ok := e.attrChange(e.soft, ex, t)
 	r.link, r.prov = linkSet, false
 	if !ok {
@@ -465,19 +467,16 @@ func (e *engine) inScopeReason(env *objEnv, why string, explained bool) string {
 	return "in scope: " + e.assignment() + "; " + e.rule.Scope(env).Reason()
 }
 
-// mapError turns Apply's failure into the object's error: the first
-// failing attribute (in name order) with the count of the others.
-func (e *engine) mapError(key string, err error) *ObjectError {
-	oe := &ObjectError{Key: key, Stage: "map", Err: err.Error()}
-	var list mapping.ApplyErrors
-	if errors.As(err, &list) && len(list) > 0 {
-		oe.Attribute, oe.Err = list[0].Target, list[0].Err.Error()
-		if len(list) > 1 {
-			oe.Err += fmt.Sprintf(" (and %d more failing attributes)", len(list)-1)
-		}
+// existsByName adapts exists to mapping.ApplyOptions.Exists, for
+// explanations.
+func (e *engine) existsByName(target int32) func(attr, v string) bool {
+	if len(e.unique) == 0 {
+		return nil
 	}
-	oe.Escrow = errors.Is(err, expr.ErrNotUnique)
-	return oe
+	return func(attr, v string) bool {
+		vx := e.unique[attr]
+		return vx != nil && existsIn(vx, target)(v)
+	}
 }
 
 func skipOp(op *Op, why string) *Op {

@@ -1,0 +1,74 @@
+package sync
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/attrmap/attrmap/expr"
+	"github.com/attrmap/attrmap/mapping"
+)
+
+// TestApplyMatchesMapping keeps the engine's allocation-free apply in step
+// with mapping's CompiledObjectMapping.Apply (OnCreate), attribute by
+// attribute, and the engine's equal with CompiledObjectMapping.Equal, on
+// generated objects and target values.
+func TestApplyMatchesMapping(t *testing.T) {
+	for seed := range uint64(40) {
+		r := rand.New(rand.NewPCG(seed, 3))
+		w, _ := randomWorld(t, r, seed%2 == 0)
+		e, err := newEngine(w.rule, w.source, w.target, w.state, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		wk := e.newWorker()
+		for i := range w.source.Objects {
+			for _, soft := range []bool{false, true} {
+				wk.env.o, wk.env.softDeleted = &w.source.Objects[i], soft
+				oe := e.apply(&wk.env, -1, wk.out)
+				want, err := w.rule.Apply(&wk.env, mapping.ApplyOptions{OnCreate: true})
+				if (oe != nil) != (err != nil) {
+					t.Fatalf("seed %d object %d: apply error %v, mapping.Apply error %v", seed, i, oe, err)
+				}
+				for k, ex := range want.Explain {
+					got := wk.out[k]
+					if ex.Outcome == mapping.Failed {
+						continue
+					}
+					if (ex.Outcome == mapping.Flowed) != (got.value != nil) {
+						t.Fatalf("seed %d object %d %s: mapping says %s, engine value %v", seed, i, ex.Target, ex.Outcome, got.value)
+					}
+					if got.value == nil {
+						continue
+					}
+					if g, w := fmt.Sprintf("%T %s %t %t", got.value, expr.Render(got.value), got.redacted, got.dflt),
+						fmt.Sprintf("%T %s %t %t", ex.Value, expr.Render(ex.Value), ex.Redacted, ex.DefaultUsed); g != w {
+						t.Fatalf("seed %d object %d %s: engine %s, mapping %s", seed, i, ex.Target, g, w)
+					}
+				}
+			}
+		}
+		// equal against Equal, on values drawn from the targets.
+		var vals []expr.Value
+		for _, o := range w.target.Objects {
+			for _, v := range o.Values {
+				if v != nil {
+					vals = append(vals, v)
+				}
+			}
+		}
+		vals = append(vals, expr.Null, expr.String(""), expr.Bool(true), expr.String("TRUE"), expr.Multi{"a", "B"}, expr.Multi{"b", "A", "a"})
+		for range 2000 {
+			k := r.IntN(len(e.attrs))
+			a, b := vals[r.IntN(len(vals))], vals[r.IntN(len(vals))]
+			if r.IntN(3) == 0 {
+				if s, ok := a.(expr.String); ok {
+					b = expr.String(fmt.Sprintf("%s", []byte(string(s))))
+				}
+			}
+			if got, want := e.equal(k, a, b), w.rule.Equal(e.attrs[k].Target, a, b); got != want {
+				t.Fatalf("seed %d: equal(%s, %#v, %#v) = %t, mapping says %t", seed, e.attrs[k].Target, a, b, got, want)
+			}
+		}
+	}
+}
