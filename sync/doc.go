@@ -1,0 +1,115 @@
+// Package sync computes the provisioning plan of one cycle, offline: given
+// an object mapping, a snapshot of the source objects, a snapshot of the
+// target objects and the links kept from the previous cycle, Diff says
+// which target objects to create, update, disable and delete, and why, as
+// the Microsoft Entra provisioning service would.
+//
+//	rule, _ := schema.Compile("", "")            // a mapping.CompiledObjectMapping
+//	plan, next, err := sync.Diff(rule, source, target, state, sync.Options{})
+//	fmt.Print(plan)                             // summary, then each op with its reason
+//	applied, _ := sync.Apply(target, plan)      // what the target looks like afterwards
+//	// save next (the new state) for the next cycle
+//
+// # Semantics
+//
+// Scope. A source object is in scope when it is not soft-deleted
+// (isSoftDeleted), not disabled (accountEnabled false), assigned to the
+// application (unless Options.SyncAll) and passes the object mapping's
+// scoping filter, in that order; the first failing rule is the reason.
+//
+// Match. An in-scope object linked by the state to a target object that
+// still exists uses that object. Otherwise each matching attribute is
+// evaluated through its mapping, lowest matchingPriority first, and looked
+// up in the target snapshot (ignoring case unless the target attribute is
+// caseExact); the first attribute that finds something decides. Finding
+// two target objects, a target object linked to another source, or a
+// target object found by two source objects is an error on the object,
+// never a guess. So is an object without a value for any matching
+// attribute.
+//
+// Actions, each allowed by the object mapping's flowTypes:
+//   - Create (Add): in scope, nothing matched. The object is not linked
+//     yet, so it gets the id Options.NewTargetID gives (the source id by
+//     default); Apply creates it under that id and the new state links it.
+//   - Update (Update): in scope, linked or matched, with attributes that
+//     differ. Only those are written, old and new value; ObjectAddOnly
+//     mappings never update, AttributeAddOnly only fill empty attributes,
+//     ValueAddOnly and MultiValueAddOnly only add values, and a default
+//     value only fills an empty attribute. A linked object that was
+//     disabled earlier is enabled again this way.
+//   - Disable (Update): linked, provisioned and now out of scope,
+//     unassigned, disabled or soft-deleted. The mapping that reads
+//     IsSoftDeleted is evaluated with IsSoftDeleted true (SCIM active =
+//     false). Without such a mapping, or with
+//     Options.SkipOutOfScopeDeletions, the action is skipped. A disabled
+//     object stays linked but is no longer provisioned: it is not deleted
+//     when its source is hard-deleted later (the service's known
+//     limitation), and it is enabled again if it comes back in scope.
+//   - Delete (Delete): linked and provisioned, and gone from the source
+//     snapshot (hard-deleted).
+//
+// Target objects the engine never linked are never touched. An action the
+// flow types or the options withhold is recorded in Plan.Skipped. When
+// Options.DeletionThreshold is set and the plan holds more disables and
+// deletes than that, they are all held back in Plan.Held (the service's
+// accidental-deletion guard) unless Options.AllowDeletions; their links
+// are kept, so the next cycle plans them again.
+//
+// Errors on one object (an expression that fails, an ambiguous match, a
+// duplicate source id) go to Plan.Errors with the stage that failed; the
+// object gets no operation and keeps its link, and the others go on, like
+// the service's escrow.
+//
+// The per-attribute rules are mapping's (CompiledObjectMapping.Apply and
+// Equal); the engine evaluates them with an allocation-free copy that a
+// test keeps identical. Values are compared as Equal does: ignoring case
+// unless caseExact, lists as sets, null equal to empty. flowBehavior
+// FlowAlways is not honoured: a plan writes only what differs, so that
+// plans converge.
+//
+// # Guarantees
+//
+// Diff is a pure function: no I/O, no clock (Options.Now sets the clock of
+// date functions), no global state. Its output does not depend on the
+// order of the snapshots' objects or of the state's links: operations are
+// sorted by kind (create, update, disable, delete) then source id, skips
+// and errors by source id, changes by attribute name, links by source id,
+// and no output is built by ranging over a map. TestDiffDeterministic
+// shuffles the inputs to check it.
+//
+// Plans converge: applying a plan and planning again with the new state
+// gives an empty plan. TestConvergence checks it on generated worlds. The
+// one case that needs two cycles is a source object matching the target
+// of a hard-deleted source that is being deleted in the same plan: it is
+// an error in the first cycle and created in the second.
+//
+// Redacted values (Redact) are hidden in Plan.String and the JSON form,
+// where old and new values read [Redact]; only the in-memory plan holds
+// them, so a plan read back from JSON cannot write them.
+//
+// # Memory and speed
+//
+// Snapshots store each object's values in a slice aligned with the
+// snapshot's attribute table, not in a map per object, and boxed values
+// may be shared between objects. Diff builds, once and concurrently, a map
+// from target id to position, one from source id, one per matching
+// attribute (normalised per caseExact, one entry per value, with shared
+// values listed aside) and one per attribute using SelectUniqueValue. It
+// then evaluates the source objects in parallel (Options.Workers, by
+// default GOMAXPROCS), each worker reusing its buffers, and writes each
+// result at its object's position; plan and state are assembled
+// sequentially in a fixed order. An object that needs nothing allocates
+// only what expression evaluation does. Beyond the snapshots, memory is a
+// few maps of one entry per object and one small result per source object.
+//
+// # Snapshot format
+//
+// DecodeSnapshot reads a JSON array, JSON lines or CSV with a header. An
+// object is flat, {"id": "u1", "assigned": true, "mail": "..."}, or
+// nested, {"id": "u1", "assigned": true, "attributes": {"mail": "..."}}.
+// The id comes from "id", else "objectId" (SnapshotOptions.IDAttribute to
+// choose); in the flat form it is also an attribute. "assigned" (default
+// true) and "isSoftDeleted" (default false) are flags, not attributes;
+// "accountEnabled" is both: false makes the object disabled, and
+// expressions can read it.
+package sync
