@@ -40,8 +40,8 @@ func init() {
 		{"demo", "run sample mappings on embedded sample users", cmdDemo},
 		{"schema", "validate, format, export and import synchronization schemas", cmdSchema},
 		{"map", "apply an object mapping to source objects", cmdMap},
-		// {"plan", ...}: compute the sync plan between two snapshots (future).
-		// {"apply", ...}: apply a plan to a target snapshot (future).
+		{"plan", "compute the provisioning plan between a source and a target snapshot", cmdPlan},
+		{"apply", "apply a plan to a target snapshot", cmdApply},
 		{"repl", "interactive expression shell with completion, history, :trace and :map", cmdRepl},
 		{"lint", "warn about documented pitfalls in expressions and schemas", cmdLint},
 		{"help", "show this help, or the help of a command", cmdHelp},

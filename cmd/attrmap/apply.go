@@ -1,0 +1,101 @@
+package main
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/attrmap/attrmap/sync"
+)
+
+const applyUsage = `usage: attrmap apply --plan PLAN.json --target FILE [-o FILE] [--target-id ATTRIBUTE]
+
+Apply carries out a plan (written by "attrmap plan --json") on a target
+snapshot, as the target directory would, and writes the resulting snapshot
+as a JSON array sorted by id: creates add objects under the id the plan
+gave them, updates and disables write their changes, deletes remove
+objects. Held and skipped operations are not applied. Planning again with
+the result and the plan's new state (--out-state) gives an empty plan.
+
+A redacted value is not in the plan's JSON, so it cannot be written; apply
+says so on standard error. Problems never stop the other operations.
+
+Exit status: 0 applied, 1 bad input or some operation could not be
+applied, 2 usage error.
+`
+
+// cmdApply implements "attrmap apply".
+func cmdApply(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := newFlagSet("apply", applyUsage, stderr)
+	planPath := fs.String("plan", "", "the plan `FILE` (JSON, \"-\" for standard input)")
+	targetPath := fs.String("target", "", "the target snapshot `FILE` (\"-\" for standard input)")
+	out := fs.String("o", "", "write the result to `FILE` instead of standard output")
+	targetID := fs.String("target-id", "", "the target id `ATTRIBUTE` (default id, else objectId)")
+	positional, code, ok := parseFlags(fs, args, stdout, stderr)
+	if !ok {
+		return code
+	}
+	switch {
+	case len(positional) > 0:
+		return usageError(stderr, "apply", "unexpected argument %q", positional[0])
+	case *planPath == "":
+		return usageError(stderr, "apply", "missing --plan FILE")
+	case *targetPath == "":
+		return usageError(stderr, "apply", "missing --target FILE")
+	case *planPath == "-" && *targetPath == "-":
+		return usageError(stderr, "apply", "--plan and --target cannot both come from standard input")
+	}
+	data, err := readPlanInput(*planPath, stdin)
+	if err != nil {
+		fmt.Fprintf(stderr, "attrmap apply: %v\n", err)
+		return exitFailure
+	}
+	var plan sync.Plan
+	if err := plan.UnmarshalJSON(data); err != nil {
+		fmt.Fprintf(stderr, "attrmap apply: %s: %v\n", *planPath, err)
+		return exitFailure
+	}
+	target, err := readSnapshot(*targetPath, *targetID, stdin)
+	if err != nil {
+		fmt.Fprintf(stderr, "attrmap apply: %v\n", err)
+		return exitFailure
+	}
+	result, applyErr := sync.Apply(target, &plan)
+	var problems *sync.ApplyError
+	if applyErr != nil && !errors.As(applyErr, &problems) {
+		fmt.Fprintf(stderr, "attrmap apply: %v\n", applyErr)
+		return exitFailure
+	}
+	w := stdout
+	var file *os.File
+	if *out != "" {
+		if file, err = os.Create(*out); err != nil {
+			fmt.Fprintf(stderr, "attrmap apply: %v\n", err)
+			return exitFailure
+		}
+		w = file
+	}
+	bw := bufio.NewWriter(w)
+	err = result.WriteJSON(bw)
+	if err == nil {
+		err = bw.Flush()
+	}
+	if file != nil {
+		if cerr := file.Close(); err == nil {
+			err = cerr
+		}
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "attrmap apply: %v\n", err)
+		return exitFailure
+	}
+	if problems != nil {
+		for _, p := range problems.Problems {
+			fmt.Fprintf(stderr, "attrmap apply: %s\n", p)
+		}
+		return exitFailure
+	}
+	return exitOK
+}

@@ -1,0 +1,310 @@
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/attrmap/attrmap/mapping"
+	"github.com/attrmap/attrmap/sync"
+)
+
+const planUsage = `usage: attrmap plan --schema FILE [--rule NAME] [--object NAME] --source FILE --target FILE
+                    [--state FILE] [--out-state FILE] [--json] [--explain ID] [options]
+
+Plan computes one provisioning cycle offline: which target objects to
+create, update, disable and delete, and why, from a schema, a snapshot of
+the source objects, a snapshot of the target objects and the state of the
+previous cycle (without --state, an initial cycle).
+
+Snapshots are JSON arrays, JSON lines or CSV with a header row. An object
+is flat, {"id": "u1", "assigned": true, "mail": "..."}, or nested,
+{"id": "u1", "assigned": false, "attributes": {...}}. "assigned" (default
+true) and "isSoftDeleted" are flags; accountEnabled false disables the
+object. The id is "id", else "objectId" (--source-id, --target-id).
+
+The plan prints as a summary (counts per action, then each operation with
+its reason and changes), or as JSON with --json. --out-state writes the
+links to keep for the next cycle. --explain ID walks one object (source id,
+or the target id it is linked to) through scope, mapping, match and action,
+like the portal's provision on demand.
+
+Progress goes to standard error, a line per stage, when it is a terminal
+(or with --progress).
+
+Exit status: 0 the plan was computed (whatever it holds), 1 bad schema,
+snapshot or state, 2 usage error.
+`
+
+// planFlags are the flags plan shares with demo.
+type planFlags struct {
+	schema, rule, object    string
+	source, target, state   string
+	outState, explain       string
+	sourceID, targetID, now string
+	json, lenient, progress bool
+	syncAll, skipOutOfScope bool
+	deletionThreshold       int
+	allowDeletions          bool
+}
+
+// cmdPlan implements "attrmap plan".
+func cmdPlan(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := newFlagSet("plan", planUsage, stderr)
+	var f planFlags
+	fs.StringVar(&f.schema, "schema", "", "the synchronization schema, rule or object mapping `FILE` (JSON)")
+	fs.StringVar(&f.rule, "rule", "", "the synchronization rule or object mapping `NAME` (when the schema has several)")
+	fs.StringVar(&f.object, "object", "", "the object mapping `NAME` within the rule (when it has several)")
+	fs.StringVar(&f.source, "source", "", "the source snapshot `FILE` (\"-\" for standard input)")
+	fs.StringVar(&f.target, "target", "", "the target snapshot `FILE` (\"-\" for standard input)")
+	fs.StringVar(&f.state, "state", "", "the state `FILE` of the previous cycle (omit for an initial cycle)")
+	fs.StringVar(&f.outState, "out-state", "", "write the new state to `FILE`")
+	fs.BoolVar(&f.json, "json", false, "print the plan as JSON")
+	fs.StringVar(&f.explain, "explain", "", "explain what happens to the object with this `ID`")
+	fs.StringVar(&f.sourceID, "source-id", "", "the source id `ATTRIBUTE` (default id, else objectId)")
+	fs.StringVar(&f.targetID, "target-id", "", "the target id `ATTRIBUTE` (default id, else objectId)")
+	fs.StringVar(&f.now, "now", "", "freeze the clock of date functions at `TIME` (RFC 3339)")
+	fs.BoolVar(&f.lenient, "lenient", false, "repair schemas copied from web pages (comments, trailing commas, ...)")
+	fs.BoolVar(&f.syncAll, "sync-all", false, "sync all source objects, not only assigned ones")
+	fs.BoolVar(&f.skipOutOfScope, "skip-out-of-scope-deletions", false, "do not disable objects that go out of scope (SkipOutOfScopeDeletions)")
+	fs.IntVar(&f.deletionThreshold, "deletion-threshold", 0, "hold disables and deletes when there are more than `N` (0: no guard)")
+	fs.BoolVar(&f.allowDeletions, "allow-deletions", false, "apply disables and deletes over the threshold")
+	fs.BoolVar(&f.progress, "progress", false, "report progress on standard error even when it is not a terminal")
+	positional, code, ok := parseFlags(fs, args, stdout, stderr)
+	if !ok {
+		return code
+	}
+	switch {
+	case len(positional) > 0:
+		return usageError(stderr, "plan", "unexpected argument %q", positional[0])
+	case f.schema == "":
+		return usageError(stderr, "plan", "missing --schema FILE")
+	case f.source == "":
+		return usageError(stderr, "plan", "missing --source FILE")
+	case f.target == "":
+		return usageError(stderr, "plan", "missing --target FILE")
+	case countStdin(f.schema, f.source, f.target, f.state) > 1:
+		return usageError(stderr, "plan", "only one input can come from standard input")
+	case f.json && f.explain != "":
+		return usageError(stderr, "plan", "--json and --explain cannot be combined")
+	case f.deletionThreshold < 0:
+		return usageError(stderr, "plan", "--deletion-threshold must not be negative")
+	}
+	opts, err := f.options()
+	if err != nil {
+		return usageError(stderr, "plan", "%v", err)
+	}
+	prog := newProgress(stderr, f.progress)
+	opts.Progress = prog.stage
+
+	rule, ok := planCompile(f.schema, f.rule, f.object, f.lenient, stdin, stderr)
+	if !ok {
+		return exitFailure
+	}
+	source, err := readSnapshot(f.source, f.sourceID, stdin)
+	if err != nil {
+		fmt.Fprintf(stderr, "attrmap plan: %v\n", err)
+		return exitFailure
+	}
+	prog.stage("read source", len(source.Objects))
+	target, err := readSnapshot(f.target, f.targetID, stdin)
+	if err != nil {
+		fmt.Fprintf(stderr, "attrmap plan: %v\n", err)
+		return exitFailure
+	}
+	prog.stage("read target", len(target.Objects))
+	var state *sync.State
+	if f.state != "" {
+		if state, err = readState(f.state, stdin); err != nil {
+			fmt.Fprintf(stderr, "attrmap plan: %v\n", err)
+			return exitFailure
+		}
+		prog.stage("read state", len(state.Links))
+	}
+	return runPlan(rule, source, target, state, opts, f, stdout, stderr)
+}
+
+// runPlan computes and prints the plan; demo shares it.
+func runPlan(rule *mapping.CompiledObjectMapping, source, target *sync.Snapshot, state *sync.State, opts sync.Options, f planFlags, stdout, stderr io.Writer) int {
+	w := bufio.NewWriter(stdout)
+	defer w.Flush()
+	if f.explain != "" {
+		x, err := sync.Explain(rule, source, target, state, opts, f.explain)
+		if err != nil {
+			fmt.Fprintf(stderr, "attrmap plan: %v\n", err)
+			return exitFailure
+		}
+		fmt.Fprint(w, x)
+		return exitOK
+	}
+	plan, next, err := sync.Diff(rule, source, target, state, opts)
+	if err != nil {
+		fmt.Fprintf(stderr, "attrmap plan: %v\n", err)
+		return exitFailure
+	}
+	if f.outState != "" {
+		data, err := next.MarshalJSON()
+		if err == nil {
+			err = os.WriteFile(f.outState, data, 0o644)
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "attrmap plan: %v\n", err)
+			return exitFailure
+		}
+	}
+	if f.json {
+		data, err := plan.MarshalJSON()
+		if err != nil {
+			fmt.Fprintf(stderr, "attrmap plan: %v\n", err)
+			return exitFailure
+		}
+		w.Write(data)
+		return exitOK
+	}
+	fmt.Fprint(w, plan)
+	return exitOK
+}
+
+func (f *planFlags) options() (sync.Options, error) {
+	opts := sync.Options{
+		SyncAll:                 f.syncAll,
+		SkipOutOfScopeDeletions: f.skipOutOfScope,
+		DeletionThreshold:       f.deletionThreshold,
+		AllowDeletions:          f.allowDeletions,
+		Now:                     time.Now().UTC(), // the CLI reads the clock; sync does not
+	}
+	if f.now != "" {
+		t, err := time.Parse(time.RFC3339, f.now)
+		if err != nil {
+			return opts, fmt.Errorf("--now: %v", err)
+		}
+		opts.Now = t
+	}
+	return opts, nil
+}
+
+func countStdin(paths ...string) int {
+	n := 0
+	for _, p := range paths {
+		if p == "-" {
+			n++
+		}
+	}
+	return n
+}
+
+// planCompile loads the schema and compiles the chosen object mapping.
+func planCompile(path, rule, object string, lenient bool, stdin io.Reader, stderr io.Writer) (*mapping.CompiledObjectMapping, bool) {
+	data, err := readPlanInput(path, stdin)
+	if err != nil {
+		fmt.Fprintf(stderr, "attrmap plan: %v\n", err)
+		return nil, false
+	}
+	var opts []mapping.LoadOption
+	if lenient {
+		opts = append(opts, mapping.Lenient(func(r mapping.Repair) { fmt.Fprintf(stderr, "%s: repaired: %s\n", path, r) }))
+	}
+	s, err := mapping.Decode(data, opts...)
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", path, err)
+		return nil, false
+	}
+	cm, err := s.Compile(rule, object)
+	if err != nil {
+		if list, ok := err.(mapping.ErrorList); ok {
+			for _, e := range list {
+				fmt.Fprintf(stderr, "%s: %s\n", path, e)
+			}
+		} else {
+			fmt.Fprintf(stderr, "%s: %v\n", path, err)
+		}
+		return nil, false
+	}
+	return cm, true
+}
+
+func readPlanInput(path string, stdin io.Reader) ([]byte, error) {
+	if path == "-" {
+		return io.ReadAll(stdin)
+	}
+	return os.ReadFile(path)
+}
+
+// readSnapshot reads a snapshot file; errors name the file.
+func readSnapshot(path, idAttr string, stdin io.Reader) (*sync.Snapshot, error) {
+	data, err := readPlanInput(path, stdin)
+	if err != nil {
+		return nil, err
+	}
+	s, err := sync.DecodeSnapshot(data, sync.SnapshotOptions{IDAttribute: idAttr})
+	if err != nil {
+		return nil, fmt.Errorf("%s: %v", path, err)
+	}
+	return s, nil
+}
+
+func readState(path string, stdin io.Reader) (*sync.State, error) {
+	data, err := readPlanInput(path, stdin)
+	if err != nil {
+		return nil, err
+	}
+	var s sync.State
+	if err := json.Unmarshal(data, &s); err != nil {
+		return nil, fmt.Errorf("%s: %v", path, err)
+	}
+	return &s, nil
+}
+
+// progress reports the stages of a long run on standard error, one line
+// each with its count and rate, when standard error is a terminal.
+type progress struct {
+	w     io.Writer
+	start time.Time
+	last  time.Time
+}
+
+func newProgress(stderr io.Writer, force bool) *progress {
+	if !force && !progressTerminal(stderr) {
+		return &progress{}
+	}
+	now := time.Now()
+	return &progress{w: stderr, start: now, last: now}
+}
+
+func (p *progress) stage(name string, count int) {
+	if p.w == nil {
+		return
+	}
+	now := time.Now()
+	d := now.Sub(p.last)
+	p.last = now
+	rate := ""
+	if s := d.Seconds(); s > 0 && count > 0 {
+		rate = fmt.Sprintf(", %s/s", humanCount(float64(count)/s))
+	}
+	fmt.Fprintf(p.w, "attrmap: %-12s %9d in %v%s (total %v)\n", name, count, d.Round(time.Millisecond), rate, now.Sub(p.start).Round(time.Millisecond))
+}
+
+func humanCount(n float64) string {
+	switch {
+	case n >= 1e6:
+		return fmt.Sprintf("%.1fM", n/1e6)
+	case n >= 1e3:
+		return fmt.Sprintf("%.1fk", n/1e3)
+	}
+	return fmt.Sprintf("%.0f", n)
+}
+
+// progressTerminal reports whether w is a terminal that can show progress.
+func progressTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0 && !strings.EqualFold(os.Getenv("TERM"), "dumb")
+}
