@@ -62,6 +62,7 @@ func Explain(rule *mapping.CompiledObjectMapping, source, target *Snapshot, stat
 		}
 	} else if l, ok := e.oldLink(key); ok {
 		tr.add("source", "gone from the source snapshot: hard-deleted")
+		tr.add("match", "linked by state to target %s (%s)", l.Target, provisionedWord(l.Provisioned))
 		switch _, there := e.targetByID[l.Target]; {
 		case !l.Provisioned:
 			tr.add("action", "none: target %s was deprovisioned earlier and is no longer managed", l.Target)

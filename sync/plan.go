@@ -382,6 +382,9 @@ func (e *engine) object(w *worker, i int, tr *tracer) result {
 // outOfScope decides the deprovisioning of an object that is not in
 // scope: only a provisioned, linked one is disabled.
 func (e *engine) outOfScope(w *worker, o *Object, r result, link Link, linked bool, why string, tr *tracer) result {
+	if linked && tr != nil {
+		tr.add("match", "linked by state to target %s (%s)", link.Target, provisionedWord(link.Provisioned))
+	}
 	switch {
 	case !linked:
 		tr.add("action", "none: never provisioned by this engine")
@@ -477,6 +480,13 @@ func (e *engine) existsByName(target int32) func(attr, v string) bool {
 		vx := e.unique[attr]
 		return vx != nil && existsIn(vx, target)(v)
 	}
+}
+
+func provisionedWord(p bool) string {
+	if p {
+		return "provisioned"
+	}
+	return "deprovisioned earlier, no longer managed"
 }
 
 func skipOp(op *Op, why string) *Op {

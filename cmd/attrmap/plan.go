@@ -242,6 +242,9 @@ func readSnapshot(path, idAttr string, stdin io.Reader) (*sync.Snapshot, error) 
 	}
 	s, err := sync.DecodeSnapshot(data, sync.SnapshotOptions{IDAttribute: idAttr})
 	if err != nil {
+		if path == "-" {
+			path = "<stdin>"
+		}
 		return nil, fmt.Errorf("%s: %v", path, err)
 	}
 	return s, nil

@@ -1,0 +1,119 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/attrmap/attrmap/internal/golden"
+)
+
+const planCLIData = "../../testdata/cli/plan/"
+
+// planTranscript runs a command and renders it as a transcript: the
+// command line, standard output, standard error and the exit status, with
+// the data and temporary directories stripped from paths.
+func planTranscript(fn cmdFunc, name string, args []string, stdin string, dirs ...string) string {
+	var out, errb bytes.Buffer
+	code := fn(args, strings.NewReader(stdin), &out, &errb)
+	strip := func(s string) string {
+		for _, d := range append(dirs, planCLIData) {
+			s = strings.ReplaceAll(s, d, "")
+		}
+		return s
+	}
+	shown := make([]string, len(args))
+	for i, a := range args {
+		a = strip(a)
+		if strings.ContainsAny(a, " \"") {
+			a = fmt.Sprintf("%q", a)
+		}
+		shown[i] = a
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "$ attrmap %s %s\n", name, strings.Join(shown, " "))
+	b.WriteString(out.String())
+	if errb.Len() > 0 {
+		b.WriteString("--- stderr\n")
+		b.WriteString(errb.String())
+	}
+	fmt.Fprintf(&b, "--- exit %d\n", code)
+	return strip(b.String())
+}
+
+func TestCmdPlan(t *testing.T) {
+	g := golden.Open(t, planCLIData+"plan.golden")
+	d := planCLIData
+	base := []string{"--schema", d + "schema.json", "--source", d + "source.jsonl", "--target", d + "target.json", "--state", d + "state.json", "--now", "2024-07-01T09:00:00Z"}
+	with := func(extra ...string) []string { return append(append([]string(nil), base...), extra...) }
+	tests := []struct {
+		name  string
+		args  []string
+		stdin string
+	}{
+		{"summary", with(), ""},
+		{"json", with("--json"), ""},
+		{"explain an update", with("--explain", "u-carol"), ""},
+		{"explain a disable", with("--explain", "u-alice"), ""},
+		{"explain a delete by target id", with("--explain", "t-2"), ""},
+		{"explain an unassigned user", with("--explain", "u-dana"), ""},
+		{"deletion threshold", with("--deletion-threshold", "2"), ""},
+		{"skip out-of-scope deletions", with("--skip-out-of-scope-deletions"), ""},
+		{"initial cycle from csv on stdin", []string{"--schema", d + "schema.json", "--source", "-", "--target", d + "target.json", "--now", "2024-07-01T09:00:00Z"}, mustReadFile(t, d+"source.csv")},
+		{"unknown explain id", with("--explain", "nobody"), ""},
+		{"missing target", []string{"--schema", d + "schema.json", "--source", d + "source.jsonl"}, ""},
+		{"two inputs on stdin", []string{"--schema", "-", "--source", "-", "--target", d + "target.json"}, ""},
+		{"bad snapshot", []string{"--schema", d + "schema.json", "--source", "-", "--target", d + "target.json"}, `{"id": "u1", "assigned": "maybe"}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := planTranscript(cmdPlan, "plan", tt.args, tt.stdin)
+			if tt.stdin != "" {
+				got = strings.Replace(got, "$ attrmap", "$ cat INPUT | attrmap", 1)
+			}
+			g.Check(t, tt.name, got)
+		})
+	}
+}
+
+// TestCmdPlanApply runs a cycle through the commands: plan --json with
+// --out-state, apply, then plan again, which must find nothing to do.
+func TestCmdPlanApply(t *testing.T) {
+	g := golden.Open(t, planCLIData+"apply.golden")
+	dir := t.TempDir() + string(filepath.Separator)
+	d := planCLIData
+	var transcript strings.Builder
+	run := func(fn cmdFunc, name string, args ...string) {
+		transcript.WriteString(planTranscript(fn, name, args, "", dir))
+	}
+	common := []string{"--schema", d + "schema.json", "--source", d + "source.jsonl", "--now", "2024-07-01T09:00:00Z"}
+	var out bytes.Buffer
+	if code := cmdPlan(append(common, "--target", d+"target.json", "--state", d+"state.json", "--json", "--out-state", dir+"state.json"), nil, &out, os.Stderr); code != 0 {
+		t.Fatalf("plan: exit %d", code)
+	}
+	if err := os.WriteFile(dir+"plan.json", out.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	run(cmdApply, "apply", "--plan", dir+"plan.json", "--target", d+"target.json", "-o", dir+"target.json")
+	transcript.WriteString("$ cat target.json\n" + mustReadFile(t, dir+"target.json"))
+	transcript.WriteString("$ cat state.json\n" + mustReadFile(t, dir+"state.json"))
+	run(cmdPlan, "plan", append(common, "--target", dir+"target.json", "--state", dir+"state.json")...)
+	run(cmdApply, "apply", "--plan", dir+"plan.json", "--target", dir+"target.json")
+	run(cmdApply, "apply", "--target", dir+"target.json")
+	g.Check(t, "plan, apply, plan again", transcript.String())
+	if !strings.Contains(transcript.String(), "0 to create, 0 to update, 0 to disable, 0 to delete") {
+		t.Error("planning after apply should find nothing to do")
+	}
+}
+
+func mustReadFile(t *testing.T, path string) string {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(data)
+}
