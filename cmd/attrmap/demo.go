@@ -15,8 +15,9 @@ const demoUsage = `usage: attrmap demo
 
 Demo evaluates a few typical attribute mappings (Workday or HR to Entra ID)
 on eight embedded sample users and prints, per user, each target attribute
-with the value it would receive. The clock is frozen at ` + demoNow + `, so
-the output is the same on every run.
+with the value it would receive. Then it plans a provisioning cycle of
+sample users against a sample SCIM app, as "attrmap plan" does. The clock
+is frozen at ` + demoNow + `, so the output is the same on every run.
 `
 
 // demoNow is the frozen clock of the demo.
@@ -127,7 +128,8 @@ func cmdDemo(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stdout, "  %-*s ← %s\n", width, m.target, text)
 		}
 	}
-	return exitOK
+	// Then a provisioning cycle over sample snapshots (plan.go).
+	return demoPlan(now, stdout, stderr)
 }
 
 // demoTitle names a sample user: "Zoë Müller (id 1002)".

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	_ "embed"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -310,4 +311,45 @@ func progressTerminal(w io.Writer) bool {
 	}
 	fi, err := f.Stat()
 	return err == nil && fi.Mode()&os.ModeCharDevice != 0 && !strings.EqualFold(os.Getenv("TERM"), "dumb")
+}
+
+// The sample cycle of "attrmap demo": a SCIM app's schema, the sample
+// users, the app's users and the links of the previous cycle. Between
+// them they hold one of each action.
+var (
+	//go:embed demodata/schema.json
+	demoSchema []byte
+	//go:embed demodata/source.json
+	demoSource []byte
+	//go:embed demodata/target.json
+	demoTarget []byte
+	//go:embed demodata/state.json
+	demoState []byte
+)
+
+// demoPlan prints the plan of the sample cycle, with the clock frozen at
+// now.
+func demoPlan(now time.Time, stdout, stderr io.Writer) int {
+	schema, err := mapping.Decode(demoSchema)
+	if err != nil {
+		panic("demo: embedded schema: " + err.Error()) // a broken build, not bad input
+	}
+	rule, err := schema.Compile("", "")
+	if err != nil {
+		panic("demo: embedded schema: " + err.Error())
+	}
+	source, err := sync.DecodeSnapshot(demoSource, sync.SnapshotOptions{})
+	if err != nil {
+		panic("demo: embedded source: " + err.Error())
+	}
+	target, err := sync.DecodeSnapshot(demoTarget, sync.SnapshotOptions{})
+	if err != nil {
+		panic("demo: embedded target: " + err.Error())
+	}
+	var state sync.State
+	if err := json.Unmarshal(demoState, &state); err != nil {
+		panic("demo: embedded state: " + err.Error())
+	}
+	fmt.Fprintf(stdout, "\nSync plan: %d sample source users against %d users of a SCIM app, with the links of the previous\ncycle (attrmap plan on cmd/attrmap/demodata; try --explain on any id):\n\n", len(source.Objects), len(target.Objects))
+	return runPlan(rule, source, target, &state, sync.Options{Now: now}, planFlags{}, stdout, stderr)
 }
