@@ -35,9 +35,10 @@ func getState(p *Program, env Env, o EvalOptions) *evalState {
 }
 
 func putState(st *evalState) {
-	clear(st.stack[:cap(st.stack)])
+	// call pops (and clears) what it pushes, so both stacks are empty
+	// here; clearing their whole capacity would cost more than the
+	// evaluation of a short expression.
 	st.stack = st.stack[:0]
-	clear(st.calls[:cap(st.calls)])
 	st.calls = st.calls[:0]
 	st.prog, st.env, st.o, st.hook = nil, nil, EvalOptions{}, nil
 	statePool.Put(st)
@@ -153,7 +154,10 @@ func (st *evalState) call(n *CallExpr) (Value, error) {
 	f := n.Func
 	st.calls = append(st.calls, Call{expr: n, st: st})
 	c := &st.calls[len(st.calls)-1]
-	defer func() { st.calls = st.calls[:len(st.calls)-1] }()
+	defer func() {
+		st.calls[len(st.calls)-1] = Call{}
+		st.calls = st.calls[:len(st.calls)-1]
+	}()
 	var (
 		v   Value
 		err error
@@ -165,6 +169,7 @@ func (st *evalState) call(n *CallExpr) (Value, error) {
 		for _, a := range n.Args {
 			av, err := st.eval(a)
 			if err != nil {
+				clear(st.stack[base:])
 				st.stack = st.stack[:base]
 				return nil, err
 			}
