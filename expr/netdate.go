@@ -374,7 +374,7 @@ func parseDateStyles(s string) (dateStyles, error) {
 				names[i] = sn.name
 			}
 			msg := fmt.Sprintf("unknown DateTimeStyles %q (expected a comma-separated list of %s)", part, strings.Join(names, ", "))
-			hint := suggest(part, names)
+			hint := Suggest(part, names)
 			for _, n := range names {
 				if hint == "" && len(part) >= 3 && strings.HasPrefix(strings.ToLower(n), strings.ToLower(part)) {
 					hint = n

@@ -2,17 +2,27 @@ package expr
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 )
 
-// suggest returns the candidate closest to name, ignoring case, when its
-// edit distance is below 3 (or it differs only in case); "" otherwise.
-func suggest(name string, candidates []string) string {
+// Suggest returns the candidate closest to name, ignoring case, when its
+// edit distance is below 3, so that it is a likely typo; "" otherwise. A
+// candidate equal but for case wins outright, and ties resolve in sorted
+// order, so the answer is the same on every run. It is the "did you mean"
+// of every error message of attrmap, exported for the packages and
+// commands that build on expr.
+func Suggest(name string, candidates []string) string {
 	best, bestDist := "", 3
-	lname := strings.ToLower(name)
-	for _, c := range candidates {
-		d := levenshtein(lname, strings.ToLower(c))
-		if d < bestDist {
+	lower := strings.ToLower(name)
+	sorted := append([]string(nil), candidates...)
+	sort.Strings(sorted)
+	for _, c := range sorted {
+		lc := strings.ToLower(c)
+		if lc == lower {
+			return c
+		}
+		if d := levenshtein(lower, lc); d < bestDist {
 			best, bestDist = c, d
 		}
 	}
@@ -21,7 +31,7 @@ func suggest(name string, candidates []string) string {
 
 // didYouMean formats a hint for suggest's answer.
 func didYouMean(name string, candidates []string) string {
-	if s := suggest(name, candidates); s != "" {
+	if s := Suggest(name, candidates); s != "" {
 		return fmt.Sprintf("did you mean %q?", s)
 	}
 	return ""

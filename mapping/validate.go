@@ -272,38 +272,17 @@ func (v *validator) attributeMapping(a *AttributeMapping, path string, srcObj, t
 
 // didYouMean suggests the closest attribute name of o, or "".
 func didYouMean(name string, o *ObjectDefinition) string {
-	best, dist := "", 3
-	for _, a := range o.Attributes {
-		if d := levenshtein(strings.ToLower(name), strings.ToLower(a.Name)); d < dist {
-			best, dist = a.Name, d
-		}
+	names := make([]string, len(o.Attributes))
+	for i, a := range o.Attributes {
+		names[i] = a.Name
 	}
+	best := expr.Suggest(name, names)
 	if best == "" {
 		return ""
 	}
 	return fmt.Sprintf(" (did you mean %q?)", best)
 }
 
-func levenshtein(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
-}
 
 // comparePaths orders JSON paths in document order: member by member,
 // array indexes numerically.

@@ -5,9 +5,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"sort"
 	"strings"
 	"text/tabwriter"
+
+	"github.com/attrmap/attrmap/expr"
 )
 
 // Exit codes shared by every command.
@@ -195,43 +196,6 @@ func usageError(stderr io.Writer, cmd, format string, args ...any) int {
 	return exitUsage
 }
 
-// suggest returns the candidate closest to name (ignoring case) when it is
-// close enough to be a likely typo, or "".
-func suggest(name string, candidates []string) string {
-	best, bestDist := "", 3 // distance must stay below 3, as in expr
-	lower := strings.ToLower(name)
-	sorted := append([]string(nil), candidates...)
-	sort.Strings(sorted) // ties resolve the same way on every run
-	for _, c := range sorted {
-		lc := strings.ToLower(c)
-		if lc == lower {
-			return c
-		}
-		if d := levenshtein(lower, lc); d < bestDist {
-			best, bestDist = c, d
-		}
-	}
-	return best
-}
+// suggest is expr.Suggest: one "did you mean" for the whole tool.
+func suggest(name string, candidates []string) string { return expr.Suggest(name, candidates) }
 
-// levenshtein is the edit distance between a and b, in runes.
-func levenshtein(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
-}

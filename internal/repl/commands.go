@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"sort"
 	"strings"
 	"time"
 
@@ -337,41 +336,5 @@ func (s *Session) cmdLint(arg string) (string, error) {
 
 // suggest returns the candidate closest to name (ignoring case) when it is
 // close enough to be a typo, or "". Ties go to the first in sorted order.
-func suggest(name string, candidates []string) string {
-	best, bestDist := "", 3
-	lower := strings.ToLower(name)
-	sorted := append([]string(nil), candidates...)
-	sort.Strings(sorted)
-	for _, c := range sorted {
-		lc := strings.ToLower(c)
-		if lc == lower {
-			return c
-		}
-		if d := levenshtein(lower, lc); d < bestDist {
-			best, bestDist = c, d
-		}
-	}
-	return best
-}
+func suggest(name string, candidates []string) string { return expr.Suggest(name, candidates) }
 
-// levenshtein is the edit distance between a and b, in runes.
-func levenshtein(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
-}
