@@ -283,7 +283,6 @@ func didYouMean(name string, o *ObjectDefinition) string {
 	return fmt.Sprintf(" (did you mean %q?)", best)
 }
 
-
 // comparePaths orders JSON paths in document order: member by member,
 // array indexes numerically.
 func comparePaths(a, b string) int {

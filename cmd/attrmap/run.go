@@ -198,4 +198,3 @@ func usageError(stderr io.Writer, cmd, format string, args ...any) int {
 
 // suggest is expr.Suggest: one "did you mean" for the whole tool.
 func suggest(name string, candidates []string) string { return expr.Suggest(name, candidates) }
-

@@ -337,4 +337,3 @@ func (s *Session) cmdLint(arg string) (string, error) {
 // suggest returns the candidate closest to name (ignoring case) when it is
 // close enough to be a typo, or "". Ties go to the first in sorted order.
 func suggest(name string, candidates []string) string { return expr.Suggest(name, candidates) }
-
