@@ -2,6 +2,7 @@ package mapping
 
 import (
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 	"time"
@@ -21,6 +22,10 @@ type ApplyOptions struct {
 	// Exists is the uniqueness check of SelectUniqueValue: it reports
 	// whether value is already taken for the target attribute attr.
 	Exists func(attr, value string) bool
+	// Rand, when set, gives the random source of Guid and RandomString for
+	// one target attribute; the sync core seeds it from the object and the
+	// attribute so that plans are reproducible.
+	Rand func(attr string) io.Reader
 	// Current holds the target object's current values, when known. On
 	// update it lets defaults fill empty target attributes, AttributeAddOnly
 	// skip attributes that have a value, and FlowWhenChanged tell which
@@ -243,6 +248,9 @@ func (c *CompiledObjectMapping) applyOne(a *CompiledAttribute, src expr.Env, opt
 	v := expr.Null
 	if a.Program != nil {
 		eo := expr.EvalOptions{Now: opts.Now}
+		if opts.Rand != nil {
+			eo.Rand = opts.Rand(a.Target)
+		}
 		if opts.Exists != nil {
 			target := a.Target
 			eo.Exists = func(value string) bool { return opts.Exists(target, value) }

@@ -1,8 +1,11 @@
 package sync
 
 import (
+	"crypto/sha256"
 	"errors"
 	"fmt"
+	"io"
+	"math/rand/v2"
 	"slices"
 	"strings"
 
@@ -71,6 +74,9 @@ func (e *engine) apply(env *objEnv, target int32, out []flowed) *ObjectError {
 			o := eo
 			if vx := e.uniqueAt[k]; vx != nil {
 				o.Exists = existsIn(vx, target)
+			}
+			if e.random != nil && e.random[k] {
+				o.Rand = objectRand(env.o.ID, a.Target)
 			}
 			var err error
 			if v, err = a.Program.EvalWith(env, o); err != nil {
@@ -258,4 +264,21 @@ func (e *engine) attrChange(k int, ex *flowed, t *Object) (AttrChange, bool) {
 		return AttrChange{}, false
 	}
 	return AttrChange{Name: a.Target, Old: old, New: nv, Redacted: ex.redacted}, true
+}
+
+// objectRand is the random source of Guid and RandomString for one
+// attribute of one object: a stream seeded from the object's id and the
+// attribute's name, so that a plan stays a pure function of its inputs
+// (the same snapshots give the same generated values) while different
+// objects and attributes still get different values.
+func objectRand(id, attr string) io.Reader {
+	seed := sha256.Sum256([]byte(id + "\x00" + attr))
+	return rand.NewChaCha8(seed)
+}
+
+// objectRands is objectRand for every attribute of one object, in the form
+// mapping.ApplyOptions takes, so that explanations show the values the plan
+// has.
+func objectRands(id string) func(attr string) io.Reader {
+	return func(attr string) io.Reader { return objectRand(id, attr) }
 }

@@ -74,8 +74,10 @@
 // order of the snapshots' objects or of the state's links: operations are
 // sorted by kind (create, update, disable, delete) then source id, skips
 // and errors by source id, changes by attribute name, links by source id,
-// and no output is built by ranging over a map. TestDiffDeterministic
-// shuffles the inputs to check it.
+// and no output is built by ranging over a map. Guid and RandomString draw
+// from a stream seeded by the object's id and the target attribute's name,
+// so generated values are reproducible too (and the same in --explain).
+// TestDiffDeterministic shuffles the inputs to check it.
 //
 // Plans converge: applying a plan and planning again with the new state
 // gives an empty plan. TestConvergence checks it on generated worlds. The

@@ -63,6 +63,7 @@ type engine struct {
 	caseExact []bool                 // per attribute: compare exactly (caseExact and not Boolean)
 	multi     []bool                 // per attribute: multi-valued
 	uniqueAt  []*valueIndex          // per attribute using SelectUniqueValue: the target's values
+	random    []bool                 // per attribute: calls Guid or RandomString
 	unique    map[string]*valueIndex // the same, by target name
 	soft      int                    // attribute mapped from IsSoftDeleted, -1 if none
 	match     []int                  // matching attributes, by priority
@@ -139,8 +140,15 @@ func newEngine(rule *mapping.CompiledObjectMapping, source, target *Snapshot, st
 			e.caseExact[k], e.multi[k] = d.CaseExact && d.Type != mapping.TypeBoolean, d.Multivalued
 		}
 		if a.Program != nil {
-			if slices.Contains(a.Program.Functions(), "SelectUniqueValue") {
+			fns := a.Program.Functions()
+			if slices.Contains(fns, "SelectUniqueValue") {
 				uniqueAttrs = append(uniqueAttrs, k)
+			}
+			if slices.Contains(fns, "Guid") || slices.Contains(fns, "RandomString") {
+				if e.random == nil {
+					e.random = make([]bool, n)
+				}
+				e.random[k] = true
 			}
 		}
 	}
@@ -304,7 +312,7 @@ func (e *engine) object(w *worker, i int, tr *tracer) result {
 	// Apply the mapping once; matching and the diff share the result.
 	w.env.softDeleted = false
 	if tr != nil {
-		t, _ := e.rule.Apply(&w.env, mapping.ApplyOptions{OnCreate: true, Now: e.opts.Now, Exists: e.existsByName(r.target)})
+		t, _ := e.rule.Apply(&w.env, mapping.ApplyOptions{OnCreate: true, Now: e.opts.Now, Exists: e.existsByName(r.target), Rand: objectRands(o.ID)})
 		for k := range t.Explain {
 			tr.add("map", "%s", t.Explain[k].String())
 		}
@@ -409,7 +417,7 @@ func (e *engine) outOfScope(w *worker, o *Object, r result, link Link, linked bo
 	}
 	w.env.softDeleted = true
 	if tr != nil {
-		t, _ := e.rule.Apply(&w.env, mapping.ApplyOptions{OnCreate: true, Now: e.opts.Now, Exists: e.existsByName(r.target)})
+		t, _ := e.rule.Apply(&w.env, mapping.ApplyOptions{OnCreate: true, Now: e.opts.Now, Exists: e.existsByName(r.target), Rand: objectRands(o.ID)})
 		tr.add("map", "%s (IsSoftDeleted = True)", t.Explain[e.soft].String())
 	}
 	if oe := e.apply(&w.env, r.target, w.out); oe != nil && oe.Attribute == e.attrs[e.soft].Target {
