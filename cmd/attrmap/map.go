@@ -65,7 +65,7 @@ func cmdMap(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		now = t
 	}
 
-	cm, ok := mapCompile(*schemaFile, *rule, *object, *lenient, stdin, stderr)
+	cm, ok := compileSchema("map", *schemaFile, *rule, *object, *lenient, stdin, stderr)
 	if !ok {
 		return exitFailure
 	}
@@ -86,11 +86,13 @@ func cmdMap(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	return mapRows(cm, rows, mapping.ApplyOptions{OnCreate: *onCreate, Now: now}, mapOutput{table: *table, all: *all, explain: *explain, reveal: *reveal}, stdout, stderr)
 }
 
-// mapCompile loads the schema and compiles the chosen object mapping.
-func mapCompile(path, rule, object string, lenient bool, stdin io.Reader, stderr io.Writer) (*mapping.CompiledObjectMapping, bool) {
+// compileSchema loads the schema at path (or standard input) and compiles
+// the chosen object mapping, reporting problems on stderr; map and plan
+// share it.
+func compileSchema(cmd, path, rule, object string, lenient bool, stdin io.Reader, stderr io.Writer) (*mapping.CompiledObjectMapping, bool) {
 	in, err := openInput(path, stdin)
 	if err != nil {
-		fmt.Fprintf(stderr, "attrmap map: %v\n", err)
+		fmt.Fprintf(stderr, "attrmap %s: %v\n", cmd, err)
 		return nil, false
 	}
 	defer in.Close()

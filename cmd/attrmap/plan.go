@@ -102,7 +102,7 @@ func cmdPlan(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	prog := newProgress(stderr, f.progress)
 	opts.Progress = prog.stage
 
-	rule, ok := planCompile(f.schema, f.rule, f.object, f.lenient, stdin, stderr)
+	rule, ok := compileSchema("plan", f.schema, f.rule, f.object, f.lenient, stdin, stderr)
 	if !ok {
 		return exitFailure
 	}
@@ -196,36 +196,6 @@ func countStdin(paths ...string) int {
 		}
 	}
 	return n
-}
-
-// planCompile loads the schema and compiles the chosen object mapping.
-func planCompile(path, rule, object string, lenient bool, stdin io.Reader, stderr io.Writer) (*mapping.CompiledObjectMapping, bool) {
-	data, err := readPlanInput(path, stdin)
-	if err != nil {
-		fmt.Fprintf(stderr, "attrmap plan: %v\n", err)
-		return nil, false
-	}
-	var opts []mapping.LoadOption
-	if lenient {
-		opts = append(opts, mapping.Lenient(func(r mapping.Repair) { fmt.Fprintf(stderr, "%s: repaired: %s\n", path, r) }))
-	}
-	s, err := mapping.Decode(data, opts...)
-	if err != nil {
-		fmt.Fprintf(stderr, "%s: %v\n", path, err)
-		return nil, false
-	}
-	cm, err := s.Compile(rule, object)
-	if err != nil {
-		if list, ok := err.(mapping.ErrorList); ok {
-			for _, e := range list {
-				fmt.Fprintf(stderr, "%s: %s\n", path, e)
-			}
-		} else {
-			fmt.Fprintf(stderr, "%s: %v\n", path, err)
-		}
-		return nil, false
-	}
-	return cm, true
 }
 
 func readPlanInput(path string, stdin io.Reader) ([]byte, error) {
