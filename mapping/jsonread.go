@@ -327,29 +327,13 @@ func (r *reader) object() (*jnode, error) {
 			return nil, err
 		}
 		n.mems = append(n.mems, jmember{key: key, off: koff, val: v})
-		if err := r.space(); err != nil {
+		closed, sep, err := r.separator('}', "object")
+		switch {
+		case err != nil:
 			return nil, err
-		}
-		if r.pos >= len(r.src) {
-			return nil, r.errorf(r.pos, "unexpected end of input (object is not closed)")
-		}
-		switch r.src[r.pos] {
-		case '}':
-			r.pos++
+		case closed:
 			return n, nil
-		case ',':
-			comma := r.pos
-			r.pos++
-			if err := r.space(); err != nil {
-				return nil, err
-			}
-			if r.pos < len(r.src) && r.src[r.pos] == '}' {
-				if !r.lenient {
-					return nil, r.errorf(comma, "trailing comma before '}' (use --lenient to drop it)")
-				}
-				r.repair(comma, "removed trailing comma")
-			}
-		default:
+		case !sep:
 			return nil, r.errorf(r.pos, "unexpected %s after object member %q (expected ',' or '}')", r.describe(r.pos), key)
 		}
 	}
@@ -416,29 +400,13 @@ func (r *reader) array() (*jnode, error) {
 			return nil, err
 		}
 		n.elts = append(n.elts, v)
-		if err := r.space(); err != nil {
+		closed, sep, err := r.separator(']', "array")
+		switch {
+		case err != nil:
 			return nil, err
-		}
-		if r.pos >= len(r.src) {
-			return nil, r.errorf(r.pos, "unexpected end of input (array is not closed)")
-		}
-		switch r.src[r.pos] {
-		case ']':
-			r.pos++
+		case closed:
 			return n, nil
-		case ',':
-			comma := r.pos
-			r.pos++
-			if err := r.space(); err != nil {
-				return nil, err
-			}
-			if r.pos < len(r.src) && r.src[r.pos] == ']' {
-				if !r.lenient {
-					return nil, r.errorf(comma, "trailing comma before ']' (use --lenient to drop it)")
-				}
-				r.repair(comma, "removed trailing comma")
-			}
-		default:
+		case !sep:
 			if r.placeholderAt(r.pos) > 0 {
 				// "[ {...} ... ]": a placeholder without its comma.
 				if ok, err := r.skipPlaceholder(); err != nil {
@@ -452,6 +420,38 @@ func (r *reader) array() (*jnode, error) {
 			return nil, r.errorf(r.pos, "unexpected %s after array element (expected ',' or ']')", r.describe(r.pos))
 		}
 	}
+}
+
+// separator reads what follows an object member or array element: the
+// closing delimiter (closed), or a comma (sep), after which a trailing
+// comma before the delimiter is an error, or with --lenient a repair.
+// Neither means something else follows, which the caller reports.
+func (r *reader) separator(close byte, what string) (closed, sep bool, err error) {
+	if err := r.space(); err != nil {
+		return false, false, err
+	}
+	if r.pos >= len(r.src) {
+		return false, false, r.errorf(r.pos, "unexpected end of input (%s is not closed)", what)
+	}
+	switch r.src[r.pos] {
+	case close:
+		r.pos++
+		return true, false, nil
+	case ',':
+		comma := r.pos
+		r.pos++
+		if err := r.space(); err != nil {
+			return false, false, err
+		}
+		if r.pos < len(r.src) && r.src[r.pos] == close {
+			if !r.lenient {
+				return false, false, r.errorf(comma, "trailing comma before '%c' (use --lenient to drop it)", close)
+			}
+			r.repair(comma, "removed trailing comma")
+		}
+		return false, true, nil
+	}
+	return false, false, nil
 }
 
 // str reads a string literal starting at the opening quote.
