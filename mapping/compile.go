@@ -146,6 +146,65 @@ func (s *Schema) Compile(rule, object string, opts ...CompileOption) (*CompiledO
 	return Compile(m, append([]CompileOption{WithDefinitions(src, tgt)}, opts...)...)
 }
 
+// CompileRule compiles every enabled object mapping of a synchronization
+// rule (an object mapping built in code counts as enabled), in the rule's
+// order: the mappings one provisioning cycle runs, such as users and
+// groups. rule is chosen as Find chooses it; empty when the schema has
+// one rule. A rule without an enabled object mapping is an error.
+func (s *Schema) CompileRule(rule string, opts ...CompileOption) ([]*CompiledObjectMapping, error) {
+	r, m, err := s.Find(rule, "")
+	switch {
+	case err == nil && rule != "" && !strings.EqualFold(r.Name, rule) && !strings.EqualFold(r.ID, rule):
+		// rule named one object mapping.
+		src, tgt := s.objectDefs(r, m)
+		c, err := Compile(m, append([]CompileOption{WithDefinitions(src, tgt)}, opts...)...)
+		if err != nil {
+			return nil, err
+		}
+		return []*CompiledObjectMapping{c}, nil
+	case err != nil && r == nil:
+		// Find also fails for a rule with several mappings; find the rule alone.
+		if r = s.findRule(rule); r == nil {
+			return nil, err
+		}
+	}
+	var out []*CompiledObjectMapping
+	for j := range r.ObjectMappings {
+		m := &r.ObjectMappings[j]
+		if !m.Enabled && m.w.decoded {
+			continue
+		}
+		src, tgt := s.objectDefs(r, m)
+		c, err := Compile(m, append([]CompileOption{WithDefinitions(src, tgt)}, opts...)...)
+		if err != nil {
+			return nil, fmt.Errorf("object mapping %q: %w", cmp.Or(m.Name, m.SourceObjectName), err)
+		}
+		out = append(out, c)
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("rule %q has no enabled object mapping", cmp.Or(r.Name, r.ID))
+	}
+	return out, nil
+}
+
+// findRule returns the rule named rule (by name or id, ignoring case), or
+// the only rule when rule is empty.
+func (s *Schema) findRule(rule string) *SynchronizationRule {
+	if rule == "" {
+		if len(s.SynchronizationRules) == 1 {
+			return &s.SynchronizationRules[0]
+		}
+		return nil
+	}
+	for i := range s.SynchronizationRules {
+		x := &s.SynchronizationRules[i]
+		if strings.EqualFold(x.Name, rule) || strings.EqualFold(x.ID, rule) {
+			return x
+		}
+	}
+	return nil
+}
+
 // Find returns an object mapping. rule names a synchronization rule by
 // name or id, or directly an object mapping by name; it may be empty when
 // the schema has one rule. object picks the object mapping within the rule

@@ -41,17 +41,17 @@ func ExampleDiff() {
 	fmt.Println(next.Links)
 	// Output:
 	// plan for Users: 1 to create, 1 to update, 1 to disable, 0 to delete; 0 unchanged, 0 skipped, 0 errors
-	// + create u3 -> u3
+	// + create User u3 -> u3
 	//     why: in scope: assigned; no scoping filter
 	//     match: no target object has userName = "carol@contoso.com"
 	//     active = True
 	//     title = "Analyst"
 	//     userName = "carol@contoso.com"
-	// ~ update u1 -> t1
+	// ~ update User u1 -> t1
 	//     why: in scope: assigned; no scoping filter
 	//     match: linked by state to target t1
 	//     title: "Engineer" -> "Director"
-	// - disable u2 -> t2
+	// - disable User u2 -> t2
 	//     why: not assigned to the application
 	//     active: True -> False
 	// [{u1 t1 true} {u2 t2 false} {u3 u3 true}]

@@ -94,8 +94,13 @@ func (k *OpKind) UnmarshalText(b []byte) error {
 // Op is one operation of a plan, or one skipped action.
 type Op struct {
 	Kind OpKind
-	// Key identifies the operation: the source object's id. Each key
-	// appears in at most one operation, skip or error of a plan.
+	// Object is the target object type the operation acts on (the object
+	// mapping's targetObjectName: "User", "Group", ...).
+	Object string
+	// Key identifies the operation: the source object's id. Within one
+	// object type, a key appears in at most one operation, skip or error
+	// of a plan, except that a Create may be followed by its FollowUp
+	// update.
 	Key string
 	// Target is the target object's id: the linked or matched object, or
 	// for Create the id the new object gets (see Options.NewTargetID).
@@ -109,6 +114,10 @@ type Op struct {
 	Match string
 	// Action is, for Skip only, the kind of the action withheld.
 	Action OpKind
+	// FollowUp marks the Update that sets, after every create of the
+	// plan, the references of a created object to objects created in the
+	// same plan (a manager, group members), as the service does.
+	FollowUp bool
 	// Changes lists the attributes written, sorted by name: all of them
 	// for Create, those that differ for Update, the soft-delete attribute
 	// for Disable, none for Delete.
@@ -119,11 +128,22 @@ type Op struct {
 type AttrChange struct {
 	// Name is the target attribute.
 	Name string
-	// Old is the target's value before, expr.Null when it had none.
+	// Old is the target's value before, expr.Null when it had none. It is
+	// nil in a set change (see Add).
 	Old expr.Value
 	// New is the value written; expr.Null clears the attribute (only for
-	// targets whose definition sets flowNullValues).
+	// targets whose definition sets flowNullValues). It is nil in a set
+	// change.
 	New expr.Value
+	// Add and Remove make a set change: an Update of a multi-valued
+	// attribute adds and removes single values (SCIM PATCH add and
+	// remove) instead of writing the whole list. Either may be empty, not
+	// both. Values are in the order of the source, then the target.
+	Add, Remove []string
+	// Ref is, for a Reference attribute, the object type the values point
+	// to ("User" for manager, "User" or "Group" for members): the values
+	// are target ids, resolved from source ids through the links.
+	Ref string
 	// Redacted reports that the mapping asked for the value to be hidden
 	// (Redact): Old and New are shown as [Redact] in String and JSON, and
 	// only the in-memory plan holds the real value.
@@ -193,6 +213,7 @@ type Stats struct {
 	Skipped        int
 	Errors         int
 	Held           int
+	Unresolved     int // references left out (Plan.Unresolved)
 }
 
 // Plan is the outcome of Diff: what to do to the target, and what was not
@@ -207,10 +228,32 @@ type Plan struct {
 	Ops     []Op
 	Skipped []Op
 	Errors  []ObjectError
+	// Unresolved lists the references left out, sorted by object type,
+	// key, attribute and value.
+	Unresolved []Unresolved
 	// Held is non-nil when the accidental-deletion guard held back the
 	// plan's disables and deletes.
 	Held  *HeldDeletions
 	Stats Stats
+}
+
+// IsSet reports whether the change adds and removes values rather than
+// writing Old and New.
+func (c *AttrChange) IsSet() bool { return len(c.Add) > 0 || len(c.Remove) > 0 }
+
+// Unresolved is a reference the plan could not resolve: the referenced
+// source object is not provisioned in the target (out of scope, not
+// assigned, not in the source snapshot, or failed), so no target id
+// exists for it. The reference is left out of the operation, never
+// invented; the next cycle resolves it once the object is provisioned.
+type Unresolved struct {
+	// Object and Key name the referring object (its target object type
+	// and source id); Attribute the reference attribute.
+	Object, Key, Attribute string
+	// Value is the referenced source id.
+	Value string
+	// Reason says why it did not resolve.
+	Reason string
 }
 
 // IsEmpty reports whether the plan changes nothing in the target. Skipped
@@ -243,6 +286,9 @@ func (p *Plan) Summary() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%d to create, %d to update, %d to disable, %d to delete", p.Stats.Create, p.Stats.Update, p.Stats.Disable, p.Stats.Delete)
 	fmt.Fprintf(&b, "; %d unchanged, %d skipped, %d errors", p.Stats.Unchanged, p.Stats.Skipped, p.Stats.Errors)
+	if p.Stats.Unresolved > 0 {
+		fmt.Fprintf(&b, ", %d unresolved references", p.Stats.Unresolved)
+	}
 	if p.Held != nil {
 		fmt.Fprintf(&b, ", %d held", len(p.Held.Ops))
 	}
@@ -279,6 +325,12 @@ func (p *Plan) String() string {
 			writeOp(&b, &p.Skipped[i], "  ")
 		}
 	}
+	if len(p.Unresolved) > 0 {
+		b.WriteString("\nunresolved references:\n")
+		for _, u := range p.Unresolved {
+			fmt.Fprintf(&b, "  ? %s %s %s = %q: %s\n", u.Object, u.Key, u.Attribute, u.Value, u.Reason)
+		}
+	}
 	if len(p.Errors) > 0 {
 		b.WriteString("\nerrors:\n")
 		for _, e := range p.Errors {
@@ -298,11 +350,18 @@ func writeOp(b *strings.Builder, op *Op, indent string) {
 	} else {
 		b.WriteString(op.Kind.String())
 	}
+	if op.Object != "" {
+		b.WriteString(" ")
+		b.WriteString(op.Object)
+	}
 	b.WriteString(" ")
 	b.WriteString(op.Key)
 	if op.Target != "" {
 		b.WriteString(" -> ")
 		b.WriteString(op.Target)
+	}
+	if op.FollowUp {
+		b.WriteString(" (follow-up)")
 	}
 	b.WriteString("\n")
 	if op.Reason != "" {
@@ -312,11 +371,20 @@ func writeOp(b *strings.Builder, op *Op, indent string) {
 		fmt.Fprintf(b, "%s    match: %s\n", indent, op.Match)
 	}
 	for _, c := range op.Changes {
-		old, nw := displayValue(c.Old, c.Redacted), displayValue(c.New, c.Redacted)
-		if op.Kind == Create {
-			fmt.Fprintf(b, "%s    %s = %s\n", indent, c.Name, nw)
-		} else {
-			fmt.Fprintf(b, "%s    %s: %s -> %s\n", indent, c.Name, old, nw)
+		switch {
+		case c.IsSet():
+			fmt.Fprintf(b, "%s    %s:", indent, c.Name)
+			if len(c.Add) > 0 {
+				fmt.Fprintf(b, " +%s", displayValue(expr.Multi(c.Add), c.Redacted))
+			}
+			if len(c.Remove) > 0 {
+				fmt.Fprintf(b, " -%s", displayValue(expr.Multi(c.Remove), c.Redacted))
+			}
+			b.WriteString("\n")
+		case op.Kind == Create:
+			fmt.Fprintf(b, "%s    %s = %s\n", indent, c.Name, displayValue(c.New, c.Redacted))
+		default:
+			fmt.Fprintf(b, "%s    %s: %s -> %s\n", indent, c.Name, displayValue(c.Old, c.Redacted), displayValue(c.New, c.Redacted))
 		}
 	}
 }
@@ -356,6 +424,16 @@ type planJSON struct {
 	Skipped []opJSON    `json:"skipped"`
 	Errors  []errorJSON `json:"errors"`
 	Held    *heldJSON   `json:"held"`
+	// Unresolved is absent from version 1 plans.
+	Unresolved []unresolvedJSON `json:"unresolved"`
+}
+
+type unresolvedJSON struct {
+	Object    string `json:"object"`
+	Key       string `json:"key"`
+	Attribute string `json:"attribute"`
+	Value     string `json:"value"`
+	Reason    string `json:"reason"`
 }
 
 type statsJSON struct {
@@ -374,23 +452,48 @@ type statsJSON struct {
 	Skipped    int `json:"skipped"`
 	Errors     int `json:"errors"`
 	Held       int `json:"held"`
+	Unresolved int `json:"unresolved"`
 }
 
 type opJSON struct {
-	Kind    OpKind       `json:"kind"`
-	Action  *OpKind      `json:"action,omitempty"`
-	Key     string       `json:"key"`
-	Target  string       `json:"target,omitempty"`
-	Reason  string       `json:"reason"`
-	Match   string       `json:"match,omitempty"`
-	Changes []changeJSON `json:"changes,omitempty"`
+	Kind     OpKind       `json:"kind"`
+	Action   *OpKind      `json:"action,omitempty"`
+	Object   string       `json:"object,omitempty"`
+	Key      string       `json:"key"`
+	Target   string       `json:"target,omitempty"`
+	FollowUp bool         `json:"followUp,omitempty"`
+	Reason   string       `json:"reason"`
+	Match    string       `json:"match,omitempty"`
+	Changes  []changeJSON `json:"changes,omitempty"`
 }
 
+// changeJSON is a change: old and new, or for a set change add and
+// remove. Its JSON form is written by writeChange, so that old and new
+// are present (possibly null) exactly when the change is not a set change.
 type changeJSON struct {
-	Name     string `json:"name"`
-	Old      any    `json:"old"`
-	New      any    `json:"new"`
-	Redacted bool   `json:"redacted,omitempty"`
+	Name     string   `json:"name"`
+	Ref      string   `json:"ref,omitempty"`
+	Old      any      `json:"old"`
+	New      any      `json:"new"`
+	Add      []string `json:"add,omitempty"`
+	Remove   []string `json:"remove,omitempty"`
+	Redacted bool     `json:"redacted,omitempty"`
+}
+
+// setChangeJSON is the written form of a set change.
+type setChangeJSON struct {
+	Name     string   `json:"name"`
+	Ref      string   `json:"ref,omitempty"`
+	Add      []string `json:"add,omitempty"`
+	Remove   []string `json:"remove,omitempty"`
+	Redacted bool     `json:"redacted,omitempty"`
+}
+
+func writeChange(c changeJSON) []byte {
+	if len(c.Add) > 0 || len(c.Remove) > 0 {
+		return compact(setChangeJSON{Name: c.Name, Ref: c.Ref, Add: c.Add, Remove: c.Remove, Redacted: c.Redacted})
+	}
+	return compact(c)
 }
 
 type errorJSON struct {
@@ -406,21 +509,28 @@ type heldJSON struct {
 	Ops       []opJSON `json:"ops"`
 }
 
-// planVersion is the version of the plan JSON format.
-const planVersion = 1
+// planVersion is the version of the plan JSON format. Version 2 added
+// object types, follow-ups, set changes, references and unresolved
+// references; version 1 plans are still read.
+const planVersion = 2
 
 func opsToJSON(ops []Op) []opJSON {
 	out := make([]opJSON, len(ops))
 	for i := range ops {
 		op := &ops[i]
-		o := opJSON{Kind: op.Kind, Key: op.Key, Target: op.Target, Reason: op.Reason, Match: op.Match}
+		o := opJSON{Kind: op.Kind, Object: op.Object, Key: op.Key, Target: op.Target, FollowUp: op.FollowUp, Reason: op.Reason, Match: op.Match}
 		if op.Kind == Skip {
 			a := op.Action
 			o.Action = &a
 		}
 		for _, c := range op.Changes {
-			cj := changeJSON{Name: c.Name, Redacted: c.Redacted}
-			if c.Redacted {
+			cj := changeJSON{Name: c.Name, Ref: c.Ref, Redacted: c.Redacted}
+			if c.IsSet() {
+				cj.Add, cj.Remove = c.Add, c.Remove
+				if c.Redacted {
+					cj.Add, cj.Remove = redactList(c.Add), redactList(c.Remove)
+				}
+			} else if c.Redacted {
 				cj.Old, cj.New = "[Redact]", "[Redact]"
 				if c.Old == nil || expr.IsNull(c.Old) {
 					cj.Old = nil
@@ -431,6 +541,17 @@ func opsToJSON(ops []Op) []opJSON {
 			o.Changes = append(o.Changes, cj)
 		}
 		out[i] = o
+	}
+	return out
+}
+
+func redactList(l []string) []string {
+	if len(l) == 0 {
+		return nil
+	}
+	out := make([]string, len(l))
+	for i := range out {
+		out[i] = "[Redact]"
 	}
 	return out
 }
@@ -475,7 +596,18 @@ func (p *Plan) MarshalJSON() ([]byte, error) {
 		writeOps(&b, p.Held.Ops, "  ")
 		b.WriteString("}")
 	}
-	b.WriteString("\n}\n")
+	b.WriteString(",\n  \"unresolved\": [")
+	for i, u := range p.Unresolved {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		b.WriteString("\n    ")
+		b.Write(compact(unresolvedJSON(u)))
+	}
+	if len(p.Unresolved) > 0 {
+		b.WriteString("\n  ")
+	}
+	b.WriteString("]\n}\n")
 	return b.Bytes(), nil
 }
 
@@ -502,7 +634,7 @@ func writeOps(b *bytes.Buffer, ops []Op, indent string) {
 				b.WriteString(",")
 			}
 			b.WriteString("\n" + indent + "    ")
-			b.Write(compact(c))
+			b.Write(writeChange(c))
 		}
 		b.WriteString("\n" + indent + "  ]}")
 	}
@@ -550,10 +682,13 @@ func (p *Plan) UnmarshalJSON(data []byte) error {
 	if err := dec.Decode(&w); err != nil {
 		return fmt.Errorf("plan: %w", err)
 	}
-	if w.Version != planVersion {
+	if w.Version != 1 && w.Version != planVersion {
 		return fmt.Errorf("plan: unsupported version %d (want %d)", w.Version, planVersion)
 	}
 	*p = Plan{Rule: w.Rule, Initial: w.Initial, Stats: Stats(w.Stats), Ops: opsFromJSON(w.Ops), Skipped: opsFromJSON(w.Skipped)}
+	for _, u := range w.Unresolved {
+		p.Unresolved = append(p.Unresolved, Unresolved(u))
+	}
 	for _, e := range w.Errors {
 		p.Errors = append(p.Errors, ObjectError{Key: e.Key, Stage: e.Stage, Attribute: e.Attribute, Err: e.Error, Escrow: e.Escrow})
 	}
@@ -569,12 +704,16 @@ func opsFromJSON(in []opJSON) []Op {
 	}
 	out := make([]Op, len(in))
 	for i, o := range in {
-		op := Op{Kind: o.Kind, Key: o.Key, Target: o.Target, Reason: o.Reason, Match: o.Match}
+		op := Op{Kind: o.Kind, Object: o.Object, Key: o.Key, Target: o.Target, FollowUp: o.FollowUp, Reason: o.Reason, Match: o.Match}
 		if o.Action != nil {
 			op.Action = *o.Action
 		}
 		for _, c := range o.Changes {
-			op.Changes = append(op.Changes, AttrChange{Name: c.Name, Old: expr.FromGo(c.Old), New: expr.FromGo(c.New), Redacted: c.Redacted})
+			ac := AttrChange{Name: c.Name, Ref: c.Ref, Add: c.Add, Remove: c.Remove, Redacted: c.Redacted}
+			if !ac.IsSet() {
+				ac.Old, ac.New = expr.FromGo(c.Old), expr.FromGo(c.New)
+			}
+			op.Changes = append(op.Changes, ac)
 		}
 		out[i] = op
 	}

@@ -613,6 +613,14 @@ func (e *engine) assemble(res []result) (*Plan, *State) {
 		}
 	}
 
+	obj := e.rule.TargetObjectName()
+	for i := range p.Ops {
+		p.Ops[i].Object = obj
+	}
+	for i := range p.Skipped {
+		p.Skipped[i].Object = obj
+	}
+
 	// Ids for created objects, unique in the target and among themselves.
 	newIDs := map[string]string{}
 	creates := 0

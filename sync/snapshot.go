@@ -33,6 +33,11 @@ type Snapshot struct {
 type Object struct {
 	// ID is the object's id in its directory (objectId, a SCIM id, ...).
 	ID string
+	// Type is the object's type, as the object mappings name them: a
+	// source object name ("User", "Group") in a source snapshot, a target
+	// object name in a target snapshot. Empty means the type of the first
+	// object mapping, so single-type snapshots need not say it.
+	Type string
 	// Unassigned marks a source object not assigned to the application;
 	// it is out of scope when the cycle syncs only assigned objects.
 	Unassigned bool
@@ -145,6 +150,7 @@ const (
 	keySoftDeleted    = "isSoftDeleted"
 	keyAccountEnabled = "accountEnabled"
 	keyAttributes     = "attributes"
+	keyObjectType     = "objectType"
 )
 
 // DecodeSnapshot reads a snapshot: a JSON array of objects, JSON lines
@@ -201,6 +207,13 @@ func addDecoded(s *Snapshot, m map[string]any, opts SnapshotOptions) error {
 	if o.SoftDeleted, err = flag(m, keySoftDeleted, false); err != nil {
 		return err
 	}
+	switch t := m[keyObjectType].(type) {
+	case nil:
+	case string:
+		o.Type = t
+	default:
+		return fmt.Errorf("%s must be a string (got %v)", keyObjectType, t)
+	}
 	attrs, flat := m, true
 	if nested, ok := m[keyAttributes].(map[string]any); ok {
 		attrs, flat = nested, false
@@ -221,7 +234,7 @@ func addDecoded(s *Snapshot, m map[string]any, opts SnapshotOptions) error {
 	}
 	names := make([]string, 0, len(attrs))
 	for k := range attrs {
-		if flat && (k == keyAssigned || k == keySoftDeleted) {
+		if flat && (k == keyAssigned || k == keySoftDeleted || k == keyObjectType) {
 			continue // flags, not attributes
 		}
 		names = append(names, k)
@@ -319,7 +332,8 @@ func decodeCSV(s *Snapshot, data []byte, opts SnapshotOptions) error {
 
 // WriteJSON writes the snapshot as a JSON array of flat objects, sorted by
 // id, each with "id" first and then its attributes sorted by name; the
-// flags are written only when set (assigned false, isSoftDeleted true).
+// flags are written only when set (objectType, assigned false,
+// isSoftDeleted true).
 // Apply's output is written this way so that it reads back as a target
 // snapshot.
 func (s *Snapshot) WriteJSON(w io.Writer) error {
@@ -342,6 +356,10 @@ func (s *Snapshot) WriteJSON(w io.Writer) error {
 		}
 		buf.WriteString("\n  {\"id\": ")
 		writeJSONValue(&buf, o.ID)
+		if o.Type != "" {
+			buf.WriteString(", \"objectType\": ")
+			writeJSONValue(&buf, o.Type)
+		}
 		if o.Unassigned {
 			buf.WriteString(", \"assigned\": false")
 		}
