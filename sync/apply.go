@@ -30,6 +30,25 @@ func Apply(target *Snapshot, p *Plan) (*Snapshot, error) {
 	write := func(o *Object, op *Op) {
 		o.Values = slices.Clone(o.Values)
 		for _, c := range op.Changes {
+			if c.IsSet() {
+				if c.Redacted && (slices.Contains(c.Add, "[Redact]") || slices.Contains(c.Remove, "[Redact]")) {
+					problems = append(problems, fmt.Sprintf("%s %s: %s: the redacted values are not in the plan, so they were not written", op.Kind, op.Key, c.Name))
+					continue
+				}
+				i := out.attr(c.Name)
+				var cur expr.Value = expr.Null
+				if i < len(o.Values) && o.Values[i] != nil {
+					cur = o.Values[i]
+				}
+				if v := applySet(cur, c.Add, c.Remove); v == nil {
+					if i < len(o.Values) {
+						o.Values[i] = nil
+					}
+				} else {
+					set(out, o, i, v)
+				}
+				continue
+			}
 			v := c.New
 			if c.Redacted && !isRedacted(v) && !expr.IsNull(v) {
 				problems = append(problems, fmt.Sprintf("%s %s: %s: the redacted value is not in the plan, so it was not written", op.Kind, op.Key, c.Name))
@@ -56,7 +75,7 @@ func Apply(target *Snapshot, p *Plan) (*Snapshot, error) {
 				problems = append(problems, fmt.Sprintf("create %s: target %s already exists", op.Key, op.Target))
 				continue
 			}
-			out.Objects = append(out.Objects, Object{ID: op.Target})
+			out.Objects = append(out.Objects, Object{ID: op.Target, Type: op.Object})
 			byID[op.Target] = len(out.Objects) - 1
 			write(&out.Objects[len(out.Objects)-1], op)
 		case Update, Disable:
@@ -92,6 +111,33 @@ func Apply(target *Snapshot, p *Plan) (*Snapshot, error) {
 		return out, &ApplyError{Problems: problems}
 	}
 	return out, nil
+}
+
+// applySet removes and adds single values of a multi-valued attribute:
+// a removed value goes by exact match, else ignoring case; an added value
+// already there (exactly) is not added twice. It returns nil when no value
+// is left.
+func applySet(cur expr.Value, add, remove []string) expr.Value {
+	cur, _ = expr.Unwrap(cur)
+	vals := slices.Clone(expr.Strings(cur))
+	for _, r := range remove {
+		i := slices.Index(vals, r)
+		if i < 0 {
+			i = slices.IndexFunc(vals, func(v string) bool { return strings.EqualFold(v, r) })
+		}
+		if i >= 0 {
+			vals = slices.Delete(vals, i, i+1)
+		}
+	}
+	for _, a := range add {
+		if !slices.Contains(vals, a) {
+			vals = append(vals, a)
+		}
+	}
+	if len(vals) == 0 {
+		return nil
+	}
+	return expr.Multi(vals)
 }
 
 // ApplyError lists what Apply could not do.

@@ -73,7 +73,7 @@ func (e *engine) apply(env *objEnv, target int32, out []flowed) *ObjectError {
 		if a.Program != nil {
 			o := eo
 			if vx := e.uniqueAt[k]; vx != nil {
-				o.Exists = existsIn(vx, target)
+				o.Exists = e.existsFn(k, target, env.o.ID)
 			}
 			if e.random != nil && e.random[k] {
 				o.Rand = objectRand(env.o.ID, a.Target)
@@ -130,6 +130,25 @@ func existsIn(vx *valueIndex, target int32) func(string) bool {
 			return one != target
 		}
 		return len(all) > 0
+	}
+}
+
+// existsFn is existsIn for attribute k, also counting the values given
+// out earlier in the plan to objects other than self (see claimUnique).
+func (e *engine) existsFn(k int, target int32, self string) func(string) bool {
+	inTarget := existsIn(e.uniqueAt[k], target)
+	if e.claimed == nil || e.claimed[k] == nil {
+		return inTarget
+	}
+	claimed, caseExact := e.claimed[k], e.caseExact[k]
+	return func(v string) bool {
+		if !caseExact {
+			v = strings.ToLower(v)
+		}
+		if owner, ok := claimed[v]; ok && owner != self {
+			return true
+		}
+		return inTarget(v)
 	}
 }
 
@@ -222,6 +241,44 @@ func union(old, add expr.Value, caseExact bool) (expr.Value, bool) {
 	return expr.Multi(out), grew
 }
 
+// setDiff returns the values of want that have lacks (add) and those of
+// have that want lacks (remove), each in its list's order without
+// duplicates, comparing ignoring case unless caseExact. Empty strings are
+// not values.
+func setDiff(want, have []string, caseExact bool) (add, remove []string) {
+	norm := func(s string) string {
+		if caseExact {
+			return s
+		}
+		return strings.ToLower(s)
+	}
+	wantSet := make(map[string]bool, len(want))
+	haveSet := make(map[string]bool, len(have))
+	for _, s := range have {
+		if s != "" {
+			haveSet[norm(s)] = true
+		}
+	}
+	for _, s := range want {
+		if s == "" {
+			continue
+		}
+		n := norm(s)
+		if !wantSet[n] && !haveSet[n] {
+			add = append(add, s)
+		}
+		wantSet[n] = true
+	}
+	done := map[string]bool{}
+	for _, s := range have {
+		if n := norm(s); s != "" && !wantSet[n] && !done[n] {
+			remove = append(remove, s)
+			done[n] = true
+		}
+	}
+	return add, remove
+}
+
 // attrChange decides what one attribute mapping writes, from its
 // explanation in a create-style Apply. For a create, t is nil; otherwise
 // it is the target object. It returns false when the attribute is left
@@ -250,6 +307,17 @@ func (e *engine) attrChange(k int, ex *flowed, t *Object) (AttrChange, bool) {
 	case ex.dflt && !expr.IsNullOrEmpty(old):
 		// A default fills an empty target attribute only.
 		return AttrChange{}, false
+	case e.multi[k]:
+		// A multi-valued attribute is a set: add and remove single values.
+		addOnly := a.FlowType == mapping.ValueAddOnly || a.FlowType == mapping.MultiValueAddOnly
+		add, remove := setDiff(expr.Strings(ex.value), expr.Strings(old), e.caseExact[k])
+		if addOnly {
+			remove = nil
+		}
+		if len(add) == 0 && len(remove) == 0 {
+			return AttrChange{}, false
+		}
+		return AttrChange{Name: a.Target, Add: add, Remove: remove, Redacted: ex.redacted}, true
 	case a.FlowType == mapping.ValueAddOnly || a.FlowType == mapping.MultiValueAddOnly:
 		u, grew := union(old, ex.value, e.caseExact[k])
 		if !grew {
@@ -281,4 +349,10 @@ func objectRand(id, attr string) io.Reader {
 // has.
 func objectRands(id string) func(attr string) io.Reader {
 	return func(attr string) io.Reader { return objectRand(id, attr) }
+}
+
+// exprStrings returns the string values of v, unwrapping a redaction.
+func exprStrings(v expr.Value) []string {
+	v, _ = expr.Unwrap(v)
+	return expr.Strings(v)
 }

@@ -54,7 +54,7 @@ func ExampleDiff() {
 	// - disable User u2 -> t2
 	//     why: not assigned to the application
 	//     active: True -> False
-	// [{u1 t1 true} {u2 t2 false} {u3 u3 true}]
+	// [{User u1 t1 true} {User u2 t2 false} {User u3 u3 true}]
 }
 
 // A plan converges: once applied to the target, planning again with the

@@ -154,6 +154,8 @@ type AttrChange struct {
 // link (if any) is kept as it was, and the other objects go on, as the
 // service escrows an object and retries it next cycle.
 type ObjectError struct {
+	// Object is the target object type of the object mapping that failed.
+	Object string
 	// Key is the source object's id.
 	Key string
 	// Stage is where it failed: "source" (the snapshot), "scope", "match"
@@ -497,6 +499,7 @@ func writeChange(c changeJSON) []byte {
 }
 
 type errorJSON struct {
+	Object    string `json:"object,omitempty"`
 	Key       string `json:"key"`
 	Stage     string `json:"stage"`
 	Attribute string `json:"attribute,omitempty"`
@@ -583,7 +586,7 @@ func (p *Plan) MarshalJSON() ([]byte, error) {
 			b.WriteString(",")
 		}
 		b.WriteString("\n    ")
-		b.Write(compact(errorJSON{Key: e.Key, Stage: e.Stage, Attribute: e.Attribute, Error: e.Err, Escrow: e.Escrow}))
+		b.Write(compact(errorJSON{Object: e.Object, Key: e.Key, Stage: e.Stage, Attribute: e.Attribute, Error: e.Err, Escrow: e.Escrow}))
 	}
 	if len(p.Errors) > 0 {
 		b.WriteString("\n  ")
@@ -690,7 +693,7 @@ func (p *Plan) UnmarshalJSON(data []byte) error {
 		p.Unresolved = append(p.Unresolved, Unresolved(u))
 	}
 	for _, e := range w.Errors {
-		p.Errors = append(p.Errors, ObjectError{Key: e.Key, Stage: e.Stage, Attribute: e.Attribute, Err: e.Error, Escrow: e.Escrow})
+		p.Errors = append(p.Errors, ObjectError{Object: e.Object, Key: e.Key, Stage: e.Stage, Attribute: e.Attribute, Err: e.Error, Escrow: e.Escrow})
 	}
 	if w.Held != nil {
 		p.Held = &HeldDeletions{Threshold: w.Held.Threshold, Ops: opsFromJSON(w.Held.Ops)}

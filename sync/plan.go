@@ -68,6 +68,12 @@ type engine struct {
 	soft      int                    // attribute mapped from IsSoftDeleted, -1 if none
 	match     []int                  // matching attributes, by priority
 	matchIdx  []*valueIndex
+	isRef     []bool                 // per attribute: a Reference, resolved after every rule ran
+	refs      []int                  // the reference attributes
+	// claimed holds, per attribute using SelectUniqueValue, the values
+	// given out earlier in the plan (normalised) and to whom. It is nil
+	// while workers run and filled by claimUnique, sequentially.
+	claimed []map[string]string
 
 	srcByID      map[string]int32 // -1 marks a duplicate id
 	targetByID   map[string]int32
@@ -81,6 +87,10 @@ type result struct {
 	err     *ObjectError
 	target  int32 // linked or matched target, -1 if none
 	inScope bool
+	// refVals holds, for an in-scope object with a target or a create,
+	// the evaluated reference attributes (aligned with engine.refs):
+	// source ids, resolved once every rule has run.
+	refVals []expr.Value
 	how     uint8 // howLinked, howMatched or 0
 	link    uint8 // what becomes of the object's link
 	prov    bool  // for linkSet: the new Provisioned
@@ -108,13 +118,10 @@ const (
 // objects; state the links of the previous cycle, or nil for an initial
 // cycle.
 func Diff(rule *mapping.CompiledObjectMapping, source, target *Snapshot, state *State, opts Options) (*Plan, *State, error) {
-	e, err := newEngine(rule, source, target, state, opts)
-	if err != nil {
-		return nil, nil, err
+	if rule == nil {
+		return nil, nil, errors.New("sync: no object mapping")
 	}
-	res := e.run()
-	plan, next := e.assemble(res)
-	return plan, next, nil
+	return DiffRules([]*mapping.CompiledObjectMapping{rule}, source, target, state, opts)
 }
 
 func newEngine(rule *mapping.CompiledObjectMapping, source, target *Snapshot, state *State, opts Options) (*engine, error) {
@@ -138,6 +145,13 @@ func newEngine(rule *mapping.CompiledObjectMapping, source, target *Snapshot, st
 		e.tpos[k] = e.tix.pos(a.Target)
 		if d := a.Definition; d != nil {
 			e.caseExact[k], e.multi[k] = d.CaseExact && d.Type != mapping.TypeBoolean, d.Multivalued
+			if d.Type == mapping.TypeReference && a.Program != nil {
+				if e.isRef == nil {
+					e.isRef = make([]bool, n)
+				}
+				e.isRef[k] = true
+				e.refs = append(e.refs, k)
+			}
 		}
 		if a.Program != nil {
 			fns := a.Program.Functions()
@@ -349,9 +363,18 @@ func (e *engine) object(w *worker, i int, tr *tracer) result {
 	}
 	tr.add("match", "%s", how)
 
+	if len(e.refs) > 0 {
+		r.refVals = make([]expr.Value, len(e.refs))
+		for j, k := range e.refs {
+			r.refVals[j] = w.out[k].value
+		}
+	}
 	if r.target < 0 {
 		op := &Op{Kind: Create, Key: o.ID, Match: how, Reason: e.inScopeReason(&w.env, why, tr != nil)}
 		for k := range w.out {
+			if e.isRef != nil && e.isRef[k] {
+				continue // resolved later, through the links
+			}
 			if c, ok := e.attrChange(k, &w.out[k], nil); ok {
 				op.Changes = append(op.Changes, c)
 			}
@@ -359,7 +382,7 @@ func (e *engine) object(w *worker, i int, tr *tracer) result {
 		sortChangesIfNeeded(op.Changes)
 		if !e.flows.Add {
 			r.op = skipOp(op, "the object mapping's target object actions do not include Add")
-			r.link = linkDrop
+			r.link, r.refVals = linkDrop, nil
 			return r
 		}
 		r.op, r.link = op, linkNew
@@ -369,6 +392,9 @@ func (e *engine) object(w *worker, i int, tr *tracer) result {
 	t := &e.tgt.Objects[r.target]
 	var changes []AttrChange
 	for k := range w.out {
+		if e.isRef != nil && e.isRef[k] {
+			continue
+		}
 		if c, ok := e.attrChange(k, &w.out[k], t); ok {
 			changes = append(changes, c)
 		}
@@ -521,11 +547,34 @@ func isRedacted(v expr.Value) bool {
 	return r
 }
 
-// assemble turns the per-object results into the plan and the new state,
-// sequentially and in a fixed order.
-func (e *engine) assemble(res []result) (*Plan, *State) {
-	p := &Plan{Rule: ruleName(e.rule), Initial: e.state == nil}
-	p.Stats.Source, p.Stats.Target = len(e.src.Objects), len(e.tgt.Objects)
+// part is one object mapping's share of a plan, between the per-object
+// results and the cross-rule steps (ids, the deletion guard, references).
+type part struct {
+	e   *engine
+	res []result
+	// ops, skipped and errors are this rule's, unsorted.
+	ops, skipped []Op
+	errors       []ObjectError
+	stats        Stats
+	// goneLinks are the links of hard-deleted sources whose delete the
+	// flow types withhold: kept as they were.
+	goneLinks []Link
+	// newIDs maps the source id of each created object to its new target
+	// id, once assignIDs has run.
+	newIDs map[string]string
+	// links is the new state's share, once newLinks has run.
+	links []Link
+	// managed maps the target ids of the part's links to whether the
+	// engine manages them (see managedTarget); built on demand.
+	managed map[string]bool
+}
+
+// collect turns the per-object results into operations, skips, errors
+// and counts.
+func (e *engine) collect(res []result) *part {
+	pt := &part{e: e, res: res}
+	st := &pt.stats
+	st.Source, st.Target = len(e.src.Objects), len(e.tgt.Objects)
 
 	// Two source objects matched to one target: neither gets it. This
 	// is the only check that needs every result, hence here.
@@ -552,18 +601,17 @@ func (e *engine) assemble(res []result) (*Plan, *State) {
 		others := slices.Clone(contested[r.target])
 		sortStrings(others)
 		r.err = &ObjectError{Key: e.src.Objects[i].ID, Stage: "match", Err: fmt.Sprintf("target %s is matched by %d source objects (%s); matching needs a unique value", e.tgt.Objects[r.target].ID, len(others), strings.Join(others, ", "))}
-		r.op, r.link = nil, linkKeep
+		r.op, r.link, r.refVals = nil, linkKeep, nil
 	}
 
 	// Gone sources: linked in the state, absent from the snapshot.
 	var gone []Op
-	var goneLinks []Link
 	if e.state != nil {
 		for _, l := range e.state.Links {
 			if _, ok := e.srcByID[l.Source]; ok {
 				continue
 			}
-			p.Stats.Gone++
+			st.Gone++
 			t, ok := e.targetByID[l.Target]
 			if !l.Provisioned || !ok {
 				continue // nothing to delete; the link goes
@@ -571,144 +619,112 @@ func (e *engine) assemble(res []result) (*Plan, *State) {
 			op := Op{Kind: Delete, Key: l.Source, Target: e.tgt.Objects[t].ID, Reason: "hard-deleted in the source (gone from the source snapshot)"}
 			if !e.flows.Delete {
 				op = *skipOp(&op, "the object mapping's target object actions do not include Delete")
-				goneLinks = append(goneLinks, l)
+				pt.goneLinks = append(pt.goneLinks, l)
 			}
 			gone = append(gone, op)
 		}
 	}
 
-	// Collect operations.
 	for i := range res {
 		r := &res[i]
 		switch {
 		case r.err != nil:
-			p.Errors = append(p.Errors, *r.err)
+			pt.errors = append(pt.errors, *r.err)
 		case r.op != nil && r.op.Kind == Skip:
-			p.Skipped = append(p.Skipped, *r.op)
+			pt.skipped = append(pt.skipped, *r.op)
 		case r.op != nil:
-			p.Ops = append(p.Ops, *r.op)
+			pt.ops = append(pt.ops, *r.op)
 		}
 		if r.inScope {
-			p.Stats.InScope++
+			st.InScope++
 			if r.err == nil {
 				switch r.how {
 				case howLinked:
-					p.Stats.Linked++
+					st.Linked++
 				case howMatched:
-					p.Stats.Matched++
+					st.Matched++
 				}
 				if r.op == nil && r.target >= 0 {
-					p.Stats.Unchanged++
+					st.Unchanged++
 				}
 			}
 		} else if r.err == nil || r.err.Stage != "source" {
-			p.Stats.OutOfScope++
+			st.OutOfScope++
 		}
 	}
 	for _, op := range gone {
 		if op.Kind == Skip {
-			p.Skipped = append(p.Skipped, op)
+			pt.skipped = append(pt.skipped, op)
 		} else {
-			p.Ops = append(p.Ops, op)
+			pt.ops = append(pt.ops, op)
 		}
 	}
-
 	obj := e.rule.TargetObjectName()
-	for i := range p.Ops {
-		p.Ops[i].Object = obj
+	for i := range pt.ops {
+		pt.ops[i].Object = obj
 	}
-	for i := range p.Skipped {
-		p.Skipped[i].Object = obj
+	for i := range pt.skipped {
+		pt.skipped[i].Object = obj
 	}
+	sortErrors(pt.errors)
+	pt.errors = slices.Compact(pt.errors) // objects sharing an id report it once
+	for i := range pt.errors {
+		pt.errors[i].Object = obj
+	}
+	return pt
+}
 
-	// Ids for created objects, unique in the target and among themselves.
-	newIDs := map[string]string{}
-	creates := 0
-	for i := range p.Ops {
-		if p.Ops[i].Kind == Create {
-			creates++
-		}
-	}
-	if creates > 0 {
-		keys := make([]string, 0, creates)
-		for i := range p.Ops {
-			if p.Ops[i].Kind == Create {
-				keys = append(keys, p.Ops[i].Key)
+// assignIDs gives each created object its target id, unique in every
+// target snapshot and among the plan's creates, in rule then key order.
+func assignIDs(parts []*part, opts Options) {
+	taken := map[string]bool{}
+	for _, pt := range parts {
+		var keys []string
+		for i := range pt.ops {
+			if pt.ops[i].Kind == Create {
+				keys = append(keys, pt.ops[i].Key)
 			}
+		}
+		if len(keys) == 0 {
+			continue
 		}
 		sortStrings(keys)
-		taken := map[string]bool{}
+		pt.newIDs = make(map[string]string, len(keys))
 		for _, k := range keys {
 			base := k
-			if e.opts.NewTargetID != nil {
-				base = e.opts.NewTargetID(k)
+			if opts.NewTargetID != nil {
+				base = opts.NewTargetID(k)
 			}
 			id := base
-			for n := 2; taken[id] || e.hasTarget(id); n++ {
+			for n := 2; taken[id] || hasTarget(parts, id); n++ {
 				id = fmt.Sprintf("%s#%d", base, n)
 			}
 			taken[id] = true
-			newIDs[k] = id
+			pt.newIDs[k] = id
 		}
-		for i := range p.Ops {
-			if p.Ops[i].Kind == Create {
-				p.Ops[i].Target = newIDs[p.Ops[i].Key]
+		for i := range pt.ops {
+			if pt.ops[i].Kind == Create {
+				pt.ops[i].Target = pt.newIDs[pt.ops[i].Key]
 			}
 		}
 	}
+}
 
-	sortOps(p.Ops)
-	sortOps(p.Skipped)
-	slices.SortStableFunc(p.Skipped, func(a, b Op) int { return strings.Compare(a.Key, b.Key) })
-	sortErrors(p.Errors)
-	p.Errors = slices.Compact(p.Errors) // objects sharing an id report it once
-
-	// The accidental-deletion guard.
-	held := map[string]bool{}
-	nDel := 0
-	for i := range p.Ops {
-		if k := p.Ops[i].Kind; k == Disable || k == Delete {
-			nDel++
+func hasTarget(parts []*part, id string) bool {
+	for _, pt := range parts {
+		if pt.e.hasTarget(id) {
+			return true
 		}
 	}
-	if t := e.opts.DeletionThreshold; t > 0 && nDel > t && !e.opts.AllowDeletions {
-		p.Held = &HeldDeletions{Threshold: t}
-		kept := p.Ops[:0]
-		for _, op := range p.Ops {
-			if op.Kind == Disable || op.Kind == Delete {
-				p.Held.Ops = append(p.Held.Ops, op)
-				held[op.Key] = true
-			} else {
-				kept = append(kept, op)
-			}
-		}
-		p.Ops = kept
-	}
-	for i := range p.Ops {
-		switch p.Ops[i].Kind {
-		case Create:
-			p.Stats.Create++
-		case Update:
-			p.Stats.Update++
-		case Disable:
-			p.Stats.Disable++
-		case Delete:
-			p.Stats.Delete++
-		case Skip:
-			panic("sync: skip among operations")
-		default:
-			panic("sync: unknown OpKind")
-		}
-	}
-	p.Stats.Skipped, p.Stats.Errors = len(p.Skipped), len(p.Errors)
-	if p.Held != nil {
-		p.Stats.Held = len(p.Held.Ops)
-	}
-	e.progress("plan", len(p.Ops))
+	return false
+}
 
-	// The new state.
-	next := &State{Rule: p.Rule}
-	next.Links = make([]Link, 0, len(res))
+// newLinks computes the rule's share of the new state. held names the
+// sources whose disable or delete the deletion guard held back.
+func (pt *part) newLinks(held map[string]bool) {
+	e, res := pt.e, pt.res
+	typ := e.rule.SourceObjectName()
+	links := make([]Link, 0, len(res))
 	for i := range res {
 		r := &res[i]
 		o := &e.src.Objects[i]
@@ -723,12 +739,12 @@ func (e *engine) assemble(res []result) (*Plan, *State) {
 		switch action {
 		case linkKeep:
 			if hadLink {
-				next.Links = append(next.Links, old)
+				links = append(links, old)
 			}
 		case linkSet:
-			next.Links = append(next.Links, Link{Source: o.ID, Target: e.tgt.Objects[r.target].ID, Provisioned: r.prov})
+			links = append(links, Link{Type: typ, Source: o.ID, Target: e.tgt.Objects[r.target].ID, Provisioned: r.prov})
 		case linkNew:
-			next.Links = append(next.Links, Link{Source: o.ID, Target: newIDs[o.ID], Provisioned: true})
+			links = append(links, Link{Type: typ, Source: o.ID, Target: pt.newIDs[o.ID], Provisioned: true})
 		case linkDrop:
 		}
 	}
@@ -738,19 +754,20 @@ func (e *engine) assemble(res []result) (*Plan, *State) {
 				continue
 			}
 			if ok := e.srcByID[l.Source] == -1; ok {
-				next.Links = append(next.Links, l) // duplicate source id: keep as was
+				links = append(links, l) // duplicate source id: keep as was
 				continue
 			}
 			if held[l.Source] {
-				next.Links = append(next.Links, l)
+				links = append(links, l)
 			}
 		}
-		next.Links = append(next.Links, goneLinks...)
+		links = append(links, pt.goneLinks...)
 	}
-	sortLinks(next.Links)
-	next.Links = slices.CompactFunc(next.Links, func(a, b Link) bool { return a.Source == b.Source })
-	e.progress("state", len(next.Links))
-	return p, next
+	for i := range links {
+		links[i].Type = typ
+	}
+	sortLinks(links)
+	pt.links = slices.CompactFunc(links, func(a, b Link) bool { return a.Source == b.Source })
 }
 
 func (e *engine) oldLink(source string) (Link, bool) {

@@ -16,13 +16,17 @@ import (
 type State struct {
 	// Rule names the object mapping the links belong to.
 	Rule string
-	// Links are sorted by Source; each source appears once.
+	// Links are sorted by Source, then Type; each source appears once
+	// per type.
 	Links []Link
 }
 
 // Link ties a source object to the target object it was provisioned or
 // matched to.
 type Link struct {
+	// Type is the source object type (the object mapping's
+	// sourceObjectName); empty means the first object mapping's.
+	Type   string `json:"type,omitempty"`
 	Source string `json:"source"`
 	Target string `json:"target"`
 	// Provisioned reports that the engine manages the target object: it
@@ -58,7 +62,13 @@ func (s *State) MarshalJSON() ([]byte, error) {
 		if i > 0 {
 			buf.WriteString(",")
 		}
-		buf.WriteString("\n    {\"source\": ")
+		buf.WriteString("\n    {")
+		if l.Type != "" {
+			buf.WriteString("\"type\": ")
+			writeJSONValue(&buf, l.Type)
+			buf.WriteString(", ")
+		}
+		buf.WriteString("\"source\": ")
 		writeJSONValue(&buf, l.Source)
 		buf.WriteString(", \"target\": ")
 		writeJSONValue(&buf, l.Target)
@@ -85,7 +95,7 @@ func (s *State) UnmarshalJSON(data []byte) error {
 	}
 	sortLinks(w.Links)
 	for i := 1; i < len(w.Links); i++ {
-		if w.Links[i].Source == w.Links[i-1].Source {
+		if a, b := w.Links[i], w.Links[i-1]; a.Source == b.Source && strings.EqualFold(a.Type, b.Type) {
 			return fmt.Errorf("state: source %q is linked twice", w.Links[i].Source)
 		}
 	}
