@@ -68,8 +68,8 @@ type engine struct {
 	soft      int                    // attribute mapped from IsSoftDeleted, -1 if none
 	match     []int                  // matching attributes, by priority
 	matchIdx  []*valueIndex
-	isRef     []bool                 // per attribute: a Reference, resolved after every rule ran
-	refs      []int                  // the reference attributes
+	isRef     []bool // per attribute: a Reference, resolved after every rule ran
+	refs      []int  // the reference attributes
 	// claimed holds, per attribute using SelectUniqueValue, the values
 	// given out earlier in the plan (normalised) and to whom. It is nil
 	// while workers run and filled by claimUnique, sequentially.
