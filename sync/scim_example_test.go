@@ -1,0 +1,69 @@
+package sync_test
+
+import (
+	"fmt"
+
+	"github.com/attrmap/attrmap/mapping"
+	"github.com/attrmap/attrmap/sync"
+)
+
+// The requests a SCIM target receives for a plan: Carol is created, Alice's
+// title and department change, Bob is disabled. WriteJSON writes them as
+// one bulk request; here they are printed one by one.
+func ExamplePlan_SCIM() {
+	schema, err := mapping.Decode([]byte(`{
+	  "directories": [
+	    {"name": "Azure Active Directory", "objects": [{"name": "User", "attributes": [
+	      {"name": "userPrincipalName"}, {"name": "givenName"}, {"name": "jobTitle"}, {"name": "department"}]}]},
+	    {"name": "SCIM app", "objects": [{"name": "User", "attributes": [
+	      {"name": "userName"}, {"name": "active", "type": "Boolean"}, {"name": "name.givenName"}, {"name": "title"},
+	      {"name": "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department"}]}]}],
+	  "synchronizationRules": [{"name": "Users", "sourceDirectoryName": "Azure Active Directory", "targetDirectoryName": "SCIM app",
+	    "objectMappings": [{"name": "Users", "enabled": true, "sourceObjectName": "User", "targetObjectName": "User",
+	      "attributeMappings": [
+	        {"targetAttributeName": "userName", "matchingPriority": 1, "source": {"expression": "[userPrincipalName]"}},
+	        {"targetAttributeName": "active", "source": {"expression": "Not([IsSoftDeleted])"}},
+	        {"targetAttributeName": "name.givenName", "source": {"expression": "[givenName]"}},
+	        {"targetAttributeName": "title", "source": {"expression": "[jobTitle]"}},
+	        {"targetAttributeName": "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department", "source": {"expression": "[department]"}}
+	      ]}]}]}`))
+	if err != nil {
+		panic(err)
+	}
+	rule, err := schema.Compile("", "")
+	if err != nil {
+		panic(err)
+	}
+	source := &sync.Snapshot{}
+	source.Add("u1", map[string]any{"userPrincipalName": "alice@contoso.com", "givenName": "Alice", "jobTitle": "Director", "department": "Sales"})
+	source.Add("u2", map[string]any{"userPrincipalName": "bob@contoso.com", "givenName": "Bob", "jobTitle": "Engineer"}).Unassigned = true
+	source.Add("u3", map[string]any{"userPrincipalName": "carol@contoso.com", "givenName": "Carol", "jobTitle": "Analyst", "department": "Sales"})
+	target := &sync.Snapshot{}
+	target.Add("t1", map[string]any{"userName": "alice@contoso.com", "active": true, "name.givenName": "Alice", "title": "Engineer"})
+	target.Add("t2", map[string]any{"userName": "bob@contoso.com", "active": true, "name.givenName": "Bob", "title": "Engineer"})
+	state := &sync.State{Links: []sync.Link{{Source: "u1", Target: "t1", Provisioned: true}, {Source: "u2", Target: "t2", Provisioned: true}}}
+
+	plan, _, err := sync.Diff(rule, source, target, state, sync.Options{})
+	if err != nil {
+		panic(err)
+	}
+	bulk, err := plan.SCIM(rule)
+	if err != nil {
+		panic(err)
+	}
+	for _, r := range bulk.Operations {
+		if r.BulkID != "" {
+			fmt.Printf("%s %s (bulkId %s)\n", r.Method, r.Path, r.BulkID)
+		} else {
+			fmt.Println(r.Method, r.Path)
+		}
+		fmt.Printf("  %s\n", r.Data)
+	}
+	// Output:
+	// POST /Users (bulkId u3)
+	//   {"schemas":["urn:ietf:params:scim:schemas:core:2.0:User","urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"],"active":true,"name":{"givenName":"Carol"},"title":"Analyst","userName":"carol@contoso.com","urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":{"department":"Sales"}}
+	// PATCH /Users/t1
+	//   {"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","path":"title","value":"Director"},{"op":"add","path":"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department","value":"Sales"}]}
+	// PATCH /Users/t2
+	//   {"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","path":"active","value":false}]}
+}
