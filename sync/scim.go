@@ -275,7 +275,8 @@ func (r *scimRenderer) resourceID(object, id string) string {
 }
 
 // refValue is a reference value: bulkId:<id> when it points to an object
-// the plan creates. ref is the referenced object type, if known.
+// the plan creates. ref is AttrChange.Ref: the referenced object types,
+// separated by commas ("User,Group" for members), or empty when unknown.
 func (r *scimRenderer) refValue(ref, id string) string {
 	if ref == "" {
 		if _, ok := r.createdIDs[id]; ok {
@@ -283,8 +284,10 @@ func (r *scimRenderer) refValue(ref, id string) string {
 		}
 		return id
 	}
-	if r.created[scimObject{strings.ToLower(ref), id}] {
-		return bulkIDPrefix + id
+	for typ := range strings.SplitSeq(ref, ",") {
+		if r.created[scimObject{strings.ToLower(strings.TrimSpace(typ)), id}] {
+			return bulkIDPrefix + id
+		}
 	}
 	return id
 }

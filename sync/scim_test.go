@@ -237,7 +237,7 @@ func TestSCIM(t *testing.T) {
 				{Name: scimEnterprise + "manager", Old: expr.Null, New: scimStr("u1"), Ref: "User"},
 			}},
 			{Kind: Update, Object: "Group", Key: "g1", Target: "g1", FollowUp: true, Changes: []AttrChange{
-				{Name: "members", Add: []string{"u1", "t-7"}, Ref: "User"},
+				{Name: "members", Add: []string{"u1", "t-7", "g1"}, Ref: "User,Group"},
 			}},
 			// An existing group whose target id equals a created user's:
 			// only the user is a bulkId.
@@ -253,7 +253,7 @@ func TestSCIM(t *testing.T) {
 				{"op": "add", "path": "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager", "value": {"value": "bulkId:u1"}}
 			]}},
 			{"method": "PATCH", "path": "/Groups/bulkId:g1", "data": {"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], "Operations": [
-				{"op": "add", "path": "members", "value": [{"value": "bulkId:u1"}, {"value": "t-7"}]}
+				{"op": "add", "path": "members", "value": [{"value": "bulkId:u1"}, {"value": "t-7"}, {"value": "bulkId:g1"}]}
 			]}},
 			{"method": "PATCH", "path": "/Groups/u2", "data": {"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], "Operations": [
 				{"op": "add", "path": "members", "value": [{"value": "bulkId:u2"}]}
@@ -520,7 +520,7 @@ func TestSCIMDeterministic(t *testing.T) {
 // scimScenario is the part of a testdata/sync scenario the SCIM golden
 // test needs; options it does not know are left at their defaults.
 type scimScenario struct {
-	rule           *mapping.CompiledObjectMapping
+	rules          []*mapping.CompiledObjectMapping
 	source, target *Snapshot
 	state          *State
 	opts           Options
@@ -544,7 +544,7 @@ func loadSCIMScenario(t *testing.T, dir string) *scimScenario {
 	if err != nil {
 		t.Fatalf("schema: %v", err)
 	}
-	if sc.rule, err = schema.Compile("", ""); err != nil {
+	if sc.rules, err = schema.CompileRule(""); err != nil {
 		t.Fatalf("schema: %v", err)
 	}
 	if sc.source, err = DecodeSnapshot(read("source.json"), SnapshotOptions{}); err != nil {
@@ -592,12 +592,12 @@ func TestSCIMGolden(t *testing.T) {
 		dir := filepath.Dir(schema)
 		t.Run(filepath.Base(dir), func(t *testing.T) {
 			sc := loadSCIMScenario(t, dir)
-			plan, _, err := Diff(sc.rule, sc.source, sc.target, sc.state, sc.opts)
+			plan, _, err := DiffRules(sc.rules, sc.source, sc.target, sc.state, sc.opts)
 			if err != nil {
 				t.Fatal(err)
 			}
 			var got string
-			if b, err := plan.SCIM(sc.rule); err != nil {
+			if b, err := plan.SCIM(sc.rules...); err != nil {
 				got = "error: " + err.Error() + "\n"
 			} else {
 				got = scimJSON(t, b)
