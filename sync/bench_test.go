@@ -22,7 +22,7 @@ func BenchmarkDiff(b *testing.B) {
 			b.ReportAllocs()
 			b.ResetTimer()
 			for b.Loop() {
-				p, _, err := Diff(w.rule, w.source, w.target, w.state, Options{})
+				p, _, err := w.diff(Options{})
 				if err != nil {
 					b.Fatal(err)
 				}

@@ -9,7 +9,7 @@ import (
 
 // Step is one step of an explanation.
 type Step struct {
-	// Stage is "source", "scope", "map", "match" or "action".
+	// Stage is "source", "scope", "map", "match", "action" or "refs".
 	Stage string
 	Text  string
 }
@@ -24,6 +24,10 @@ type Explanation struct {
 	Steps []Step
 	// Op is the object's operation or skipped action, nil if none.
 	Op *Op
+	// FollowUp is the update that sets, after the creates, the
+	// references of a created object to objects created in the same
+	// plan; nil if none.
+	FollowUp *Op
 	// Held reports that Op was held by the accidental-deletion guard.
 	Held bool
 	// Err is the object's error, nil if none.
@@ -33,31 +37,63 @@ type Explanation struct {
 // Explain computes the plan as Diff does and explains what it decides for
 // one object, named by its source id or by the target id it is linked to.
 func Explain(rule *mapping.CompiledObjectMapping, source, target *Snapshot, state *State, opts Options, id string) (*Explanation, error) {
-	plan, _, err := Diff(rule, source, target, state, opts)
+	return ExplainRules([]*mapping.CompiledObjectMapping{rule}, source, target, state, opts, id)
+}
+
+// ExplainRules is Explain for a cycle of several object mappings, as
+// DiffRules plans it. An id found in several mappings (a user and a group
+// with the same id) is explained for the first, in plan order.
+func ExplainRules(rules []*mapping.CompiledObjectMapping, source, target *Snapshot, state *State, opts Options, id string) (*Explanation, error) {
+	opts.Progress = nil
+	c, err := newCycle(rules, source, target, state, opts)
 	if err != nil {
 		return nil, err
 	}
-	e, err := newEngine(rule, source, target, state, Options{SyncAll: opts.SyncAll, SkipOutOfScopeDeletions: opts.SkipOutOfScopeDeletions, Now: opts.Now, NewTargetID: opts.NewTargetID})
-	if err != nil {
-		return nil, err
-	}
+	plan, _ := c.plan()
+	// Find the object: a source id, a linked source id, or a linked target id.
+	var e *engine
 	key := id
-	if _, ok := e.srcByID[key]; !ok {
-		if _, linked := e.oldLink(key); !linked && state != nil {
-			for _, l := range state.Links {
+	for _, x := range c.engines {
+		if _, ok := x.srcByID[id]; ok {
+			e = x
+			break
+		}
+	}
+	if e == nil {
+		for _, x := range c.engines {
+			if _, ok := x.oldLink(id); ok {
+				e = x
+				break
+			}
+		}
+	}
+	if e == nil {
+	find:
+		for _, x := range c.engines {
+			if x.state == nil {
+				continue
+			}
+			for _, l := range x.state.Links {
 				if l.Target == id {
-					key = l.Source
-					break
+					e, key = x, l.Source
+					break find
 				}
 			}
 		}
 	}
+	if e == nil {
+		return nil, fmt.Errorf("no source object and no link with id %q", id)
+	}
+	obj := e.rule.TargetObjectName()
 	x := &Explanation{Key: key}
 	tr := &tracer{}
 	if i, ok := e.srcByID[key]; ok {
 		if i < 0 {
 			tr.add("source", "the source snapshot holds more than one object with id %s", key)
 		} else {
+			if len(c.engines) > 1 {
+				tr.add("source", "%s, planned by the object mapping %s", e.rule.SourceObjectName(), ruleName(e.rule))
+			}
 			e.object(e.newWorker(), int(i), tr)
 		}
 	} else if l, ok := e.oldLink(key); ok {
@@ -69,33 +105,54 @@ func Explain(rule *mapping.CompiledObjectMapping, source, target *Snapshot, stat
 		case !there:
 			tr.add("action", "none: the linked target %s is gone too", l.Target)
 		}
-	} else {
-		return nil, fmt.Errorf("no source object and no link with id %q", id)
 	}
-	x.Steps = tr.steps
-	find := func(ops []Op) *Op {
+	for _, u := range plan.Unresolved {
+		if u.Key == key && strings.EqualFold(u.Object, obj) {
+			tr.add("refs", "%s = %q left out: %s", u.Attribute, u.Value, u.Reason)
+		}
+	}
+	find := func(ops []Op, followUp bool) *Op {
 		for i := range ops {
-			if ops[i].Key == key {
+			if ops[i].Key == key && strings.EqualFold(ops[i].Object, obj) && ops[i].FollowUp == followUp {
 				return &ops[i]
 			}
 		}
 		return nil
 	}
-	x.Op = find(plan.Ops)
+	for _, op := range []*Op{find(plan.Ops, false), find(plan.Ops, true)} {
+		if op == nil {
+			continue
+		}
+		for _, ch := range op.Changes {
+			if ch.Ref != "" {
+				tr.add("refs", "%s resolved through the %s links%s", ch.Name, ch.Ref, followUpWord(op.FollowUp))
+			}
+		}
+	}
+	x.Steps = tr.steps
+	x.Op = find(plan.Ops, false)
+	x.FollowUp = find(plan.Ops, true)
 	if x.Op == nil {
-		x.Op = find(plan.Skipped)
+		x.Op = find(plan.Skipped, false)
 	}
 	if x.Op == nil && plan.Held != nil {
-		x.Op, x.Held = find(plan.Held.Ops), true
+		x.Op = find(plan.Held.Ops, false)
 		x.Held = x.Op != nil
 	}
 	for i := range plan.Errors {
-		if plan.Errors[i].Key == key {
+		if plan.Errors[i].Key == key && strings.EqualFold(plan.Errors[i].Object, obj) {
 			x.Err = &plan.Errors[i]
 			break
 		}
 	}
 	return x, nil
+}
+
+func followUpWord(f bool) string {
+	if f {
+		return ", set by a follow-up update after the creates"
+	}
+	return ""
 }
 
 // String lays the explanation out for people, one step per line.
@@ -111,24 +168,32 @@ func (x *Explanation) String() string {
 	case x.Op == nil:
 		fmt.Fprintf(&b, "  %-7s nothing to do\n", "result:")
 	default:
-		var ob strings.Builder
-		writeOp(&ob, x.Op, "")
-		lines := strings.Split(strings.TrimSuffix(ob.String(), "\n"), "\n")
-		head := lines[0][2:]
-		switch {
-		case x.Held:
-			head += " (held by the accidental-deletion guard)"
-		case x.Op.Kind == Skip:
-			head = "skipped " + head
-		}
-		fmt.Fprintf(&b, "  %-7s %s\n", "result:", head)
-		for _, l := range lines[1:] {
-			l = strings.TrimPrefix(l, "    ")
-			if strings.HasPrefix(l, "match: ") || (strings.HasPrefix(l, "why: ") && x.Op.Kind != Skip) {
-				continue // the steps above say it already
-			}
-			fmt.Fprintf(&b, "          %s\n", l)
+		x.writeResult(&b, x.Op)
+		if x.FollowUp != nil {
+			x.writeResult(&b, x.FollowUp)
 		}
 	}
 	return b.String()
+}
+
+// writeResult writes one operation as a result line and its changes.
+func (x *Explanation) writeResult(b *strings.Builder, op *Op) {
+	var ob strings.Builder
+	writeOp(&ob, op, "")
+	lines := strings.Split(strings.TrimSuffix(ob.String(), "\n"), "\n")
+	head := lines[0][2:]
+	switch {
+	case x.Held:
+		head += " (held by the accidental-deletion guard)"
+	case op.Kind == Skip:
+		head = "skipped " + head
+	}
+	fmt.Fprintf(b, "  %-7s %s\n", "result:", head)
+	for _, l := range lines[1:] {
+		l = strings.TrimPrefix(l, "    ")
+		if strings.HasPrefix(l, "match: ") || (strings.HasPrefix(l, "why: ") && op.Kind != Skip && !op.FollowUp) {
+			continue // the steps above say it already
+		}
+		fmt.Fprintf(b, "          %s\n", l)
+	}
 }

@@ -153,7 +153,7 @@ func genUser(r *rand.Rand, n int, vals []expr.Value) {
 
 // world is one generated cycle.
 type world struct {
-	rule           *mapping.CompiledObjectMapping
+	rules          []*mapping.CompiledObjectMapping
 	source, target *Snapshot
 	state          *State
 }
@@ -163,7 +163,7 @@ type world struct {
 // plus unrelated target objects.
 func benchWorld(tb testing.TB, n int) *world {
 	r := rand.New(rand.NewPCG(1, uint64(n)))
-	w := &world{rule: compileRule(tb, ruleJSON(benchMappings, "Add, Update, Delete", "null"))}
+	w := &world{rules: []*mapping.CompiledObjectMapping{compileRule(tb, ruleJSON(benchMappings, "Add, Update, Delete", "null"))}}
 	w.source = &Snapshot{Attributes: sourceAttrs, Objects: make([]Object, 0, n)}
 	tattrs := make([]string, len(benchMappings))
 	for i, m := range benchMappings {
@@ -200,7 +200,7 @@ func benchWorld(tb testing.TB, n int) *world {
 		// Provisioned: the target holds what the mapping gives, drifted
 		// for 5% of them.
 		env.o = &w.source.Objects[len(w.source.Objects)-1]
-		t, err := w.rule.Apply(env, mapping.ApplyOptions{OnCreate: true})
+		t, err := w.rules[0].Apply(env, mapping.ApplyOptions{OnCreate: true})
 		if err != nil {
 			tb.Fatal(err)
 		}
@@ -226,3 +226,8 @@ func benchWorld(tb testing.TB, n int) *world {
 }
 
 func mappingCreate() mapping.ApplyOptions { return mapping.ApplyOptions{OnCreate: true} }
+
+// diff plans the world.
+func (w *world) diff(opts Options) (*Plan, *State, error) {
+	return DiffRules(w.rules, w.source, w.target, w.state, opts)
+}

@@ -16,7 +16,7 @@ import (
 // optional state and optional options, and the golden plan.
 type scenario struct {
 	name           string
-	rule           *mapping.CompiledObjectMapping
+	rules          []*mapping.CompiledObjectMapping
 	source, target *Snapshot
 	state          *State
 	opts           Options
@@ -48,7 +48,7 @@ func loadScenario(t *testing.T, dir string) *scenario {
 	if err != nil {
 		t.Fatalf("schema: %v", err)
 	}
-	if sc.rule, err = schema.Compile("", ""); err != nil {
+	if sc.rules, err = schema.CompileRule(""); err != nil {
 		t.Fatalf("schema: %v", err)
 	}
 	if sc.source, err = DecodeSnapshot(read("source.json"), SnapshotOptions{}); err != nil {
@@ -111,7 +111,7 @@ func TestGolden(t *testing.T) {
 	for _, dir := range scenarioDirs(t) {
 		t.Run(filepath.Base(dir), func(t *testing.T) {
 			sc := loadScenario(t, dir)
-			plan, next, err := Diff(sc.rule, sc.source, sc.target, sc.state, sc.opts)
+			plan, next, err := DiffRules(sc.rules, sc.source, sc.target, sc.state, sc.opts)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -120,7 +120,7 @@ func TestGolden(t *testing.T) {
 			g.Check(t, "plan.json", marshal(t, plan))
 			g.Check(t, "state.json", marshal(t, next))
 			for _, id := range sc.explain {
-				x, err := Explain(sc.rule, sc.source, sc.target, sc.state, sc.opts, id)
+				x, err := ExplainRules(sc.rules, sc.source, sc.target, sc.state, sc.opts, id)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -133,7 +133,7 @@ func TestGolden(t *testing.T) {
 			if err != nil {
 				t.Fatalf("apply: %v", err)
 			}
-			again, _, err := Diff(sc.rule, sc.source, applied, next, sc.opts)
+			again, _, err := DiffRules(sc.rules, sc.source, applied, next, sc.opts)
 			if err != nil {
 				t.Fatal(err)
 			}

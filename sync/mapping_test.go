@@ -17,7 +17,7 @@ func TestApplyMatchesMapping(t *testing.T) {
 	for seed := range uint64(40) {
 		r := rand.New(rand.NewPCG(seed, 3))
 		w, _ := randomWorld(t, r, seed%2 == 0)
-		e, err := newEngine(w.rule, w.source, w.target, w.state, Options{})
+		e, err := newEngine(w.rules[0], w.source, w.target, w.state, Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -26,7 +26,7 @@ func TestApplyMatchesMapping(t *testing.T) {
 			for _, soft := range []bool{false, true} {
 				wk.env.o, wk.env.softDeleted = &w.source.Objects[i], soft
 				oe := e.apply(&wk.env, -1, wk.out)
-				want, err := w.rule.Apply(&wk.env, mapping.ApplyOptions{OnCreate: true})
+				want, err := w.rules[0].Apply(&wk.env, mapping.ApplyOptions{OnCreate: true})
 				if (oe != nil) != (err != nil) {
 					t.Fatalf("seed %d object %d: apply error %v, mapping.Apply error %v", seed, i, oe, err)
 				}
@@ -66,7 +66,7 @@ func TestApplyMatchesMapping(t *testing.T) {
 					b = expr.String(fmt.Sprintf("%s", []byte(string(s))))
 				}
 			}
-			if got, want := e.equal(k, a, b), w.rule.Equal(e.attrs[k].Target, a, b); got != want {
+			if got, want := e.equal(k, a, b), w.rules[0].Equal(e.attrs[k].Target, a, b); got != want {
 				t.Fatalf("seed %d: equal(%s, %#v, %#v) = %t, mapping says %t", seed, e.attrs[k].Target, a, b, got, want)
 			}
 		}

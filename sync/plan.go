@@ -326,7 +326,7 @@ func (e *engine) object(w *worker, i int, tr *tracer) result {
 	// Apply the mapping once; matching and the diff share the result.
 	w.env.softDeleted = false
 	if tr != nil {
-		t, _ := e.rule.Apply(&w.env, mapping.ApplyOptions{OnCreate: true, Now: e.opts.Now, Exists: e.existsByName(r.target), Rand: objectRands(o.ID)})
+		t, _ := e.rule.Apply(&w.env, mapping.ApplyOptions{OnCreate: true, Now: e.opts.Now, Exists: e.existsByName(r.target, o.ID), Rand: objectRands(o.ID)})
 		for k := range t.Explain {
 			tr.add("map", "%s", t.Explain[k].String())
 		}
@@ -359,6 +359,15 @@ func (e *engine) object(w *worker, i int, tr *tracer) result {
 		r.target = m.target
 		if m.target >= 0 {
 			r.how = howMatched
+			if len(e.unique) > 0 {
+				// SelectUniqueValue was evaluated before the match, so the
+				// matched target's own values counted as taken; evaluate
+				// again now that it is known.
+				if oe := e.apply(&w.env, r.target, w.out); oe != nil {
+					r.err = oe
+					return r
+				}
+			}
 		}
 	}
 	tr.add("match", "%s", how)
@@ -443,7 +452,7 @@ func (e *engine) outOfScope(w *worker, o *Object, r result, link Link, linked bo
 	}
 	w.env.softDeleted = true
 	if tr != nil {
-		t, _ := e.rule.Apply(&w.env, mapping.ApplyOptions{OnCreate: true, Now: e.opts.Now, Exists: e.existsByName(r.target), Rand: objectRands(o.ID)})
+		t, _ := e.rule.Apply(&w.env, mapping.ApplyOptions{OnCreate: true, Now: e.opts.Now, Exists: e.existsByName(r.target, o.ID), Rand: objectRands(o.ID)})
 		tr.add("map", "%s (IsSoftDeleted = True)", t.Explain[e.soft].String())
 	}
 	if oe := e.apply(&w.env, r.target, w.out); oe != nil && oe.Attribute == e.attrs[e.soft].Target {
@@ -504,15 +513,19 @@ func (e *engine) inScopeReason(env *objEnv, why string, explained bool) string {
 	return "in scope: " + e.assignment() + "; " + e.rule.Scope(env).Reason()
 }
 
-// existsByName adapts exists to mapping.ApplyOptions.Exists, for
+// existsByName adapts existsFn to mapping.ApplyOptions.Exists, for
 // explanations.
-func (e *engine) existsByName(target int32) func(attr, v string) bool {
+func (e *engine) existsByName(target int32, self string) func(attr, v string) bool {
 	if len(e.unique) == 0 {
 		return nil
 	}
 	return func(attr, v string) bool {
-		vx := e.unique[attr]
-		return vx != nil && existsIn(vx, target)(v)
+		for k, vx := range e.uniqueAt {
+			if vx != nil && e.attrs[k].Target == attr {
+				return e.existsFn(k, target, self)(v)
+			}
+		}
+		return false
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/attrmap/attrmap/expr"
+	"github.com/attrmap/attrmap/mapping"
 )
 
 // randomWorld generates a small cycle with everything the engine must
@@ -29,7 +30,7 @@ func randomWorld(t testing.TB, r *rand.Rand, redact bool) (*world, Options) {
 	}
 	flows := []string{"Add, Update, Delete", "Add", "Add, Update", "Update, Delete", ""}[r.IntN(5)]
 	scope := []string{"null", `{"groups": [{"name": "not HR", "clauses": [{"operatorName": "NOT EQUALS", "sourceOperandName": "department", "targetOperand": {"values": ["HR"]}}]}]}`}[r.IntN(2)]
-	w := &world{rule: compileRule(t, ruleJSON(rows, flows, scope))}
+	w := &world{rules: []*mapping.CompiledObjectMapping{compileRule(t, ruleJSON(rows, flows, scope))}}
 	w.source = &Snapshot{}
 	w.target = &Snapshot{}
 	n := 5 + r.IntN(40)
@@ -66,7 +67,7 @@ func randomWorld(t testing.TB, r *rand.Rand, redact bool) (*world, Options) {
 
 		// The target side of this user.
 		env := &objEnv{ix: w.source.index(), o: o}
-		tgt, _ := w.rule.Apply(env, mappingCreate())
+		tgt, _ := w.rules[0].Apply(env, mappingCreate())
 		tattrs := map[string]any{}
 		for _, a := range tgt.Attrs {
 			tattrs[a.Name] = a.Value
@@ -121,7 +122,7 @@ func randomWorld(t testing.TB, r *rand.Rand, redact bool) (*world, Options) {
 // shuffled returns copies of the snapshots and state with their objects
 // and links in a random order.
 func shuffled(r *rand.Rand, w *world) *world {
-	s := &world{rule: w.rule, source: &Snapshot{Attributes: w.source.Attributes, Objects: slices.Clone(w.source.Objects)},
+	s := &world{rules: w.rules, source: &Snapshot{Attributes: w.source.Attributes, Objects: slices.Clone(w.source.Objects)},
 		target: &Snapshot{Attributes: w.target.Attributes, Objects: slices.Clone(w.target.Objects)}}
 	r.Shuffle(len(s.source.Objects), func(i, j int) { s.source.Objects[i], s.source.Objects[j] = s.source.Objects[j], s.source.Objects[i] })
 	r.Shuffle(len(s.target.Objects), func(i, j int) { s.target.Objects[i], s.target.Objects[j] = s.target.Objects[j], s.target.Objects[i] })
@@ -151,7 +152,7 @@ func render(t testing.TB, p *Plan, st *State) string {
 func TestDiffDeterministic(t *testing.T) {
 	r := rand.New(rand.NewPCG(7, 7))
 	check := func(t *testing.T, w *world, opts Options) {
-		p, st, err := Diff(w.rule, w.source, w.target, w.state, opts)
+		p, st, err := w.diff(opts)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -160,7 +161,7 @@ func TestDiffDeterministic(t *testing.T) {
 			s := shuffled(r, w)
 			o := opts
 			o.Workers = 1 + i%3
-			p, st, err := Diff(s.rule, s.source, s.target, s.state, o)
+			p, st, err := s.diff(o)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -172,7 +173,7 @@ func TestDiffDeterministic(t *testing.T) {
 	for _, dir := range scenarioDirs(t) {
 		t.Run(dirName(dir), func(t *testing.T) {
 			sc := loadScenario(t, dir)
-			check(t, &world{rule: sc.rule, source: sc.source, target: sc.target, state: sc.state}, sc.opts)
+			check(t, &world{rules: sc.rules, source: sc.source, target: sc.target, state: sc.state}, sc.opts)
 		})
 	}
 	for seed := range uint64(30) {
@@ -195,7 +196,7 @@ func TestConvergence(t *testing.T) {
 	for seed := range seeds {
 		redact := seed%2 == 0
 		w, opts := randomWorld(t, rand.New(rand.NewPCG(seed, 1)), redact)
-		p, st, err := Diff(w.rule, w.source, w.target, w.state, opts)
+		p, st, err := w.diff(opts)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -203,7 +204,7 @@ func TestConvergence(t *testing.T) {
 		if p.Held != nil {
 			// Held deletions wait for an admin; allowing them must converge.
 			opts.AllowDeletions = true
-			if p, st, err = Diff(w.rule, w.source, w.target, w.state, opts); err != nil {
+			if p, st, err = w.diff(opts); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -211,7 +212,7 @@ func TestConvergence(t *testing.T) {
 		if err != nil {
 			t.Fatalf("seed %d: apply: %v", seed, err)
 		}
-		again, st2, err := Diff(w.rule, w.source, applied, st, opts)
+		again, st2, err := DiffRules(w.rules, w.source, applied, st, opts)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -236,7 +237,7 @@ func TestConvergence(t *testing.T) {
 		if err != nil {
 			t.Fatalf("seed %d: apply from JSON: %v", seed, err)
 		}
-		if again, _, _ = Diff(w.rule, w.source, applied, st, opts); !again.IsEmpty() {
+		if again, _, _ = DiffRules(w.rules, w.source, applied, st, opts); !again.IsEmpty() {
 			t.Fatalf("seed %d: no convergence through JSON; second plan:\n%s", seed, again)
 		}
 	}

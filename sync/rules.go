@@ -206,19 +206,11 @@ func (c *cycle) plan() (*Plan, *State) {
 	}
 	assignIDs(c.parts, c.opts)
 
-	p := &Plan{Rule: ruleName(c.engines[0].rule), Initial: c.initial}
-	for _, pt := range c.parts {
-		st := &pt.stats
-		p.Stats.Source += st.Source
-		p.Stats.Target += st.Target
-		p.Stats.InScope += st.InScope
-		p.Stats.OutOfScope += st.OutOfScope
-		p.Stats.Gone += st.Gone
-		p.Stats.Linked += st.Linked
-		p.Stats.Matched += st.Matched
-		p.Stats.Unchanged += st.Unchanged
+	names := make([]string, len(c.engines))
+	for i, e := range c.engines {
+		names[i] = ruleName(e.rule)
 	}
-
+	p := &Plan{Rule: strings.Join(names, " + "), Initial: c.initial}
 	// The accidental-deletion guard counts the whole plan.
 	nDel := 0
 	for _, pt := range c.parts {
@@ -249,6 +241,18 @@ func (c *cycle) plan() (*Plan, *State) {
 		pt.newLinks(held[pi])
 	}
 	c.resolveReferences(p)
+	for _, pt := range c.parts {
+		st := &pt.stats
+		p.Stats.Source += st.Source
+		p.Stats.Target += st.Target
+		p.Stats.InScope += st.InScope
+		p.Stats.OutOfScope += st.OutOfScope
+		p.Stats.Gone += st.Gone
+		p.Stats.Linked += st.Linked
+		p.Stats.Matched += st.Matched
+		p.Stats.Unchanged += st.Unchanged
+	}
+
 
 	for _, pt := range c.parts {
 		p.Ops = append(p.Ops, pt.ops...)
@@ -368,6 +372,9 @@ func (e *engine) claimUnique(res []result) {
 				w = e.newWorker()
 			}
 			res[i] = e.object(w, i, nil)
+			if oe := res[i].err; oe != nil && oe.Escrow {
+				oe.Err = strings.Replace(oe.Err, "already exists in the target", "already exists in the target or was given to an object earlier in this plan", 1)
+			}
 		}
 		if op := res[i].op; op != nil && (op.Kind == Create || op.Kind == Update) {
 			for _, ch := range op.Changes {
