@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/attrmap/attrmap/expr"
 	"github.com/attrmap/attrmap/mapping"
@@ -122,7 +123,7 @@ func (b *SCIMBulk) WriteJSON(w io.Writer) error {
 // members[value eq "id"]. Delete is DELETE of the resource.
 //
 // Values follow the definition's type: Boolean as JSON true/false,
-// Integer as a number, Reference as {"value": id} (or a list of them for a
+// Integer as a number, a date-time value as RFC 3339 text, Reference as {"value": id} (or a list of them for a
 // multi-valued attribute such as members), multi-valued as an array. The
 // manager is {"value": id} in PATCH too, as RFC 7643 §4.3 defines it;
 // Entra sends the bare id string instead, a known deviation that Microsoft
@@ -600,6 +601,10 @@ func (r *scimRenderer) value(rule *mapping.CompiledObjectMapping, c *AttrChange,
 		}
 		// No definition, or a String, DateTime or Binary attribute.
 		switch v := v.(type) {
+		case expr.DateTime:
+			// SCIM dateTime is an xsd:dateTime (RFC 7643 §2.3.5), not the
+			// M/d/yyyy rendering of expressions.
+			return v.Time().Format(time.RFC3339), nil
 		case expr.Bool:
 			if def == nil {
 				return bool(v), nil

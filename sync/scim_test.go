@@ -299,6 +299,7 @@ func TestSCIM(t *testing.T) {
 			{Kind: Create, Object: "User", Key: "u1", Target: "u1", Changes: []AttrChange{
 				scimSet("active", scimStr("True")),
 				scimSet("enabled", expr.Bool(true)),
+				scimSet("hireDate", expr.DateTime(time.Date(2024, 7, 1, 9, 0, 0, 0, time.UTC))),
 				scimSet("level", expr.Int(3)),
 				{Name: "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager", Old: expr.Null, New: scimStr("t-1"), Ref: "User"},
 			}},
@@ -307,7 +308,7 @@ func TestSCIM(t *testing.T) {
 		want: `[
 			{"method": "POST", "bulkId": "u1", "path": "/Users", "data": {
 				"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User", "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"],
-				"active": "True", "enabled": true, "level": 3,
+				"active": "True", "enabled": true, "hireDate": "2024-07-01T09:00:00Z", "level": 3,
 				"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": {"manager": {"value": "t-1"}}}},
 			{"method": "PATCH", "path": "/Users/t-3", "data": {"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], "Operations": [
 				{"op": "replace", "path": "active", "value": "False"}
