@@ -449,7 +449,11 @@ func setSCIMAttr(dst map[string]any, a scimAttr, v any) error {
 			sub = a.sub
 		}
 		for _, e := range list {
-			if m := e.(map[string]any); m[a.filterAttr] == a.filterValue {
+			m, ok := e.(map[string]any)
+			if !ok {
+				return fmt.Errorf("%s holds values that are not objects", a.attr)
+			}
+			if m[a.filterAttr] == a.filterValue {
 				m[sub] = v
 				return nil
 			}

@@ -415,6 +415,12 @@ func TestSCIMErrors(t *testing.T) {
 			scimSet("name", scimStr("x")), scimSet("name.givenName", scimStr("y")),
 		}}},
 		want: `scim: create User u1: name.givenName: name is both a value and an object`,
+	}, {
+		name: "a list and a filtered path into it",
+		ops: []Op{{Kind: Create, Object: "User", Key: "u1", Target: "u1", Changes: []AttrChange{
+			scimSet("emails", expr.Multi{"a@contoso.com"}), scimSet(`emails[type eq "work"].value`, scimStr("b@contoso.com")),
+		}}},
+		want: `scim: create User u1: emails[type eq "work"].value: emails holds values that are not objects`,
 	}}
 	rules := scimRules(t)
 	for _, tt := range tests {
