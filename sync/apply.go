@@ -114,19 +114,18 @@ func Apply(target *Snapshot, p *Plan) (*Snapshot, error) {
 }
 
 // applySet removes and adds single values of a multi-valued attribute:
-// a removed value goes by exact match, else ignoring case; an added value
+// a removed value goes (every copy of it) by exact match, else ignoring
+// case; an added value
 // already there (exactly) is not added twice. It returns nil when no value
 // is left.
 func applySet(cur expr.Value, add, remove []string) expr.Value {
 	cur, _ = expr.Unwrap(cur)
 	vals := slices.Clone(expr.Strings(cur))
 	for _, r := range remove {
-		i := slices.Index(vals, r)
-		if i < 0 {
-			i = slices.IndexFunc(vals, func(v string) bool { return strings.EqualFold(v, r) })
-		}
-		if i >= 0 {
-			vals = slices.Delete(vals, i, i+1)
+		n := len(vals)
+		vals = slices.DeleteFunc(vals, func(v string) bool { return v == r })
+		if len(vals) == n {
+			vals = slices.DeleteFunc(vals, func(v string) bool { return strings.EqualFold(v, r) })
 		}
 	}
 	for _, a := range add {

@@ -79,7 +79,12 @@ func (e *engine) apply(env *objEnv, target int32, out []flowed) *ObjectError {
 				o.Rand = objectRand(env.o.ID, a.Target)
 			}
 			var err error
-			if v, err = a.Program.EvalWith(env, o); err != nil {
+			if e.uniqueAt[k] != nil && target >= 0 {
+				v, err = e.keepUnique(env, k, target, o)
+			} else {
+				v, err = a.Program.EvalWith(env, o)
+			}
+			if err != nil {
 				if failed++; first == nil {
 					first = &ObjectError{Key: env.o.ID, Stage: "map", Attribute: a.Target, Err: err.Error(), Escrow: errors.Is(err, expr.ErrNotUnique)}
 				}
@@ -131,6 +136,34 @@ func existsIn(vx *valueIndex, target int32) func(string) bool {
 		}
 		return len(all) > 0
 	}
+}
+
+// keepUnique evaluates a SelectUniqueValue mapping for an object that has
+// a target: when the target's current value is still one of the
+// candidates and nobody else holds it, it is kept, so that a user is not
+// renamed because an earlier candidate became free (a decision: the
+// documentation is silent on updates, and keeping the value is what makes
+// plans converge in one cycle). Otherwise the first free candidate wins,
+// as on create.
+func (e *engine) keepUnique(env *objEnv, k int, target int32, o expr.EvalOptions) (expr.Value, error) {
+	a := &e.attrs[k]
+	cur, ok := valueAt(&e.tgt.Objects[target], e.tpos[k])
+	if ok {
+		cur, _ = expr.Unwrap(cur)
+	}
+	if s, isStr := cur.(expr.String); ok && isStr && s != "" && !o.Exists(string(s)) {
+		sticky := o
+		sticky.Exists = func(v string) bool {
+			if e.caseExact[k] {
+				return v != string(s)
+			}
+			return !strings.EqualFold(v, string(s))
+		}
+		if v, err := a.Program.EvalWith(env, sticky); err == nil {
+			return v, nil
+		}
+	}
+	return a.Program.EvalWith(env, o)
 }
 
 // existsFn is existsIn for attribute k, also counting the values given

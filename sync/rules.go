@@ -253,7 +253,6 @@ func (c *cycle) plan() (*Plan, *State) {
 		p.Stats.Unchanged += st.Unchanged
 	}
 
-
 	for _, pt := range c.parts {
 		p.Ops = append(p.Ops, pt.ops...)
 		p.Skipped = append(p.Skipped, pt.skipped...)
