@@ -2,9 +2,7 @@ package sync
 
 import (
 	"bytes"
-	"encoding/csv"
 	"encoding/json"
-	"fmt"
 	"io"
 	"slices"
 	"strings"
@@ -136,7 +134,7 @@ func set(s *Snapshot, o *Object, i int, v expr.Value) {
 	o.Values[i] = v
 }
 
-// SnapshotOptions configures DecodeSnapshot.
+// SnapshotOptions configures ReadSnapshot and DecodeSnapshot.
 type SnapshotOptions struct {
 	// IDAttribute names the member holding the object's id. Empty means
 	// "id", else "objectId".
@@ -157,97 +155,10 @@ const (
 // (one object per line), or CSV with a header row. An object is either
 // flat, {"id": "u1", "assigned": true, "mail": "..."}, or nested,
 // {"id": "u1", "assigned": true, "attributes": {"mail": "..."}}; see the
-// package documentation for the reserved members.
+// package documentation for the reserved members. It is ReadSnapshot over
+// data; files are better streamed with ReadSnapshot.
 func DecodeSnapshot(data []byte, opts SnapshotOptions) (*Snapshot, error) {
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-	trimmed := bytes.TrimSpace(data)
-	s := &Snapshot{}
-	if len(trimmed) == 0 {
-		return s, nil
-	}
-	if trimmed[0] != '[' && trimmed[0] != '{' {
-		return s, decodeCSV(s, data, opts)
-	}
-	dec := json.NewDecoder(bytes.NewReader(trimmed))
-	dec.UseNumber()
-	array := trimmed[0] == '['
-	if array {
-		if _, err := dec.Token(); err != nil {
-			return nil, err
-		}
-	}
-	for n := 1; ; n++ {
-		if array && !dec.More() {
-			break
-		}
-		var m map[string]any
-		if err := dec.Decode(&m); err == io.EOF && !array {
-			break
-		} else if err != nil {
-			return nil, fmt.Errorf("object %d: %w", n, err)
-		}
-		if err := addDecoded(s, m, opts); err != nil {
-			return nil, fmt.Errorf("object %d: %w", n, err)
-		}
-	}
-	return s, nil
-}
-
-func addDecoded(s *Snapshot, m map[string]any, opts SnapshotOptions) error {
-	id, ok := idOf(m, opts)
-	if !ok {
-		return fmt.Errorf("no id (want a string member %q)", idName(opts))
-	}
-	o := Object{ID: id}
-	var err error
-	if o.Unassigned, err = flag(m, keyAssigned, true); err != nil {
-		return err
-	}
-	o.Unassigned = !o.Unassigned
-	if o.SoftDeleted, err = flag(m, keySoftDeleted, false); err != nil {
-		return err
-	}
-	switch t := m[keyObjectType].(type) {
-	case nil:
-	case string:
-		o.Type = t
-	default:
-		return fmt.Errorf("%s must be a string (got %v)", keyObjectType, t)
-	}
-	attrs, flat := m, true
-	if nested, ok := m[keyAttributes].(map[string]any); ok {
-		attrs, flat = nested, false
-		if _, top := m[keyAccountEnabled]; top {
-			enabled, err := flag(m, keyAccountEnabled, true)
-			if err != nil {
-				return err
-			}
-			o.Disabled = !enabled
-		}
-	}
-	if _, ok := attrs[keyAccountEnabled]; ok {
-		enabled, err := flag(attrs, keyAccountEnabled, true)
-		if err != nil {
-			return err
-		}
-		o.Disabled = o.Disabled || !enabled
-	}
-	names := make([]string, 0, len(attrs))
-	for k := range attrs {
-		if flat && (k == keyAssigned || k == keySoftDeleted || k == keyObjectType) {
-			continue // flags, not attributes
-		}
-		names = append(names, k)
-	}
-	slices.Sort(names)
-	for _, k := range names {
-		if attrs[k] == nil {
-			continue
-		}
-		set(s, &o, s.attr(k), expr.FromGo(attrs[k]))
-	}
-	s.Objects = append(s.Objects, o)
-	return nil
+	return ReadSnapshot(bytes.NewReader(data), opts)
 }
 
 func idName(opts SnapshotOptions) string {
@@ -255,79 +166,6 @@ func idName(opts SnapshotOptions) string {
 		return opts.IDAttribute
 	}
 	return "id"
-}
-
-func idOf(m map[string]any, opts SnapshotOptions) (string, bool) {
-	names := []string{"id", "objectId"}
-	if opts.IDAttribute != "" {
-		names = []string{opts.IDAttribute}
-	}
-	for _, n := range names {
-		switch v := m[n].(type) {
-		case string:
-			if v != "" {
-				return v, true
-			}
-		case json.Number:
-			return v.String(), true
-		}
-		if nested, ok := m[keyAttributes].(map[string]any); ok {
-			if v, ok := nested[n].(string); ok && v != "" {
-				return v, true
-			}
-		}
-	}
-	return "", false
-}
-
-// flag reads a boolean member: JSON true/false or the strings
-// "true"/"false" in any case. Absent means def.
-func flag(m map[string]any, key string, def bool) (bool, error) {
-	v, ok := m[key]
-	if !ok || v == nil {
-		return def, nil
-	}
-	switch v := v.(type) {
-	case bool:
-		return v, nil
-	case string:
-		switch strings.ToLower(strings.TrimSpace(v)) {
-		case "true":
-			return true, nil
-		case "false":
-			return false, nil
-		case "":
-			return def, nil
-		}
-	}
-	return false, fmt.Errorf("%s must be true or false (got %v)", key, v)
-}
-
-func decodeCSV(s *Snapshot, data []byte, opts SnapshotOptions) error {
-	r := csv.NewReader(bytes.NewReader(data))
-	r.FieldsPerRecord = -1
-	header, err := r.Read()
-	if err != nil {
-		return fmt.Errorf("csv header: %w", err)
-	}
-	for line := 2; ; line++ {
-		rec, err := r.Read()
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			return fmt.Errorf("csv: %w", err)
-		}
-		m := make(map[string]any, len(header))
-		for i, h := range header {
-			if i < len(rec) && rec[i] != "" {
-				m[h] = rec[i]
-			}
-		}
-		if err := addDecoded(s, m, opts); err != nil {
-			return fmt.Errorf("csv line %d: %w", line, err)
-		}
-	}
 }
 
 // WriteJSON writes the snapshot as a JSON array of flat objects, sorted by

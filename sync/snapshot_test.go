@@ -1,0 +1,393 @@
+package sync
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"unsafe"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/attrmap/attrmap/expr"
+)
+
+// snapshotView is a snapshot in a form go-cmp can compare and print: each
+// object's values by attribute name, with their dynamic types.
+type snapshotView struct {
+	Attributes []string
+	Objects    []objectView
+}
+
+type objectView struct {
+	ID, Type                          string
+	Unassigned, Disabled, SoftDeleted bool
+	Values                            []string
+}
+
+func view(s *Snapshot) snapshotView {
+	v := snapshotView{Attributes: s.Attributes}
+	for _, o := range s.Objects {
+		ov := objectView{ID: o.ID, Type: o.Type, Unassigned: o.Unassigned, Disabled: o.Disabled, SoftDeleted: o.SoftDeleted}
+		for i, x := range o.Values {
+			if x != nil {
+				ov.Values = append(ov.Values, fmt.Sprintf("%s=%T:%#v", s.Attributes[i], x, x))
+			}
+		}
+		v.Objects = append(v.Objects, ov)
+	}
+	return v
+}
+
+func TestReadSnapshot(t *testing.T) {
+	tests := []struct {
+		name, in string
+		opts     SnapshotOptions
+		want     snapshotView
+		wantErr  string
+	}{
+		{name: "empty", in: " \n\t"},
+		{
+			name: "array",
+			in:   `[{"id": "u1", "mail": "a@x", "n": 3, "ok": true, "tags": ["a", 1, null, false]}, {"id": "u2", "assigned": "FALSE", "isSoftDeleted": true}]`,
+			want: snapshotView{Attributes: []string{"id", "mail", "n", "ok", "tags"}, Objects: []objectView{
+				{ID: "u1", Values: []string{`id=expr.String:"u1"`, `mail=expr.String:"a@x"`, `n=expr.Number:expr.Number{i:3, f:0, float:false}`, `ok=expr.Bool:true`, `tags=expr.Multi:expr.Multi{"a", "1", "False"}`}},
+				{ID: "u2", Unassigned: true, SoftDeleted: true, Values: []string{`id=expr.String:"u2"`}},
+			}},
+		},
+		{
+			name: "json lines, BOM, objectType, nested",
+			in:   "\xef\xbb\xbf\n{\"objectId\": \"g1\", \"objectType\": \"Group\", \"displayName\": \"G\"}\n{\"id\": \"u1\", \"accountEnabled\": false, \"attributes\": {\"mail\": \"m\", \"accountEnabled\": \"true\"}}\n",
+			want: snapshotView{Attributes: []string{"displayName", "objectId", "accountEnabled", "mail"}, Objects: []objectView{
+				{ID: "g1", Type: "Group", Values: []string{`displayName=expr.String:"G"`, `objectId=expr.String:"g1"`}},
+				{ID: "u1", Disabled: true, Values: []string{`accountEnabled=expr.String:"true"`, `mail=expr.String:"m"`}},
+			}},
+		},
+		{
+			name: "escapes, duplicates, case, null",
+			in:   `{"id": "u\u0031", "a": "x", "a": null, "B": "1", "b": "2", "c": "caf\u00e9", "d": {"x": 1}}`,
+			want: snapshotView{Attributes: []string{"B", "c", "d", "id"}, Objects: []objectView{
+				{ID: "u1", Values: []string{`B=expr.String:"2"`, `c=expr.String:"café"`, `d=expr.String:"map[x:1]"`, `id=expr.String:"u1"`}},
+			}},
+		},
+		{
+			name: "csv",
+			in:   "id,mail,assigned,objectType\nu1,a@x,,User\nu2,,false,\n",
+			want: snapshotView{Attributes: []string{"id", "mail"}, Objects: []objectView{
+				{ID: "u1", Type: "User", Values: []string{`id=expr.String:"u1"`, `mail=expr.String:"a@x"`}},
+				{ID: "u2", Unassigned: true, Values: []string{`id=expr.String:"u2"`}},
+			}},
+		},
+		{
+			name: "id attribute",
+			in:   `{"id": "x", "upn": "a@x"}`,
+			opts: SnapshotOptions{IDAttribute: "upn"},
+			want: snapshotView{Attributes: []string{"id", "upn"}, Objects: []objectView{
+				{ID: "a@x", Values: []string{`id=expr.String:"x"`, `upn=expr.String:"a@x"`}},
+			}},
+		},
+		{name: "no id", in: `[{"id": "u1"}, {"mail": "m"}]`, wantErr: `object 2: no id (want a string member "id")`},
+		{name: "bad flag", in: "{\"id\": \"u1\"}\n{\"id\": \"u2\", \"assigned\": \"maybe\"}", wantErr: "object 2: assigned must be true or false (got maybe)"},
+		{name: "bad type", in: `{"id": "u1", "objectType": 3}`, wantErr: "object 1: objectType must be a string (got 3)"},
+		{name: "syntax", in: "{\"id\": \"u1\"}\n{\"id\": x}", wantErr: "object 2: invalid character 'x' looking for beginning of value"},
+		{name: "not an object", in: `["u1"]`, wantErr: "object 1: json: cannot unmarshal string into Go value of type map[string]interface {}"},
+		{name: "csv line", in: "id,assigned\nu1,yes\n", wantErr: "csv line 2: assigned must be true or false (got yes)"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s, err := ReadSnapshot(strings.NewReader(tc.in), tc.opts)
+			if tc.wantErr != "" {
+				if err == nil || err.Error() != tc.wantErr {
+					t.Fatalf("error = %v, want %q", err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tc.want, view(s)); diff != "" {
+				t.Errorf("ReadSnapshot (-want +got):\n%s", diff)
+			}
+			checkSameAsMaps(t, []byte(tc.in), tc.opts)
+		})
+	}
+}
+
+// TestReadSnapshotGolden reads every snapshot of the golden scenarios as
+// decoding into maps did.
+func TestReadSnapshotGolden(t *testing.T) {
+	files, err := filepath.Glob("../testdata/sync/*/*.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		if b := filepath.Base(f); b != "source.json" && b != "target.json" {
+			continue
+		}
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Run(f, func(t *testing.T) { checkSameAsMaps(t, data, SnapshotOptions{}) })
+	}
+}
+
+// TestReadSnapshotInterns checks that repeated values share memory and
+// that an attribute of distinct values stops being interned.
+func TestReadSnapshotInterns(t *testing.T) {
+	var b strings.Builder
+	n := 3 * internSample
+	for i := range n {
+		fmt.Fprintf(&b, "{\"id\": \"u%d\", \"dept\": \"Sales\", \"mail\": \"u%d@x\"}\n", i, i)
+	}
+	s, err := ReadSnapshot(strings.NewReader(b.String()), SnapshotOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dept, mail := s.Pos("dept"), s.Pos("mail")
+	first := s.Objects[0].Values[dept].(expr.String)
+	for _, o := range s.Objects {
+		if d := o.Values[dept].(expr.String); unsafe.StringData(string(d)) != unsafe.StringData(string(first)) {
+			t.Fatalf("%s: department not shared", o.ID)
+		}
+	}
+	rd := newSnapshotReader(SnapshotOptions{})
+	if err := rd.readJSON(bufio.NewReader(strings.NewReader(b.String())), false); err != nil {
+		t.Fatal(err)
+	}
+	if st := rd.in.stats[mail]; !st.off || st.seen > internSample {
+		t.Errorf("mail: interning should stop after %d values (got %+v)", internSample, st)
+	}
+	if len(rd.in.strs) > internSample+10 {
+		t.Errorf("the intern table holds %d values", len(rd.in.strs))
+	}
+}
+
+// TestReadSnapshotStreams reads from a reader that fails after 5000
+// objects: the error names the object the reader failed in.
+func TestReadSnapshotStreams(t *testing.T) {
+	var b strings.Builder
+	for i := range 5000 {
+		fmt.Fprintf(&b, "{\"id\": \"u%d\"}\n", i)
+	}
+	boom := errors.New("boom")
+	r := io.MultiReader(strings.NewReader(b.String()), &failReader{boom})
+	_, err := ReadSnapshot(r, SnapshotOptions{})
+	if !errors.Is(err, boom) || !strings.HasPrefix(err.Error(), "object 5001: ") {
+		t.Fatalf("error = %v, want object 5001: boom", err)
+	}
+}
+
+type failReader struct{ err error }
+
+func (f *failReader) Read([]byte) (int, error) { return 0, f.err }
+
+// FuzzReadSnapshot checks that reading never panics and reads what
+// decoding each object into a map did (decodeSnapshotMaps).
+func FuzzReadSnapshot(f *testing.F) {
+	for _, s := range []string{
+		`[{"id": "u1", "mail": "a@x", "n": 1.5e3, "tags": ["a", null, 2, true, {"x": 1}]}]`,
+		"{\"id\": 7, \"attributes\": {\"Mail\": \"m\", \"mail\": \"n\", \"accountEnabled\": false}, \"accountEnabled\": null}\n{\"objectId\": \"\\u00e9\", \"objectType\": \"Group\"}\n\v",
+		"id,assigned,mail,mail\nu1,TRUE,a,b\nu2\n",
+		"\xef\xbb\xbf \t[{\"id\": \"x\", \"\": 1, \"id\": \"y\"}",
+		"{\"id\": \"a\"} {\"id\": \"b\", \"isSoftDeleted\": \"yes\"}",
+		`null`,
+	} {
+		f.Add([]byte(s), "")
+	}
+	f.Add([]byte(`{"upn": "a", "assigned": "x"}`), "upn")
+	f.Fuzz(func(t *testing.T, data []byte, idAttr string) {
+		checkSameAsMaps(t, data, SnapshotOptions{IDAttribute: idAttr})
+	})
+}
+
+// checkSameAsMaps reads data and checks the result against
+// decodeSnapshotMaps: the same snapshot, or an error both times.
+func checkSameAsMaps(t *testing.T, data []byte, opts SnapshotOptions) {
+	t.Helper()
+	got, err := ReadSnapshot(bytes.NewReader(data), opts)
+	want, wantErr := decodeSnapshotMaps(data, opts)
+	if (err != nil) != (wantErr != nil) {
+		t.Fatalf("ReadSnapshot error = %v, decoding into maps: %v", err, wantErr)
+	}
+	if err != nil {
+		return
+	}
+	if diff := cmp.Diff(view(want), view(got)); diff != "" {
+		t.Fatalf("ReadSnapshot differs from decoding into maps (-maps +read):\n%s", diff)
+	}
+}
+
+// decodeSnapshotMaps is DecodeSnapshot as it was before ReadSnapshot: the
+// whole input in memory, each object decoded into a map[string]any. It is
+// the reference ReadSnapshot must agree with.
+func decodeSnapshotMaps(data []byte, opts SnapshotOptions) (*Snapshot, error) {
+	data = bytes.TrimPrefix(data, []byte(utf8BOM))
+	trimmed := bytes.TrimSpace(data)
+	s := &Snapshot{}
+	if len(trimmed) == 0 {
+		return s, nil
+	}
+	if trimmed[0] != '[' && trimmed[0] != '{' {
+		return s, decodeCSVMaps(s, data, opts)
+	}
+	dec := json.NewDecoder(bytes.NewReader(trimmed))
+	dec.UseNumber()
+	array := trimmed[0] == '['
+	if array {
+		if _, err := dec.Token(); err != nil {
+			return nil, err
+		}
+	}
+	for n := 1; ; n++ {
+		if array && !dec.More() {
+			break
+		}
+		var m map[string]any
+		if err := dec.Decode(&m); err == io.EOF && !array {
+			break
+		} else if err != nil {
+			return nil, fmt.Errorf("object %d: %w", n, err)
+		}
+		if err := addMap(s, m, opts); err != nil {
+			return nil, fmt.Errorf("object %d: %w", n, err)
+		}
+	}
+	return s, nil
+}
+
+func addMap(s *Snapshot, m map[string]any, opts SnapshotOptions) error {
+	id, ok := idOfMap(m, opts)
+	if !ok {
+		return fmt.Errorf("no id (want a string member %q)", idName(opts))
+	}
+	o := Object{ID: id}
+	var err error
+	if o.Unassigned, err = flagOfMap(m, keyAssigned, true); err != nil {
+		return err
+	}
+	o.Unassigned = !o.Unassigned
+	if o.SoftDeleted, err = flagOfMap(m, keySoftDeleted, false); err != nil {
+		return err
+	}
+	switch t := m[keyObjectType].(type) {
+	case nil:
+	case string:
+		o.Type = t
+	default:
+		return fmt.Errorf("%s must be a string (got %v)", keyObjectType, t)
+	}
+	attrs, flat := m, true
+	if nested, ok := m[keyAttributes].(map[string]any); ok {
+		attrs, flat = nested, false
+		if _, top := m[keyAccountEnabled]; top {
+			enabled, err := flagOfMap(m, keyAccountEnabled, true)
+			if err != nil {
+				return err
+			}
+			o.Disabled = !enabled
+		}
+	}
+	if _, ok := attrs[keyAccountEnabled]; ok {
+		enabled, err := flagOfMap(attrs, keyAccountEnabled, true)
+		if err != nil {
+			return err
+		}
+		o.Disabled = o.Disabled || !enabled
+	}
+	names := make([]string, 0, len(attrs))
+	for k := range attrs {
+		if flat && (k == keyAssigned || k == keySoftDeleted || k == keyObjectType) {
+			continue
+		}
+		names = append(names, k)
+	}
+	slices.Sort(names)
+	for _, k := range names {
+		if attrs[k] == nil {
+			continue
+		}
+		set(s, &o, s.attr(k), expr.FromGo(attrs[k]))
+	}
+	s.Objects = append(s.Objects, o)
+	return nil
+}
+
+func idOfMap(m map[string]any, opts SnapshotOptions) (string, bool) {
+	names := []string{"id", "objectId"}
+	if opts.IDAttribute != "" {
+		names = []string{opts.IDAttribute}
+	}
+	for _, n := range names {
+		switch v := m[n].(type) {
+		case string:
+			if v != "" {
+				return v, true
+			}
+		case json.Number:
+			return v.String(), true
+		}
+		if nested, ok := m[keyAttributes].(map[string]any); ok {
+			if v, ok := nested[n].(string); ok && v != "" {
+				return v, true
+			}
+		}
+	}
+	return "", false
+}
+
+func flagOfMap(m map[string]any, key string, def bool) (bool, error) {
+	v, ok := m[key]
+	if !ok || v == nil {
+		return def, nil
+	}
+	switch v := v.(type) {
+	case bool:
+		return v, nil
+	case string:
+		switch strings.ToLower(strings.TrimSpace(v)) {
+		case "true":
+			return true, nil
+		case "false":
+			return false, nil
+		case "":
+			return def, nil
+		}
+	}
+	return false, fmt.Errorf("%s must be true or false (got %v)", key, v)
+}
+
+func decodeCSVMaps(s *Snapshot, data []byte, opts SnapshotOptions) error {
+	r := csv.NewReader(bytes.NewReader(data))
+	r.FieldsPerRecord = -1
+	header, err := r.Read()
+	if err != nil {
+		return fmt.Errorf("csv header: %w", err)
+	}
+	for line := 2; ; line++ {
+		rec, err := r.Read()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("csv: %w", err)
+		}
+		m := make(map[string]any, len(header))
+		for i, h := range header {
+			if i < len(rec) && rec[i] != "" {
+				m[h] = rec[i]
+			}
+		}
+		if err := addMap(s, m, opts); err != nil {
+			return fmt.Errorf("csv line %d: %w", line, err)
+		}
+	}
+}
