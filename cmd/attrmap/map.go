@@ -90,6 +90,38 @@ func cmdMap(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 // the chosen object mapping, reporting problems on stderr; map and plan
 // share it.
 func compileSchema(cmd, path, rule, object string, lenient bool, stdin io.Reader, stderr io.Writer) (*mapping.CompiledObjectMapping, bool) {
+	s, ok := loadSchema(cmd, path, lenient, stdin, stderr)
+	if !ok {
+		return nil, false
+	}
+	cm, err := s.Compile(rule, object)
+	if err != nil {
+		reportSchemaError(path, err, stderr)
+		return nil, false
+	}
+	return cm, true
+}
+
+// compileRules is compileSchema for plan: every enabled object mapping of
+// the rule (users and groups), or the one object names.
+func compileRules(cmd, path, rule, object string, lenient bool, stdin io.Reader, stderr io.Writer) ([]*mapping.CompiledObjectMapping, bool) {
+	if object != "" {
+		cm, ok := compileSchema(cmd, path, rule, object, lenient, stdin, stderr)
+		return []*mapping.CompiledObjectMapping{cm}, ok
+	}
+	s, ok := loadSchema(cmd, path, lenient, stdin, stderr)
+	if !ok {
+		return nil, false
+	}
+	rules, err := s.CompileRule(rule)
+	if err != nil {
+		reportSchemaError(path, err, stderr)
+		return nil, false
+	}
+	return rules, true
+}
+
+func loadSchema(cmd, path string, lenient bool, stdin io.Reader, stderr io.Writer) (*mapping.Schema, bool) {
 	in, err := openInput(path, stdin)
 	if err != nil {
 		fmt.Fprintf(stderr, "attrmap %s: %v\n", cmd, err)
@@ -105,18 +137,17 @@ func compileSchema(cmd, path, rule, object string, lenient bool, stdin io.Reader
 		fmt.Fprintf(stderr, "%s: %v\n", path, err)
 		return nil, false
 	}
-	cm, err := s.Compile(rule, object)
-	if err != nil {
-		if list, ok := err.(mapping.ErrorList); ok {
-			for _, e := range list {
-				fmt.Fprintf(stderr, "%s: %s\n", path, e)
-			}
-		} else {
-			fmt.Fprintf(stderr, "%s: %v\n", path, err)
+	return s, true
+}
+
+func reportSchemaError(path string, err error, stderr io.Writer) {
+	if list, ok := err.(mapping.ErrorList); ok {
+		for _, e := range list {
+			fmt.Fprintf(stderr, "%s: %s\n", path, e)
 		}
-		return nil, false
+		return
 	}
-	return cm, true
+	fmt.Fprintf(stderr, "%s: %v\n", path, err)
 }
 
 type mapOutput struct {

@@ -15,12 +15,20 @@ import (
 )
 
 const planUsage = `usage: attrmap plan --schema FILE [--rule NAME] [--object NAME] --source FILE --target FILE
-                    [--state FILE] [--out-state FILE] [--json] [--explain ID] [options]
+                    [--state FILE] [--out-state FILE] [--format text|json|scim] [--explain ID] [options]
 
 Plan computes one provisioning cycle offline: which target objects to
 create, update, disable and delete, and why, from a schema, a snapshot of
 the source objects, a snapshot of the target objects and the state of the
 previous cycle (without --state, an initial cycle).
+
+Every enabled object mapping of the rule is planned together (users, then
+the groups that contain them), unless --object picks one. Snapshots hold
+the objects of every type; "objectType" ("Group") tells them apart, and an
+object without it has the first mapping's type. References (manager, group
+members) resolve through the links to target ids; one to an object created
+in the same plan is set by a follow-up update, one to an object that is not
+provisioned is listed as unresolved.
 
 Snapshots are JSON arrays, JSON lines or CSV with a header row. An object
 is flat, {"id": "u1", "assigned": true, "mail": "..."}, or nested,
@@ -29,7 +37,9 @@ true) and "isSoftDeleted" are flags; accountEnabled false disables the
 object. The id is "id", else "objectId" (--source-id, --target-id).
 
 The plan prints as a summary (counts per action, then each operation with
-its reason and changes), or as JSON with --json. --out-state writes the
+its reason and changes), as JSON with --format json (or --json), or with
+--format scim as the SCIM 2.0 requests a target would receive (an RFC 7644
+bulk request; objects created in the plan are referred to as bulkId:ID). --out-state writes the
 links to keep for the next cycle. --explain ID walks one object (source id,
 or the target id it is linked to) through scope, mapping, match and action,
 like the portal's provision on demand.
@@ -47,6 +57,7 @@ type planFlags struct {
 	source, target, state   string
 	outState, explain       string
 	sourceID, targetID, now string
+	format                  string
 	json, lenient, progress bool
 	syncAll, skipOutOfScope bool
 	deletionThreshold       int
@@ -64,7 +75,8 @@ func cmdPlan(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs.StringVar(&f.target, "target", "", "the target snapshot `FILE` (\"-\" for standard input)")
 	fs.StringVar(&f.state, "state", "", "the state `FILE` of the previous cycle (omit for an initial cycle)")
 	fs.StringVar(&f.outState, "out-state", "", "write the new state to `FILE`")
-	fs.BoolVar(&f.json, "json", false, "print the plan as JSON")
+	fs.BoolVar(&f.json, "json", false, "print the plan as JSON (--format json)")
+	fs.StringVar(&f.format, "format", "text", "print the plan as `FORMAT`: text, json, or scim (the SCIM 2.0 requests, as an RFC 7644 bulk request)")
 	fs.StringVar(&f.explain, "explain", "", "explain what happens to the object with this `ID`")
 	fs.StringVar(&f.sourceID, "source-id", "", "the source id `ATTRIBUTE` (default id, else objectId)")
 	fs.StringVar(&f.targetID, "target-id", "", "the target id `ATTRIBUTE` (default id, else objectId)")
@@ -90,10 +102,17 @@ func cmdPlan(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return usageError(stderr, "plan", "missing --target FILE")
 	case countStdin(f.schema, f.source, f.target, f.state) > 1:
 		return usageError(stderr, "plan", "only one input can come from standard input")
-	case f.json && f.explain != "":
-		return usageError(stderr, "plan", "--json and --explain cannot be combined")
+	case f.format != "text" && f.format != "json" && f.format != "scim":
+		return usageError(stderr, "plan", "unknown --format %q (want text, json or scim)", f.format)
+	case f.json && f.format == "scim":
+		return usageError(stderr, "plan", "--json and --format scim cannot be combined")
+	case (f.json || f.format != "text") && f.explain != "":
+		return usageError(stderr, "plan", "--explain prints text; it cannot be combined with --json or --format")
 	case f.deletionThreshold < 0:
 		return usageError(stderr, "plan", "--deletion-threshold must not be negative")
+	}
+	if f.json {
+		f.format = "json"
 	}
 	opts, err := f.options()
 	if err != nil {
@@ -102,7 +121,7 @@ func cmdPlan(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	prog := newProgress(stderr, f.progress)
 	opts.Progress = prog.stage
 
-	rule, ok := compileSchema("plan", f.schema, f.rule, f.object, f.lenient, stdin, stderr)
+	rules, ok := compileRules("plan", f.schema, f.rule, f.object, f.lenient, stdin, stderr)
 	if !ok {
 		return exitFailure
 	}
@@ -126,15 +145,15 @@ func cmdPlan(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		prog.stage("read state", len(state.Links))
 	}
-	return runPlan(rule, source, target, state, opts, f, stdout, stderr)
+	return runPlan(rules, source, target, state, opts, f, stdout, stderr)
 }
 
 // runPlan computes and prints the plan; demo shares it.
-func runPlan(rule *mapping.CompiledObjectMapping, source, target *sync.Snapshot, state *sync.State, opts sync.Options, f planFlags, stdout, stderr io.Writer) int {
+func runPlan(rules []*mapping.CompiledObjectMapping, source, target *sync.Snapshot, state *sync.State, opts sync.Options, f planFlags, stdout, stderr io.Writer) int {
 	w := bufio.NewWriter(stdout)
 	defer w.Flush()
 	if f.explain != "" {
-		x, err := sync.Explain(rule, source, target, state, opts, f.explain)
+		x, err := sync.ExplainRules(rules, source, target, state, opts, f.explain)
 		if err != nil {
 			fmt.Fprintf(stderr, "attrmap plan: %v\n", err)
 			return exitFailure
@@ -142,7 +161,7 @@ func runPlan(rule *mapping.CompiledObjectMapping, source, target *sync.Snapshot,
 		fmt.Fprint(w, x)
 		return exitOK
 	}
-	plan, next, err := sync.Diff(rule, source, target, state, opts)
+	plan, next, err := sync.DiffRules(rules, source, target, state, opts)
 	if err != nil {
 		fmt.Fprintf(stderr, "attrmap plan: %v\n", err)
 		return exitFailure
@@ -157,16 +176,27 @@ func runPlan(rule *mapping.CompiledObjectMapping, source, target *sync.Snapshot,
 			return exitFailure
 		}
 	}
-	if f.json {
+	switch f.format {
+	case "json":
 		data, err := plan.MarshalJSON()
 		if err != nil {
 			fmt.Fprintf(stderr, "attrmap plan: %v\n", err)
 			return exitFailure
 		}
 		w.Write(data)
-		return exitOK
+	case "scim":
+		bulk, err := plan.SCIM(rules...)
+		if err != nil {
+			fmt.Fprintf(stderr, "attrmap plan: %v\n", err)
+			return exitFailure
+		}
+		if err := bulk.WriteJSON(w); err != nil {
+			fmt.Fprintf(stderr, "attrmap plan: %v\n", err)
+			return exitFailure
+		}
+	default:
+		fmt.Fprint(w, plan)
 	}
-	fmt.Fprint(w, plan)
 	return exitOK
 }
 
@@ -207,16 +237,20 @@ func readPlanInput(path string, stdin io.Reader) ([]byte, error) {
 
 // readSnapshot reads a snapshot file; errors name the file.
 func readSnapshot(path, idAttr string, stdin io.Reader) (*sync.Snapshot, error) {
-	data, err := readPlanInput(path, stdin)
-	if err != nil {
-		return nil, err
-	}
-	s, err := sync.DecodeSnapshot(data, sync.SnapshotOptions{IDAttribute: idAttr})
-	if err != nil {
-		if path == "-" {
-			path = "<stdin>"
+	// Streamed, not read whole: a snapshot of millions of objects would
+	// otherwise be in memory twice, as text and as objects.
+	r, name := stdin, "<stdin>"
+	if path != "-" {
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, err
 		}
-		return nil, fmt.Errorf("%s: %v", path, err)
+		defer f.Close()
+		r, name = f, path
+	}
+	s, err := sync.ReadSnapshot(r, sync.SnapshotOptions{IDAttribute: idAttr})
+	if err != nil {
+		return nil, fmt.Errorf("%s: %v", name, err)
 	}
 	return s, nil
 }
@@ -304,7 +338,7 @@ func demoPlan(now time.Time, stdout, stderr io.Writer) int {
 	if err != nil {
 		panic("demo: embedded schema: " + err.Error()) // a broken build, not bad input
 	}
-	rule, err := schema.Compile("", "")
+	rules, err := schema.CompileRule("")
 	if err != nil {
 		panic("demo: embedded schema: " + err.Error())
 	}
@@ -321,5 +355,5 @@ func demoPlan(now time.Time, stdout, stderr io.Writer) int {
 		panic("demo: embedded state: " + err.Error())
 	}
 	fmt.Fprintf(stdout, "\nSync plan: %d sample source users against %d users of a SCIM app, with the links of the previous\ncycle (attrmap plan on cmd/attrmap/demodata; try --explain on any id):\n\n", len(source.Objects), len(target.Objects))
-	return runPlan(rule, source, target, &state, sync.Options{Now: now}, planFlags{}, stdout, stderr)
+	return runPlan(rules, source, target, &state, sync.Options{Now: now}, planFlags{}, stdout, stderr)
 }

@@ -117,3 +117,29 @@ func mustReadFile(t *testing.T, path string) string {
 	}
 	return string(data)
 }
+
+// TestCmdPlanGroups plans users and groups together, from the
+// groups-membership scenario of testdata/sync: the text plan, the SCIM
+// requests, an explanation of a new group and one mapping alone.
+func TestCmdPlanGroups(t *testing.T) {
+	g := golden.Open(t, planCLIData+"groups.golden")
+	d := "../../testdata/sync/groups-membership/"
+	base := []string{"--schema", d + "schema.json", "--source", d + "source.json", "--target", d + "target.json", "--state", d + "state.json", "--now", "2024-07-01T09:00:00Z"}
+	with := func(extra ...string) []string { return append(append([]string(nil), base...), extra...) }
+	tests := []struct {
+		name string
+		args []string
+	}{
+		{"users and groups", with()},
+		{"scim", with("--format", "scim")},
+		{"explain a new group", with("--explain", "g-eng")},
+		{"users only", with("--object", "User")},
+		{"unknown format", with("--format", "xml")},
+		{"explain with a format", with("--format", "json", "--explain", "g-eng")},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			g.Check(t, tt.name, planTranscript(cmdPlan, "plan", tt.args, "", d))
+		})
+	}
+}
