@@ -354,6 +354,6 @@ func demoPlan(now time.Time, stdout, stderr io.Writer) int {
 	if err := json.Unmarshal(demoState, &state); err != nil {
 		panic("demo: embedded state: " + err.Error())
 	}
-	fmt.Fprintf(stdout, "\nSync plan: %d sample source users against %d users of a SCIM app, with the links of the previous\ncycle (attrmap plan on cmd/attrmap/demodata; try --explain on any id):\n\n", len(source.Objects), len(target.Objects))
+	fmt.Fprintf(stdout, "\nSync plan: %d sample source users and groups against %d objects of a SCIM app, with the links of the\nprevious cycle (attrmap plan on cmd/attrmap/demodata; try --explain on any id, or --format scim):\n\n", len(source.Objects), len(target.Objects))
 	return runPlan(rules, source, target, &state, sync.Options{Now: now}, planFlags{}, stdout, stderr)
 }
