@@ -4,11 +4,16 @@
 // which target objects to create, update, disable and delete, and why, as
 // the Microsoft Entra provisioning service would.
 //
-//	rule, _ := schema.Compile("", "")            // a mapping.CompiledObjectMapping
-//	plan, next, err := sync.Diff(rule, source, target, state, sync.Options{})
+//	rules, _ := schema.CompileRule("")           // users and groups: []*mapping.CompiledObjectMapping
+//	plan, next, err := sync.DiffRules(rules, source, target, state, sync.Options{})
 //	fmt.Print(plan)                             // summary, then each op with its reason
+//	bulk, _ := plan.SCIM(rules...)              // the SCIM 2.0 requests a target would receive
 //	applied, _ := sync.Apply(target, plan)      // what the target looks like afterwards
 //	// save next (the new state) for the next cycle
+//
+// Diff plans one object mapping; DiffRules plans every object mapping of a
+// synchronization rule at once, which references and group memberships
+// need.
 //
 // # Semantics
 //
@@ -55,6 +60,48 @@
 // accidental-deletion guard) unless Options.AllowDeletions; their links
 // are kept, so the next cycle plans them again.
 //
+// Several object mappings. The snapshots and the state hold the objects
+// and links of every type, told apart by Object.Type and Link.Type (empty
+// means the first mapping's type). Each mapping plans its own objects; the
+// deletion guard counts the whole plan; created objects get ids unique
+// across types. Within each kind, operations of a mapping come before
+// those of the mappings whose reference attributes point to it: users are
+// created before the groups that contain them.
+//
+// References. A Reference attribute (manager, members) evaluates to source
+// ids and is written as target ids, resolved through the new links of the
+// mapping its definition's referencedObjects names: a provisioned object
+// resolves to its target (an object created in this plan to its new id),
+// one disabled earlier is left as it is, anything else is unresolved,
+// listed in Plan.Unresolved and left out. A create carries the references
+// to existing objects; those to objects created in the same plan are set
+// by a follow-up Update after every create (Op.FollowUp), as the service
+// does. Multi-valued references (group members) change as sets, and only
+// members the engine manages are ever removed.
+//
+// Multi-valued attributes change as sets: an Update adds and removes
+// single values (AttrChange.Add and Remove) rather than rewriting the
+// list; ValueAddOnly and MultiValueAddOnly only add.
+//
+// SelectUniqueValue checks each candidate against the target snapshot and
+// against the values given out earlier in the same plan: workers evaluate
+// objects independently, then the creates and updates that write such an
+// attribute claim their values in source id order, and an object that
+// finds its value claimed is evaluated again, seeing the claims, so it
+// takes the next candidate or is escrowed (ObjectError.Escrow) when all
+// are taken. A linked object keeps its current value while it is still a
+// free candidate (a decision: the documentation is silent on updates, and
+// renaming a user because an earlier candidate became free would make a
+// second cycle change what the first wrote). An escrowed object waiting
+// for a value that another object gives up in the same plan gets it in the
+// next cycle: creates run before updates, so it cannot have it earlier.
+//
+// SCIM. Plan.SCIM renders the operations as the SCIM 2.0 requests (RFC
+// 7644) a target would receive, as one bulk request: POST with a bulkId
+// for creates, PATCH with add, replace and remove for updates, disables
+// and membership changes, DELETE for deletes; objects created in the plan
+// are referred to as "bulkId:ID".
+//
 // Errors on one object (an expression that fails, an ambiguous match, a
 // duplicate source id) go to Plan.Errors with the stage that failed; the
 // object gets no operation and keeps its link, and the others go on, like
@@ -72,7 +119,8 @@
 // Diff is a pure function: no I/O, no clock (Options.Now sets the clock of
 // date functions), no global state. Its output does not depend on the
 // order of the snapshots' objects or of the state's links: operations are
-// sorted by kind (create, update, disable, delete) then source id, skips
+// sorted by kind (create, update, disable, delete), follow-ups after the
+// other updates, then mapping in dependency order, then source id, skips
 // and errors by source id, changes by attribute name, links by source id,
 // and no output is built by ranging over a map. Guid and RandomString draw
 // from a stream seeded by the object's id and the target attribute's name,
@@ -80,7 +128,10 @@
 // TestDiffDeterministic shuffles the inputs to check it.
 //
 // Plans converge: applying a plan and planning again with the new state
-// gives an empty plan. TestConvergence checks it on generated worlds. The
+// gives an empty plan. TestConvergence checks it on generated worlds, and
+// TestConvergenceReferences on worlds of users and groups with managers,
+// memberships and competing SelectUniqueValue candidates (where only the
+// escrowed objects are retried in later cycles). The
 // one case that needs two cycles is a source object matching the target
 // of a hard-deleted source that is being deleted in the same plan: it is
 // an error in the first cycle and created in the second.
