@@ -179,6 +179,10 @@ func partitionState(s *State, names []string) []*State {
 	for i := range out {
 		out[i] = &State{Rule: s.Rule}
 	}
+	if !slices.ContainsFunc(s.Links, func(l Link) bool { return l.Type != "" && !strings.EqualFold(l.Type, names[0]) }) {
+		out[0] = s // one type: no copy
+		return out
+	}
 	for _, l := range s.Links {
 		p := 0
 		if l.Type != "" {
