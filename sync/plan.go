@@ -342,8 +342,7 @@ func (e *engine) object(w *worker, i int, tr *tracer) result {
 	var how string
 	switch {
 	case linked && r.target >= 0:
-		r.how = howLinked
-		how = "linked by state to target " + link.Target
+		r.how = howLinked // the text is built only when an operation needs it
 	default:
 		if linked {
 			tr.add("match", "the linked target %s is gone from the target snapshot; matching again", link.Target)
@@ -370,7 +369,12 @@ func (e *engine) object(w *worker, i int, tr *tracer) result {
 			}
 		}
 	}
-	tr.add("match", "%s", how)
+	if r.how == howLinked && tr != nil {
+		how = "linked by state to target " + link.Target
+	}
+	if tr != nil {
+		tr.add("match", "%s", how)
+	}
 
 	if len(e.refs) > 0 {
 		r.refVals = make([]expr.Value, len(e.refs))
@@ -379,7 +383,7 @@ func (e *engine) object(w *worker, i int, tr *tracer) result {
 		}
 	}
 	if r.target < 0 {
-		op := &Op{Kind: Create, Key: o.ID, Match: how, Reason: e.inScopeReason(&w.env, why, tr != nil)}
+		op := &Op{Kind: Create, Key: o.ID, Match: how, Reason: e.inScopeReason(&w.env, why, tr != nil), Changes: make([]AttrChange, 0, len(w.out))}
 		for k := range w.out {
 			if e.isRef != nil && e.isRef[k] {
 				continue // resolved later, through the links
@@ -413,6 +417,9 @@ func (e *engine) object(w *worker, i int, tr *tracer) result {
 		return r
 	}
 	sortChangesIfNeeded(changes)
+	if how == "" && r.how == howLinked {
+		how = "linked by state to target " + link.Target
+	}
 	op := &Op{Kind: Update, Key: o.ID, Target: t.ID, Match: how, Reason: e.inScopeReason(&w.env, why, tr != nil), Changes: changes}
 	if !e.flows.Update {
 		r.op = skipOp(op, "the object mapping's target object actions do not include Update")

@@ -72,8 +72,10 @@ func newCycle(rules []*mapping.CompiledObjectMapping, source, target *Snapshot, 
 			return nil, err
 		}
 		c.engines = append(c.engines, e)
-		if _, dup := c.rank[strings.ToLower(tgtNames[i])]; !dup {
-			c.rank[strings.ToLower(tgtNames[i])] = i
+		for _, n := range []string{tgtNames[i], strings.ToLower(tgtNames[i])} {
+			if _, dup := c.rank[n]; !dup {
+				c.rank[n] = i
+			}
 		}
 	}
 	return c, nil
@@ -309,6 +311,9 @@ func (c *cycle) plan() (*Plan, *State) {
 }
 
 func (c *cycle) rankOf(object string) int {
+	if r, ok := c.rank[object]; ok { // ops carry the mapping's own spelling
+		return r
+	}
 	if r, ok := c.rank[strings.ToLower(object)]; ok {
 		return r
 	}
