@@ -418,7 +418,7 @@ func isNull(m *member) bool { return m == nil || !m.isCSV && m.raw[0] == 'n' }
 // value converts a member to its attribute value, as expr.FromGo converts
 // a decoded JSON value (numbers as json.Number).
 func (rd *snapshotReader) value(pos int, m *member, idFrom *member, id string) expr.Value {
-	if m == idFrom {
+	if m == idFrom && (m.isCSV || m.raw[0] == '"') {
 		return expr.String(id) // shares the id's bytes
 	}
 	if m.isCSV {
@@ -802,8 +802,8 @@ func (in *interner) name(s string) string {
 	if t, ok := in.names[s]; ok {
 		return t
 	}
+	s = strings.Clone(s) // it may be cut from a CSV record
 	if len(in.names) < 1024 {
-		s = strings.Clone(s) // it may be cut from a CSV record
 		in.names[s] = s
 	}
 	return s

@@ -204,6 +204,7 @@ func FuzzReadSnapshot(f *testing.F) {
 		f.Add([]byte(s), "")
 	}
 	f.Add([]byte(`{"upn": "a", "assigned": "x"}`), "upn")
+	f.Add([]byte(`{"id": 12, "n": 1}`), "")
 	f.Fuzz(func(t *testing.T, data []byte, idAttr string) {
 		checkSameAsMaps(t, data, SnapshotOptions{IDAttribute: idAttr})
 	})
