@@ -584,6 +584,8 @@ type part struct {
 	newIDs map[string]string
 	// links is the new state's share, once newLinks has run.
 	links []Link
+	// held names the sources whose disable or delete the guard held.
+	held map[string]bool
 	// managed maps the target ids of the part's links to whether the
 	// engine manages them (see managedTarget); built on demand.
 	managed map[string]bool
@@ -739,33 +741,39 @@ func hasTarget(parts []*part, id string) bool {
 	return false
 }
 
+// linkAt returns the new link of source object i, if it has one; a
+// duplicate id has none here (its old link is kept once by newLinks).
+func (pt *part) linkAt(i int) (Link, bool) {
+	e, r := pt.e, &pt.res[i]
+	o := &e.src.Objects[i]
+	if r.err != nil && r.err.Stage == "source" {
+		return Link{}, false
+	}
+	action := r.link
+	if pt.held[o.ID] {
+		action = linkKeep
+	}
+	switch action {
+	case linkKeep:
+		return e.oldLink(o.ID)
+	case linkSet:
+		return Link{Type: e.rule.SourceObjectName(), Source: o.ID, Target: e.tgt.Objects[r.target].ID, Provisioned: r.prov}, true
+	case linkNew:
+		return Link{Type: e.rule.SourceObjectName(), Source: o.ID, Target: pt.newIDs[o.ID], Provisioned: true}, true
+	}
+	return Link{}, false
+}
+
 // newLinks computes the rule's share of the new state. held names the
 // sources whose disable or delete the deletion guard held back.
 func (pt *part) newLinks(held map[string]bool) {
 	e, res := pt.e, pt.res
 	typ := e.rule.SourceObjectName()
 	links := make([]Link, 0, len(res))
+	pt.held = held
 	for i := range res {
-		r := &res[i]
-		o := &e.src.Objects[i]
-		old, hadLink := e.oldLink(o.ID)
-		if r.err != nil && r.err.Stage == "source" {
-			continue // a duplicate id: its link is kept once, below
-		}
-		action := r.link
-		if held[o.ID] {
-			action = linkKeep
-		}
-		switch action {
-		case linkKeep:
-			if hadLink {
-				links = append(links, old)
-			}
-		case linkSet:
-			links = append(links, Link{Type: typ, Source: o.ID, Target: e.tgt.Objects[r.target].ID, Provisioned: r.prov})
-		case linkNew:
-			links = append(links, Link{Type: typ, Source: o.ID, Target: pt.newIDs[o.ID], Provisioned: true})
-		case linkDrop:
+		if l, ok := pt.linkAt(i); ok {
+			links = append(links, l)
 		}
 	}
 	if e.state != nil {

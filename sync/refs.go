@@ -260,8 +260,13 @@ func resolveRef(src string, cands []*part) (tid string, created bool, st refStat
 	return "", false, refUnresolved, "no object with this id in the source snapshot"
 }
 
-// link returns the new link of a source id in this part.
+// link returns the new link of a source id in this part: through the
+// object's result when the source snapshot has it (one map lookup), else
+// by searching the new links (a source gone whose link was kept).
 func (pt *part) link(src string) (Link, bool) {
+	if j, ok := pt.e.srcByID[src]; ok && j >= 0 {
+		return pt.linkAt(int(j))
+	}
 	i, ok := slices.BinarySearchFunc(pt.links, src, func(l Link, k string) int { return strings.Compare(l.Source, k) })
 	if !ok {
 		return Link{}, false
