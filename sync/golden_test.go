@@ -34,7 +34,7 @@ type scenarioOptions struct {
 	Explain                 []string `json:"explain"`
 }
 
-func loadScenario(t *testing.T, dir string) *scenario {
+func loadScenario(t testing.TB, dir string) *scenario {
 	t.Helper()
 	sc := &scenario{name: filepath.Base(dir)}
 	read := func(name string) []byte {
