@@ -77,6 +77,7 @@ type snapshotReader struct {
 	n     int
 
 	top, nested []member
+	names       map[string][]byte // decoded member names, by literal
 	set         []posValue
 	slab        []expr.Value
 }
@@ -178,7 +179,7 @@ func (rd *snapshotReader) readCSV(r io.Reader) error {
 func (rd *snapshotReader) addJSON(raw []byte) error {
 	switch raw[0] {
 	case '{':
-		rd.top = splitObject(raw, rd.top[:0])
+		rd.top = rd.splitObject(raw, rd.top[:0])
 	case 'n':
 		rd.top = rd.top[:0]
 	default:
@@ -230,7 +231,7 @@ func (rd *snapshotReader) addObject() error {
 	// the attributes; the top one is only a flag.
 	var topEnabled, nid1, nid2 *member
 	if attrs != nil && !attrs.isCSV && attrs.raw[0] == '{' {
-		rd.nested = splitObject(attrs.raw, rd.nested[:0])
+		rd.nested = rd.splitObject(attrs.raw, rd.nested[:0])
 		members, flat = rd.nested, false
 		topEnabled, enabled = enabled, nil
 		for i := range members {
@@ -309,8 +310,8 @@ func skipFlag(m *member, flat bool) bool {
 	if !flat {
 		return false
 	}
-	k := string(m.key)
-	return k == keyAssigned || k == keySoftDeleted || k == keyObjectType
+	// Compared without a variable: string(m.key) then does not allocate.
+	return string(m.key) == keyAssigned || string(m.key) == keySoftDeleted || string(m.key) == keyObjectType
 }
 
 // addFast sets the object's values when every name is known and given
@@ -587,19 +588,14 @@ func goValue(m *member) any {
 // The object splitter works on JSON the decoder has already checked, so
 // it need not report errors.
 
-// splitObject appends the members of a JSON object to dst. A name with
-// escapes, or that is not valid UTF-8, is decoded into a new slice.
-func splitObject(raw []byte, dst []member) []member {
+// splitObject appends the members of a JSON object to dst.
+func (rd *snapshotReader) splitObject(raw []byte, dst []member) []member {
 	i := skipSpace(raw, 1)
 	for raw[i] != '}' {
 		end := skipValue(raw, i)
 		key, ok := plainString(raw[i:end])
 		if !ok {
-			var s string
-			if err := json.Unmarshal(raw[i:end], &s); err != nil {
-				panic(err)
-			}
-			key = []byte(s)
+			key = rd.decodeName(raw[i:end])
 		}
 		i = skipSpace(raw, end)
 		i = skipSpace(raw, i+1) // ':'
@@ -612,6 +608,30 @@ func splitObject(raw []byte, dst []member) []member {
 	}
 	return dst
 }
+
+// decodeName decodes a member name with escapes, or that is not valid
+// UTF-8 (target attributes such as addresses[type eq "work"].locality):
+// the same few names come back in every object, so they are decoded once.
+func (rd *snapshotReader) decodeName(lit []byte) []byte {
+	if key, ok := rd.names[string(lit)]; ok {
+		return key
+	}
+	var s string
+	if err := json.Unmarshal(lit, &s); err != nil {
+		panic(err) // the decoder has checked the syntax
+	}
+	if rd.names == nil {
+		rd.names = map[string][]byte{}
+	}
+	if len(rd.names) < maxNames {
+		rd.names[string(lit)] = []byte(s)
+	}
+	return []byte(s)
+}
+
+// maxNames bounds the decoded names kept, should every object have its
+// own.
+const maxNames = 4096
 
 // plainString returns the contents of a JSON string literal when they need
 // no decoding: no escapes, valid UTF-8.
