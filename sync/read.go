@@ -55,7 +55,7 @@ func ReadSnapshot(r io.Reader, opts SnapshotOptions) (*Snapshot, error) {
 	if first[0] != '[' && first[0] != '{' {
 		return rd.s, rd.readCSV(io.MultiReader(bytes.NewReader(lead), br))
 	}
-	return rd.s, rd.readJSON(br, first[0] == '[')
+	return rd.s, rd.readJSON(&spaceTrimmer{r: br}, first[0] == '[')
 }
 
 const utf8BOM = "\xef\xbb\xbf"
@@ -99,8 +99,8 @@ func newSnapshotReader(opts SnapshotOptions) *snapshotReader {
 	return &snapshotReader{s: &Snapshot{}, opts: opts, keys: map[string]int{}, in: newInterner()}
 }
 
-func (rd *snapshotReader) readJSON(br *bufio.Reader, array bool) error {
-	dec := json.NewDecoder(br)
+func (rd *snapshotReader) readJSON(r io.Reader, array bool) error {
+	dec := json.NewDecoder(r)
 	if array {
 		if _, err := dec.Token(); err != nil {
 			return err
@@ -114,9 +114,6 @@ func (rd *snapshotReader) readJSON(br *bufio.Reader, array bool) error {
 		if err := dec.Decode(&raw); err == io.EOF && !array {
 			return nil
 		} else if err != nil {
-			if !array && onlySpace(io.MultiReader(dec.Buffered(), br)) {
-				return nil
-			}
 			return fmt.Errorf("object %d: %w", n, err)
 		}
 		if err := rd.addJSON(raw); err != nil {
@@ -125,20 +122,48 @@ func (rd *snapshotReader) readJSON(br *bufio.Reader, array bool) error {
 	}
 }
 
-// onlySpace reports whether all that is left of JSON lines is white space
-// the decoder does not skip (a vertical tab, a no-break space):
-// DecodeSnapshot always trimmed it. It stops at the first other rune.
-func onlySpace(r io.Reader) bool {
-	br := bufio.NewReader(r)
-	for {
-		c, size, err := br.ReadRune()
-		if err == io.EOF {
-			return true
+// spaceTrimmer passes a reader through but for the white space at its
+// end, which bytes.TrimSpace drops and the JSON decoder would not all skip
+// (a form feed, a no-break space): DecodeSnapshot always trimmed it.
+type spaceTrimmer struct {
+	r     io.Reader
+	buf   []byte // buf[off:] is read and not yet returned
+	off   int
+	ready int // buf[off:ready] is followed by something other than white space
+	err   error
+}
+
+func (t *spaceTrimmer) Read(p []byte) (int, error) {
+	for t.ready == t.off {
+		if t.err != nil {
+			// At the end the white space goes; after an error all that was
+			// read comes first.
+			t.ready = len(t.buf)
+			if t.err == io.EOF {
+				t.ready = t.off + len(bytes.TrimRightFunc(t.buf[t.off:], unicode.IsSpace))
+			}
+			if t.ready == t.off {
+				return 0, t.err
+			}
+			break
 		}
-		if err != nil || c == utf8.RuneError && size == 1 || !unicode.IsSpace(c) {
-			return false
+		if t.off > 0 {
+			t.buf = t.buf[:copy(t.buf, t.buf[t.off:])]
+			t.ready -= t.off
+			t.off = 0
 		}
+		if cap(t.buf)-len(t.buf) < 4096 {
+			t.buf = slices.Grow(t.buf, max(64<<10, len(t.buf)))
+		}
+		n, err := t.r.Read(t.buf[len(t.buf):cap(t.buf)])
+		t.buf, t.err = t.buf[:len(t.buf)+n], err
+		// Held back: the white space at the end, and the bytes before it,
+		// which may be the start of a white-space rune cut in two.
+		t.ready = max(t.off, len(bytes.TrimRightFunc(t.buf, unicode.IsSpace))-utf8.UTFMax)
 	}
+	n := copy(p, t.buf[t.off:t.ready])
+	t.off += n
+	return n, nil
 }
 
 func (rd *snapshotReader) readCSV(r io.Reader) error {

@@ -1,7 +1,6 @@
 package sync
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
@@ -160,7 +159,7 @@ func TestReadSnapshotInterns(t *testing.T) {
 		}
 	}
 	rd := newSnapshotReader(SnapshotOptions{})
-	if err := rd.readJSON(bufio.NewReader(strings.NewReader(b.String())), false); err != nil {
+	if err := rd.readJSON(strings.NewReader(b.String()), false); err != nil {
 		t.Fatal(err)
 	}
 	if st := rd.in.stats[mail]; !st.off || st.seen > internSample {
