@@ -225,21 +225,29 @@ func TestConvergence(t *testing.T) {
 		if redact {
 			continue // the JSON form does not hold redacted values
 		}
-		data, err := p.MarshalJSON()
-		if err != nil {
-			t.Fatal(err)
-		}
-		var back Plan
-		if err := back.UnmarshalJSON(data); err != nil {
-			t.Fatalf("seed %d: %v", seed, err)
-		}
-		applied, err = Apply(w.target, &back)
-		if err != nil {
-			t.Fatalf("seed %d: apply from JSON: %v", seed, err)
-		}
-		if again, _, _ = DiffRules(w.rules, w.source, applied, st, opts); !again.IsEmpty() {
-			t.Fatalf("seed %d: no convergence through JSON; second plan:\n%s", seed, again)
-		}
+		convergesThroughJSON(t, seed, w, p, st, opts)
+	}
+}
+
+// convergesThroughJSON applies the plan as read back from its JSON form,
+// as "attrmap plan --json | attrmap apply" does, and requires that planning
+// again with the state st finds nothing to do.
+func convergesThroughJSON(t *testing.T, seed uint64, w *world, p *Plan, st *State, opts Options) {
+	t.Helper()
+	data, err := p.MarshalJSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back Plan
+	if err := back.UnmarshalJSON(data); err != nil {
+		t.Fatalf("seed %d: %v", seed, err)
+	}
+	applied, err := Apply(w.target, &back)
+	if err != nil {
+		t.Fatalf("seed %d: apply from JSON: %v", seed, err)
+	}
+	if again, _, _ := DiffRules(w.rules, w.source, applied, st, opts); !again.IsEmpty() {
+		t.Fatalf("seed %d: no convergence through JSON; second plan:\n%s", seed, again)
 	}
 }
 

@@ -215,17 +215,7 @@ func TestConvergenceReferences(t *testing.T) {
 			continue // the JSON round trip is checked on one-cycle worlds
 		}
 		// Through JSON, as plan --json | apply does.
-		data, _ := p.MarshalJSON()
-		var back Plan
-		if err := back.UnmarshalJSON(data); err != nil {
-			t.Fatalf("seed %d: %v", seed, err)
-		}
-		if applied, err = Apply(w.target, &back); err != nil {
-			t.Fatalf("seed %d: apply from JSON: %v", seed, err)
-		}
-		if again, _, _ = DiffRules(w.rules, w.source, applied, st, opts); !again.IsEmpty() {
-			t.Fatalf("seed %d: no convergence through JSON; second plan:\n%s", seed, again)
-		}
+		convergesThroughJSON(t, seed, w, p, st, opts)
 	}
 }
 

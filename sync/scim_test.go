@@ -3,7 +3,6 @@ package sync
 import (
 	"bytes"
 	"encoding/json"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -524,81 +523,12 @@ func TestSCIMDeterministic(t *testing.T) {
 	}
 }
 
-// scimScenario is the part of a testdata/sync scenario the SCIM golden
-// test needs; options it does not know are left at their defaults.
-type scimScenario struct {
-	rules          []*mapping.CompiledObjectMapping
-	source, target *Snapshot
-	state          *State
-	opts           Options
-}
-
-func loadSCIMScenario(t *testing.T, dir string) *scimScenario {
-	t.Helper()
-	read := func(name string) []byte {
-		data, err := os.ReadFile(filepath.Join(dir, name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		return data
-	}
-	exists := func(name string) bool {
-		_, err := os.Stat(filepath.Join(dir, name))
-		return err == nil
-	}
-	sc := &scimScenario{opts: Options{Now: time.Date(2024, 7, 1, 9, 0, 0, 0, time.UTC)}}
-	schema, err := mapping.Decode(read("schema.json"))
-	if err != nil {
-		t.Fatalf("schema: %v", err)
-	}
-	if sc.rules, err = schema.CompileRule(""); err != nil {
-		t.Fatalf("schema: %v", err)
-	}
-	if sc.source, err = DecodeSnapshot(read("source.json"), SnapshotOptions{}); err != nil {
-		t.Fatalf("source: %v", err)
-	}
-	if sc.target, err = DecodeSnapshot(read("target.json"), SnapshotOptions{}); err != nil {
-		t.Fatalf("target: %v", err)
-	}
-	if exists("state.json") {
-		sc.state = &State{}
-		if err := json.Unmarshal(read("state.json"), sc.state); err != nil {
-			t.Fatalf("state: %v", err)
-		}
-	}
-	if exists("options.json") {
-		var o struct {
-			SyncAll                 bool   `json:"syncAll"`
-			SkipOutOfScopeDeletions bool   `json:"skipOutOfScopeDeletions"`
-			DeletionThreshold       int    `json:"deletionThreshold"`
-			AllowDeletions          bool   `json:"allowDeletions"`
-			Now                     string `json:"now"`
-		}
-		if err := json.Unmarshal(read("options.json"), &o); err != nil {
-			t.Fatalf("options: %v", err)
-		}
-		sc.opts.SyncAll, sc.opts.SkipOutOfScopeDeletions = o.SyncAll, o.SkipOutOfScopeDeletions
-		sc.opts.DeletionThreshold, sc.opts.AllowDeletions = o.DeletionThreshold, o.AllowDeletions
-		if o.Now != "" {
-			if sc.opts.Now, err = time.Parse(time.RFC3339, o.Now); err != nil {
-				t.Fatalf("options: %v", err)
-			}
-		}
-	}
-	return sc
-}
-
 // TestSCIMGolden renders the plan of every scenario of testdata/sync and
 // compares it with scim.golden. Run with -update to rewrite them.
 func TestSCIMGolden(t *testing.T) {
-	dirs, err := filepath.Glob(filepath.Join("..", "testdata", "sync", "*", "schema.json"))
-	if err != nil || len(dirs) == 0 {
-		t.Fatalf("no scenarios: %v", err)
-	}
-	for _, schema := range dirs {
-		dir := filepath.Dir(schema)
+	for _, dir := range scenarioDirs(t) {
 		t.Run(filepath.Base(dir), func(t *testing.T) {
-			sc := loadSCIMScenario(t, dir)
+			sc := loadScenario(t, dir)
 			plan, _, err := DiffRules(sc.rules, sc.source, sc.target, sc.state, sc.opts)
 			if err != nil {
 				t.Fatal(err)
