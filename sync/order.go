@@ -47,13 +47,13 @@ func sortErrors(errs []ObjectError) {
 	})
 }
 
-func sortLinks(links []Link) {
-	slices.SortFunc(links, func(a, b Link) int {
-		if c := strings.Compare(a.Source, b.Source); c != 0 {
-			return c
-		}
-		return strings.Compare(a.Type, b.Type)
-	})
+func sortLinks(links []Link) { slices.SortFunc(links, compareLinks) }
+
+func compareLinks(a, b Link) int {
+	if c := strings.Compare(a.Source, b.Source); c != 0 {
+		return c
+	}
+	return strings.Compare(a.Type, b.Type)
 }
 
 // compareNames orders attribute names ignoring case, then by bytes, as

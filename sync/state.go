@@ -1,7 +1,9 @@
 package sync
 
 import (
+	"bufio"
 	"bytes"
+	"errors"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -36,12 +38,6 @@ type Link struct {
 	// managed: it is not deleted when its source is hard-deleted, as the
 	// service's known limitation says.
 	Provisioned bool `json:"provisioned"`
-}
-
-type stateJSON struct {
-	Version int    `json:"version"`
-	Rule    string `json:"rule"`
-	Links   []Link `json:"links"`
 }
 
 const stateVersion = 1
@@ -84,33 +80,92 @@ func (s *State) MarshalJSON() ([]byte, error) {
 // UnmarshalJSON reads a state written by MarshalJSON. A source linked
 // twice is an error.
 func (s *State) UnmarshalJSON(data []byte) error {
-	var w stateJSON
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&w); err != nil {
-		return fmt.Errorf("state: %w", err)
+	st, err := ReadState(bytes.NewReader(data))
+	if err != nil {
+		return err
 	}
-	if w.Version != stateVersion {
-		return fmt.Errorf("state: unsupported version %d (want %d)", w.Version, stateVersion)
-	}
-	sortLinks(w.Links)
-	for i := 1; i < len(w.Links); i++ {
-		if a, b := w.Links[i], w.Links[i-1]; a.Source == b.Source && strings.EqualFold(a.Type, b.Type) {
-			return fmt.Errorf("state: source %q is linked twice", w.Links[i].Source)
-		}
-	}
-	*s = State{Rule: w.Rule, Links: w.Links}
+	*s = *st
 	return nil
 }
 
-// ReadState reads a state document.
+// ReadState reads a state document, link by link: the links are decoded
+// one at a time from the stream, so a state of millions of links costs
+// the links, not the document as well. Unknown members are errors, as is
+// a source linked twice (per type).
 func ReadState(r io.Reader) (*State, error) {
-	data, err := io.ReadAll(r)
-	if err != nil {
-		return nil, err
+	dec := json.NewDecoder(bufio.NewReaderSize(r, 64<<10))
+	dec.DisallowUnknownFields()
+	fail := func(err error) (*State, error) { return nil, fmt.Errorf("state: %w", err) }
+	if err := expectDelim(dec, '{'); err != nil {
+		return fail(err)
 	}
-	s := &State{}
-	return s, s.UnmarshalJSON(data)
+	st := &State{}
+	version := 0
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return fail(err)
+		}
+		switch key, _ := tok.(string); key {
+		case "version":
+			if err := dec.Decode(&version); err != nil {
+				return fail(err)
+			}
+		case "rule":
+			if err := dec.Decode(&st.Rule); err != nil {
+				return fail(err)
+			}
+		case "links":
+			if tok, err := dec.Token(); err != nil {
+				return fail(err)
+			} else if tok == nil {
+				continue // null
+			} else if d, ok := tok.(json.Delim); !ok || d != '[' {
+				return fail(fmt.Errorf("links must be an array (got %v)", tok))
+			}
+			for dec.More() {
+				var l Link
+				if err := dec.Decode(&l); err != nil {
+					return fail(fmt.Errorf("link %d: %w", len(st.Links)+1, err))
+				}
+				st.Links = append(st.Links, l)
+			}
+			if _, err := dec.Token(); err != nil {
+				return fail(err)
+			}
+		default:
+			return fail(fmt.Errorf("json: unknown field %q", key))
+		}
+	}
+	if _, err := dec.Token(); err != nil {
+		return fail(err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return fail(errors.New("invalid character after top-level value"))
+	}
+	if version != stateVersion {
+		return nil, fmt.Errorf("state: unsupported version %d (want %d)", version, stateVersion)
+	}
+	if !slices.IsSortedFunc(st.Links, compareLinks) {
+		sortLinks(st.Links)
+	}
+	for i := 1; i < len(st.Links); i++ {
+		if a, b := st.Links[i], st.Links[i-1]; a.Source == b.Source && strings.EqualFold(a.Type, b.Type) {
+			return nil, fmt.Errorf("state: source %q is linked twice", a.Source)
+		}
+	}
+	return st, nil
+}
+
+func expectDelim(dec *json.Decoder, want json.Delim) error {
+	tok, err := dec.Token()
+	if err != nil {
+		return err
+	}
+	if d, ok := tok.(json.Delim); !ok || d != want {
+		return fmt.Errorf("want %q, got %v", want, tok)
+	}
+	return nil
 }
 
 // Link returns the link of a source object.

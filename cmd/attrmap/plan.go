@@ -256,15 +256,16 @@ func readSnapshot(path, idAttr string, stdin io.Reader) (*sync.Snapshot, error) 
 }
 
 func readState(path string, stdin io.Reader) (*sync.State, error) {
-	data, err := readPlanInput(path, stdin)
+	in, err := openInput(path, stdin)
 	if err != nil {
 		return nil, err
 	}
-	var s sync.State
-	if err := json.Unmarshal(data, &s); err != nil {
+	defer in.Close()
+	s, err := sync.ReadState(in)
+	if err != nil {
 		return nil, fmt.Errorf("%s: %v", path, err)
 	}
-	return &s, nil
+	return s, nil
 }
 
 // progress reports the stages of a long run on standard error, one line
