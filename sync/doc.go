@@ -142,27 +142,53 @@
 //
 // # Memory and speed
 //
-// Snapshots store each object's values in a slice aligned with the
-// snapshot's attribute table, not in a map per object, and boxed values
-// may be shared between objects. Diff builds, once and concurrently, a map
-// from target id to position, one from source id, one per matching
-// attribute (normalised per caseExact, one entry per value, with shared
-// values listed aside) and one per attribute using SelectUniqueValue. It
-// then evaluates the source objects in parallel (Options.Workers, by
-// default GOMAXPROCS), each worker reusing its buffers, and writes each
-// result at its object's position; plan and state are assembled
-// sequentially in a fixed order. An object that needs nothing allocates
-// only what expression evaluation does. Beyond the snapshots, memory is a
-// few maps of one entry per object and one small result per source object.
+// Files are streamed: ReadSnapshot decodes one object at a time and holds
+// one object's raw JSON (or one CSV line) beside the snapshot it builds,
+// never the whole file; ReadState decodes one link at a time. Nothing
+// keeps a second copy of an object: Diff works on the snapshots as they
+// are (DiffRules splits a snapshot by type only when it holds several,
+// copying the 64-byte Object headers, not the values).
+//
+// A source or target object costs a 64-byte Object, 16 bytes per
+// attribute position up to the last one it has (cut from shared blocks),
+// and for each value of its own the string bytes plus a 16-byte box.
+// Repeated short values (department, city, "True", a manager's id) are
+// stored once per read and shared; attributes whose values are mostly
+// distinct (ids, mails) are not interned. With 20 attributes that is
+// about 620 bytes per source user and 580 per target object. A link costs
+// about 120 bytes.
+//
+// Diff builds, once and concurrently, a map from target id to position,
+// one from source id, one per matching attribute (normalised per
+// caseExact, one entry per value, with shared values listed aside) and one
+// per attribute using SelectUniqueValue. It then evaluates the source
+// objects in parallel (Options.Workers, by default GOMAXPROCS), each
+// worker reusing its buffers, and writes each result at its object's
+// position; plan and state are assembled sequentially in a fixed order.
+// An object that needs nothing allocates only what expression evaluation
+// does. What Diff keeps is about 115 bytes per source object (the result,
+// the plan and the new state); references add, per referenced mapping
+// with a multi-valued reference, a map of its link targets, and
+// SelectUniqueValue a map of the values given out in the plan.
+//
+// Measured on 2 cores with 20-attribute users (TestScale, ATTRMAP_SCALE):
+// 1M users read in about 10 s per file and plan in 9 s with a peak RSS of
+// 2.1 GiB for the whole cycle (source, target, state and Diff); 3M users
+// in under two minutes and 6 to 7.4 GiB. With Go's default collector
+// settings the peak is about twice the live heap; GOMEMLIMIT trades CPU
+// for a lower one.
 //
 // # Snapshot format
 //
-// DecodeSnapshot reads a JSON array, JSON lines or CSV with a header. An
-// object is flat, {"id": "u1", "assigned": true, "mail": "..."}, or
-// nested, {"id": "u1", "assigned": true, "attributes": {"mail": "..."}}.
+// ReadSnapshot (DecodeSnapshot for bytes) reads a JSON array, JSON lines
+// or CSV with a header. An object is flat, {"id": "u1", "assigned": true,
+// "mail": "..."}, or nested, {"id": "u1", "assigned": true, "attributes":
+// {"mail": "..."}}.
 // The id comes from "id", else "objectId" (SnapshotOptions.IDAttribute to
 // choose); in the flat form it is also an attribute. "assigned" (default
 // true) and "isSoftDeleted" (default false) are flags, not attributes;
 // "accountEnabled" is both: false makes the object disabled, and
-// expressions can read it.
+// expressions can read it. "objectType" names the object's type
+// ("Group") in a snapshot of several types; it is a flag, not an
+// attribute.
 package sync
