@@ -87,3 +87,69 @@ func ExamplePlan() {
 	// 0 to create, 1 to update, 0 to disable, 0 to delete; 0 unchanged, 0 skipped, 0 errors
 	// true 0 to create, 0 to update, 0 to disable, 0 to delete; 1 unchanged, 0 skipped, 0 errors
 }
+
+// Users and groups in one cycle. Dana is new and so is her manager Carl,
+// so her manager is set by a follow-up update after the creates. The new
+// group gets Erin (provisioned earlier) at once and Dana after her create.
+// Finn is not assigned: the references to him are reported, not invented.
+// Objects without a type are users, the first mapping's type.
+func ExampleDiffRules() {
+	schema, err := mapping.Decode([]byte(`{
+	  "directories": [{"name": "App", "objects": [
+	    {"name": "User", "attributes": [{"name": "manager", "type": "Reference", "referencedObjects": [{"referencedObjectName": "User"}]}]},
+	    {"name": "Group", "attributes": [{"name": "members", "type": "Reference", "multivalued": true, "referencedObjects": [{"referencedObjectName": "User"}]}]}]}],
+	  "synchronizationRules": [{"name": "Users and groups", "targetDirectoryName": "App", "objectMappings": [
+	    {"name": "Users", "enabled": true, "sourceObjectName": "User", "targetObjectName": "User", "attributeMappings": [
+	      {"targetAttributeName": "userName", "matchingPriority": 1, "source": {"expression": "[upn]"}},
+	      {"targetAttributeName": "manager", "source": {"expression": "[manager]"}}]},
+	    {"name": "Groups", "enabled": true, "sourceObjectName": "Group", "targetObjectName": "Group", "attributeMappings": [
+	      {"targetAttributeName": "displayName", "matchingPriority": 1, "source": {"expression": "[displayName]"}},
+	      {"targetAttributeName": "members", "source": {"expression": "[members]"}}]}]}]}`))
+	if err != nil {
+		panic(err)
+	}
+	rules, err := schema.CompileRule("")
+	if err != nil {
+		panic(err)
+	}
+	source := &sync.Snapshot{}
+	source.Add("u-carl", map[string]any{"upn": "carl@contoso.com"})
+	source.Add("u-dana", map[string]any{"upn": "dana@contoso.com", "manager": "u-carl"})
+	source.Add("u-erin", map[string]any{"upn": "erin@contoso.com", "manager": "u-finn"})
+	source.Add("u-finn", map[string]any{"upn": "finn@contoso.com"}).Unassigned = true
+	source.Add("g-1", map[string]any{"displayName": "Sales", "members": []string{"u-dana", "u-erin", "u-finn"}}).Type = "Group"
+	target := &sync.Snapshot{}
+	target.Add("t-erin", map[string]any{"userName": "erin@contoso.com"})
+	state := &sync.State{Links: []sync.Link{{Type: "User", Source: "u-erin", Target: "t-erin", Provisioned: true}}}
+
+	plan, _, err := sync.DiffRules(rules, source, target, state, sync.Options{})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Print(plan)
+	// Output:
+	// plan for Users + Groups: 3 to create, 2 to update, 0 to disable, 0 to delete; 1 unchanged, 0 skipped, 0 errors, 2 unresolved references
+	// + create User u-carl -> u-carl
+	//     why: in scope: assigned; no scoping filter
+	//     match: no target object has userName = "carl@contoso.com"
+	//     userName = "carl@contoso.com"
+	// + create User u-dana -> u-dana
+	//     why: in scope: assigned; no scoping filter
+	//     match: no target object has userName = "dana@contoso.com"
+	//     userName = "dana@contoso.com"
+	// + create Group g-1 -> g-1
+	//     why: in scope: assigned; no scoping filter
+	//     match: no target object has displayName = "Sales"
+	//     displayName = "Sales"
+	//     members = ["t-erin"]
+	// ~ update User u-dana -> u-dana (follow-up)
+	//     why: sets references to objects created earlier in this plan
+	//     manager: <null> -> "u-carl"
+	// ~ update Group g-1 -> g-1 (follow-up)
+	//     why: sets references to objects created earlier in this plan
+	//     members: +["u-dana"]
+	//
+	// unresolved references:
+	//   ? User u-erin manager = "u-finn": the referenced object is out of scope
+	//   ? Group g-1 members = "u-finn": the referenced object is out of scope
+}

@@ -51,7 +51,6 @@ func newCycle(rules []*mapping.CompiledObjectMapping, source, target *Snapshot, 
 			return nil, errors.New("sync: nil object mapping")
 		}
 	}
-	rules = dependencyOrder(rules)
 	if source == nil {
 		source = &Snapshot{}
 	}
@@ -65,29 +64,29 @@ func newCycle(rules []*mapping.CompiledObjectMapping, source, target *Snapshot, 
 	srcParts := partition(source, srcNames)
 	tgtParts := partition(target, tgtNames)
 	states := partitionState(state, srcNames)
+	// Objects and links without a type belong to the first mapping as
+	// given; the engines run, and their operations are listed, in
+	// dependency order.
 	c := &cycle{opts: opts, initial: state == nil, rank: map[string]int{}}
-	for i, r := range rules {
-		e, err := newEngine(r, srcParts[i], tgtParts[i], states[i], opts)
+	for pos, i := range dependencyOrder(rules) {
+		e, err := newEngine(rules[i], srcParts[i], tgtParts[i], states[i], opts)
 		if err != nil {
 			return nil, err
 		}
 		c.engines = append(c.engines, e)
 		for _, n := range []string{tgtNames[i], strings.ToLower(tgtNames[i])} {
 			if _, dup := c.rank[n]; !dup {
-				c.rank[n] = i
+				c.rank[n] = pos
 			}
 		}
 	}
 	return c, nil
 }
 
-// dependencyOrder puts each object mapping after the ones its reference
-// attributes point to (ignoring references to itself), keeping the
+// dependencyOrder returns the positions of the object mappings, each after
+// the ones its reference attributes point to (ignoring references to itself), keeping the
 // schema's order otherwise; a cycle is broken in schema order.
-func dependencyOrder(rules []*mapping.CompiledObjectMapping) []*mapping.CompiledObjectMapping {
-	if len(rules) < 2 {
-		return rules
-	}
+func dependencyOrder(rules []*mapping.CompiledObjectMapping) []int {
 	deps := make([][]int, len(rules))
 	for i, r := range rules {
 		for _, a := range r.Attributes() {
@@ -105,7 +104,7 @@ func dependencyOrder(rules []*mapping.CompiledObjectMapping) []*mapping.Compiled
 		}
 	}
 	placed := make([]bool, len(rules))
-	out := make([]*mapping.CompiledObjectMapping, 0, len(rules))
+	out := make([]int, 0, len(rules))
 	for len(out) < len(rules) {
 		pick := -1
 		for i := range rules {
@@ -125,7 +124,7 @@ func dependencyOrder(rules []*mapping.CompiledObjectMapping) []*mapping.Compiled
 			pick = slices.Index(placed, false)
 		}
 		placed[pick] = true
-		out = append(out, rules[pick])
+		out = append(out, pick)
 	}
 	return out
 }
