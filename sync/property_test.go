@@ -151,25 +151,7 @@ func render(t testing.TB, p *Plan, st *State) string {
 // states, with one worker and with several.
 func TestDiffDeterministic(t *testing.T) {
 	r := rand.New(rand.NewPCG(7, 7))
-	check := func(t *testing.T, w *world, opts Options) {
-		p, st, err := w.diff(opts)
-		if err != nil {
-			t.Fatal(err)
-		}
-		want := render(t, p, st)
-		for i := range 10 {
-			s := shuffled(r, w)
-			o := opts
-			o.Workers = 1 + i%3
-			p, st, err := s.diff(o)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got := render(t, p, st); got != want {
-				t.Fatalf("shuffle %d gives another plan (-want +got):\n%s", i, cmp.Diff(want, got))
-			}
-		}
-	}
+	check := func(t *testing.T, w *world, opts Options) { checkDeterministic(t, r, w, opts, 10) }
 	for _, dir := range scenarioDirs(t) {
 		t.Run(dirName(dir), func(t *testing.T) {
 			sc := loadScenario(t, dir)
@@ -248,6 +230,29 @@ func convergesThroughJSON(t *testing.T, seed uint64, w *world, p *Plan, st *Stat
 	}
 	if again, _, _ := DiffRules(w.rules, w.source, applied, st, opts); !again.IsEmpty() {
 		t.Fatalf("seed %d: no convergence through JSON; second plan:\n%s", seed, again)
+	}
+}
+
+// checkDeterministic plans the world, then shuffled copies of it with 1 to
+// 3 workers, and requires byte-identical plans and states.
+func checkDeterministic(t *testing.T, r *rand.Rand, w *world, opts Options, shuffles int) {
+	t.Helper()
+	p, st, err := w.diff(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := render(t, p, st)
+	for i := range shuffles {
+		s := shuffled(r, w)
+		o := opts
+		o.Workers = 1 + i%3
+		p, st, err := s.diff(o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := render(t, p, st); got != want {
+			t.Fatalf("shuffle %d gives another plan (-want +got):\n%s", i, cmp.Diff(want, got))
+		}
 	}
 }
 
