@@ -17,10 +17,7 @@ func TestApplyMatchesMapping(t *testing.T) {
 	for seed := range uint64(40) {
 		r := rand.New(rand.NewPCG(seed, 3))
 		w, _ := randomWorld(t, r, seed%2 == 0)
-		e, err := newEngine(w.rules[0], w.source, w.target, w.state, Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
+		e := newEngine(w.rules[0], w.source, w.target, w.state, Options{})
 		wk := e.newWorker()
 		for i := range w.source.Objects {
 			for _, soft := range []bool{false, true} {

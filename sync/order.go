@@ -7,12 +7,15 @@ import (
 )
 
 // This file is the only place that orders output. The contract, which the
-// determinism test checks by shuffling snapshots:
+// determinism tests check by shuffling snapshots:
 //
-//   - Plan.Ops by kind (Create < Update < Disable < Delete), then key;
-//   - Plan.Skipped, Plan.Errors and HeldDeletions.Ops by key (then kind);
+//   - Plan.Ops and HeldDeletions.Ops by kind (Create < Update < Disable <
+//     Delete), follow-ups after the other updates, then object mapping in
+//     dependency order (users before groups), then key;
+//   - Plan.Skipped, Plan.Errors and Plan.Unresolved by object mapping in
+//     that order, then key (then kind, stage or attribute and value);
 //   - AttrChange lists by attribute name, ignoring case, then bytes;
-//   - State.Links by source id;
+//   - State.Links by source id, then type;
 //   - Snapshot.WriteJSON by object id, then attribute name.
 //
 // Keys compare as byte strings. No output is ever built by ranging over a
@@ -26,10 +29,6 @@ func compareOps(a, b *Op) int {
 		return c
 	}
 	return cmp.Compare(a.Action, b.Action)
-}
-
-func sortOps(ops []Op) {
-	slices.SortFunc(ops, func(a, b Op) int { return compareOps(&a, &b) })
 }
 
 func sortErrors(errs []ObjectError) {
@@ -67,4 +66,51 @@ func compareNames(a, b string) int {
 
 func sortChanges(cs []AttrChange) {
 	slices.SortFunc(cs, func(a, b AttrChange) int { return compareNames(a.Name, b.Name) })
+}
+
+func (c *cycle) rankOf(object string) int {
+	if r, ok := c.rank[object]; ok { // ops carry the mapping's own spelling
+		return r
+	}
+	if r, ok := c.rank[strings.ToLower(object)]; ok {
+		return r
+	}
+	return len(c.rank)
+}
+
+// sortOps orders operations by kind, then follow-ups after the other
+// updates, then object mapping in dependency order, then key.
+func (c *cycle) sortOps(ops []Op) {
+	slices.SortFunc(ops, func(a, b Op) int {
+		if x := cmp.Compare(a.Kind, b.Kind); x != 0 {
+			return x
+		}
+		if a.FollowUp != b.FollowUp {
+			if a.FollowUp {
+				return 1
+			}
+			return -1
+		}
+		if x := cmp.Compare(c.rankOf(a.Object), c.rankOf(b.Object)); x != 0 {
+			return x
+		}
+		return compareOps(&a, &b)
+	})
+}
+
+// sortSkipped orders skipped actions by object mapping, then key, then the
+// action withheld.
+func (c *cycle) sortSkipped(ops []Op) {
+	slices.SortFunc(ops, func(a, b Op) int {
+		return cmp.Or(cmp.Compare(c.rankOf(a.Object), c.rankOf(b.Object)), compareOps(&a, &b))
+	})
+}
+
+// sortUnresolved orders unresolved references by object mapping, key,
+// attribute and value.
+func (c *cycle) sortUnresolved(us []Unresolved) {
+	slices.SortFunc(us, func(a, b Unresolved) int {
+		return cmp.Or(cmp.Compare(c.rankOf(a.Object), c.rankOf(b.Object)), strings.Compare(a.Key, b.Key),
+			strings.Compare(a.Attribute, b.Attribute), strings.Compare(a.Value, b.Value))
+	})
 }

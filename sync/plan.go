@@ -64,7 +64,7 @@ type engine struct {
 	multi     []bool                 // per attribute: multi-valued
 	uniqueAt  []*valueIndex          // per attribute using SelectUniqueValue: the target's values
 	random    []bool                 // per attribute: calls Guid or RandomString
-	unique    map[string]*valueIndex // the same, by target name
+	anyUnique bool                   // some attribute uses SelectUniqueValue
 	soft      int                    // attribute mapped from IsSoftDeleted, -1 if none
 	match     []int                  // matching attributes, by priority
 	matchIdx  []*valueIndex
@@ -124,21 +124,13 @@ func Diff(rule *mapping.CompiledObjectMapping, source, target *Snapshot, state *
 	return DiffRules([]*mapping.CompiledObjectMapping{rule}, source, target, state, opts)
 }
 
-func newEngine(rule *mapping.CompiledObjectMapping, source, target *Snapshot, state *State, opts Options) (*engine, error) {
-	if rule == nil {
-		return nil, errors.New("sync: no object mapping")
-	}
-	if source == nil {
-		source = &Snapshot{}
-	}
-	if target == nil {
-		target = &Snapshot{}
-	}
+// newEngine indexes one object mapping's share of a cycle; newCycle has
+// checked the mapping and replaced nil snapshots.
+func newEngine(rule *mapping.CompiledObjectMapping, source, target *Snapshot, state *State, opts Options) *engine {
 	e := &engine{rule: rule, opts: opts, attrs: rule.Attributes(), flows: rule.Flows(), src: source, tgt: target, state: state, soft: -1}
 	e.six, e.tix = source.index(), target.index()
 	n := len(e.attrs)
 	e.tpos, e.caseExact, e.multi = make([]int, n), make([]bool, n), make([]bool, n)
-	e.unique = map[string]*valueIndex{}
 	var uniqueAttrs []int
 	for k := range e.attrs {
 		a := &e.attrs[k]
@@ -221,15 +213,13 @@ func newEngine(rule *mapping.CompiledObjectMapping, source, target *Snapshot, st
 		par(func() { uniq[u] = indexTarget(target, e.tpos[k], e.caseExact[k]) })
 	}
 	wg.Wait()
-	for u, k := range uniqueAttrs {
-		e.unique[e.attrs[k].Target] = uniq[u]
-	}
+	e.anyUnique = len(uniqueAttrs) > 0
 	e.uniqueAt = make([]*valueIndex, n)
 	for u, k := range uniqueAttrs {
 		e.uniqueAt[k] = uniq[u]
 	}
 	e.progress("index", len(source.Objects)+len(target.Objects))
-	return e, nil
+	return e
 }
 
 func (e *engine) progress(stage string, n int) {
@@ -358,7 +348,7 @@ func (e *engine) object(w *worker, i int, tr *tracer) result {
 		r.target = m.target
 		if m.target >= 0 {
 			r.how = howMatched
-			if len(e.unique) > 0 {
+			if e.anyUnique {
 				// SelectUniqueValue was evaluated before the match, so the
 				// matched target's own values counted as taken; evaluate
 				// again now that it is known.
@@ -523,7 +513,7 @@ func (e *engine) inScopeReason(env *objEnv, why string, explained bool) string {
 // existsByName adapts existsFn to mapping.ApplyOptions.Exists, for
 // explanations.
 func (e *engine) existsByName(target int32, self string) func(attr, v string) bool {
-	if len(e.unique) == 0 {
+	if !e.anyUnique {
 		return nil
 	}
 	return func(attr, v string) bool {
@@ -764,13 +754,12 @@ func (pt *part) linkAt(i int) (Link, bool) {
 	return Link{}, false
 }
 
-// newLinks computes the rule's share of the new state. held names the
-// sources whose disable or delete the deletion guard held back.
-func (pt *part) newLinks(held map[string]bool) {
+// newLinks computes the rule's share of the new state, once pt.held
+// names the sources whose disable or delete the deletion guard held back.
+func (pt *part) newLinks() {
 	e, res := pt.e, pt.res
 	typ := e.rule.SourceObjectName()
 	links := make([]Link, 0, len(res))
-	pt.held = held
 	for i := range res {
 		if l, ok := pt.linkAt(i); ok {
 			links = append(links, l)
@@ -785,7 +774,7 @@ func (pt *part) newLinks(held map[string]bool) {
 				links = append(links, l) // duplicate source id: keep as was
 				continue
 			}
-			if held[l.Source] {
+			if pt.held[l.Source] {
 				links = append(links, l)
 			}
 		}

@@ -1,7 +1,6 @@
 package sync
 
 import (
-	"cmp"
 	"slices"
 	"strings"
 
@@ -107,10 +106,7 @@ func (c *cycle) resolveReferences(p *Plan) {
 			}
 		}
 	}
-	slices.SortFunc(p.Unresolved, func(a, b Unresolved) int {
-		return cmp.Or(cmp.Compare(c.rankOf(a.Object), c.rankOf(b.Object)), strings.Compare(a.Key, b.Key),
-			strings.Compare(a.Attribute, b.Attribute), strings.Compare(a.Value, b.Value))
-	})
+	c.sortUnresolved(p.Unresolved)
 }
 
 // referenced returns the parts a reference attribute points to, and their

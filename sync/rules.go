@@ -1,9 +1,7 @@
 package sync
 
 import (
-	"cmp"
 	"errors"
-	"fmt"
 	"slices"
 	"strings"
 
@@ -69,11 +67,7 @@ func newCycle(rules []*mapping.CompiledObjectMapping, source, target *Snapshot, 
 	// dependency order.
 	c := &cycle{opts: opts, initial: state == nil, rank: map[string]int{}}
 	for pos, i := range dependencyOrder(rules) {
-		e, err := newEngine(rules[i], srcParts[i], tgtParts[i], states[i], opts)
-		if err != nil {
-			return nil, err
-		}
-		c.engines = append(c.engines, e)
+		c.engines = append(c.engines, newEngine(rules[i], srcParts[i], tgtParts[i], states[i], opts))
 		for _, n := range []string{tgtNames[i], strings.ToLower(tgtNames[i])} {
 			if _, dup := c.rank[n]; !dup {
 				c.rank[n] = pos
@@ -225,16 +219,15 @@ func (c *cycle) plan() (*Plan, *State) {
 			}
 		}
 	}
-	held := make([]map[string]bool, len(c.parts))
 	if t := c.opts.DeletionThreshold; t > 0 && nDel > t && !c.opts.AllowDeletions {
 		p.Held = &HeldDeletions{Threshold: t}
-		for pi, pt := range c.parts {
-			held[pi] = map[string]bool{}
+		for _, pt := range c.parts {
+			pt.held = map[string]bool{}
 			kept := pt.ops[:0]
 			for _, op := range pt.ops {
 				if op.Kind == Disable || op.Kind == Delete {
 					p.Held.Ops = append(p.Held.Ops, op)
-					held[pi][op.Key] = true
+					pt.held[op.Key] = true
 				} else {
 					kept = append(kept, op)
 				}
@@ -242,8 +235,8 @@ func (c *cycle) plan() (*Plan, *State) {
 			pt.ops = kept
 		}
 	}
-	for pi, pt := range c.parts {
-		pt.newLinks(held[pi])
+	for _, pt := range c.parts {
+		pt.newLinks()
 	}
 	c.resolveReferences(p)
 	for _, pt := range c.parts {
@@ -264,10 +257,7 @@ func (c *cycle) plan() (*Plan, *State) {
 		p.Errors = append(p.Errors, pt.errors...)
 	}
 	c.sortOps(p.Ops)
-	c.sortOps(p.Skipped)
-	slices.SortStableFunc(p.Skipped, func(a, b Op) int {
-		return cmp.Or(cmp.Compare(c.rankOf(a.Object), c.rankOf(b.Object)), strings.Compare(a.Key, b.Key))
-	})
+	c.sortSkipped(p.Skipped)
 	if p.Held != nil {
 		c.sortOps(p.Held.Ops)
 	}
@@ -307,36 +297,6 @@ func (c *cycle) plan() (*Plan, *State) {
 	}
 	c.engines[0].progress("state", len(next.Links))
 	return p, next
-}
-
-func (c *cycle) rankOf(object string) int {
-	if r, ok := c.rank[object]; ok { // ops carry the mapping's own spelling
-		return r
-	}
-	if r, ok := c.rank[strings.ToLower(object)]; ok {
-		return r
-	}
-	return len(c.rank)
-}
-
-// sortOps orders operations by kind, then follow-ups after the other
-// updates, then object mapping in dependency order, then key.
-func (c *cycle) sortOps(ops []Op) {
-	slices.SortFunc(ops, func(a, b Op) int {
-		if x := cmp.Compare(a.Kind, b.Kind); x != 0 {
-			return x
-		}
-		if a.FollowUp != b.FollowUp {
-			if a.FollowUp {
-				return 1
-			}
-			return -1
-		}
-		if x := cmp.Compare(c.rankOf(a.Object), c.rankOf(b.Object)); x != 0 {
-			return x
-		}
-		return compareOps(&a, &b)
-	})
 }
 
 // claimUnique makes SelectUniqueValue see the values given out earlier in
@@ -437,13 +397,4 @@ func changeValues(c *AttrChange) []string {
 		return nil
 	}
 	return exprStrings(c.New)
-}
-
-// String makes the cycle's object mappings readable in errors.
-func (c *cycle) String() string {
-	names := make([]string, len(c.engines))
-	for i, e := range c.engines {
-		names[i] = fmt.Sprintf("%s to %s", e.rule.SourceObjectName(), e.rule.TargetObjectName())
-	}
-	return strings.Join(names, ", ")
 }
