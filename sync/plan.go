@@ -59,14 +59,14 @@ type engine struct {
 	six, tix *attrIndex
 	state    *State
 
-	tpos      []int                  // per attribute: position in the target snapshot, -1 if absent
-	caseExact []bool                 // per attribute: compare exactly (caseExact and not Boolean)
-	multi     []bool                 // per attribute: multi-valued
-	uniqueAt  []*valueIndex          // per attribute using SelectUniqueValue: the target's values
-	random    []bool                 // per attribute: calls Guid or RandomString
-	anyUnique bool                   // some attribute uses SelectUniqueValue
-	soft      int                    // attribute mapped from IsSoftDeleted, -1 if none
-	match     []int                  // matching attributes, by priority
+	tpos      []int         // per attribute: position in the target snapshot, -1 if absent
+	caseExact []bool        // per attribute: compare exactly (caseExact and not Boolean)
+	multi     []bool        // per attribute: multi-valued
+	uniqueAt  []*valueIndex // per attribute using SelectUniqueValue: the target's values
+	random    []bool        // per attribute: calls Guid or RandomString
+	anyUnique bool          // some attribute uses SelectUniqueValue
+	soft      int           // attribute mapped from IsSoftDeleted, -1 if none
+	match     []int         // matching attributes, by priority
 	matchIdx  []*valueIndex
 	isRef     []bool // per attribute: a Reference, resolved after every rule ran
 	refs      []int  // the reference attributes
