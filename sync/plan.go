@@ -70,6 +70,10 @@ type engine struct {
 	matchIdx  []*valueIndex
 	isRef     []bool // per attribute: a Reference, resolved after every rule ran
 	refs      []int  // the reference attributes
+	// refVals holds the evaluated reference attributes of every source
+	// object, len(refs) per object at its position (source ids, resolved
+	// once every rule has run); one allocation instead of one per object.
+	refVals []expr.Value
 	// claimed holds, per attribute using SelectUniqueValue, the values
 	// given out earlier in the plan (normalised) and to whom. It is nil
 	// while workers run and filled by claimUnique, sequentially.
@@ -87,10 +91,9 @@ type result struct {
 	err     *ObjectError
 	target  int32 // linked or matched target, -1 if none
 	inScope bool
-	// refVals holds, for an in-scope object with a target or a create,
-	// the evaluated reference attributes (aligned with engine.refs):
-	// source ids, resolved once every rule has run.
-	refVals []expr.Value
+	// hasRefs reports that engine.refVals holds the object's evaluated
+	// reference attributes (an in-scope object with a target or a create).
+	hasRefs bool
 	how     uint8 // howLinked, howMatched or 0
 	link    uint8 // what becomes of the object's link
 	prov    bool  // for linkSet: the new Provisioned
@@ -232,6 +235,9 @@ func (e *engine) progress(stage string, n int) {
 // object's position, so the outcome does not depend on scheduling.
 func (e *engine) run() []result {
 	res := make([]result, len(e.src.Objects))
+	if len(e.refs) > 0 {
+		e.refVals = make([]expr.Value, len(res)*len(e.refs))
+	}
 	workers := e.opts.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
@@ -367,9 +373,9 @@ func (e *engine) object(w *worker, i int, tr *tracer) result {
 	}
 
 	if len(e.refs) > 0 {
-		r.refVals = make([]expr.Value, len(e.refs))
+		r.hasRefs = true
 		for j, k := range e.refs {
-			r.refVals[j] = w.out[k].value
+			e.refVals[i*len(e.refs)+j] = w.out[k].value
 		}
 	}
 	if r.target < 0 {
@@ -385,7 +391,7 @@ func (e *engine) object(w *worker, i int, tr *tracer) result {
 		sortChangesIfNeeded(op.Changes)
 		if !e.flows.Add {
 			r.op = skipOp(op, "the object mapping's target object actions do not include Add")
-			r.link, r.refVals = linkDrop, nil
+			r.link, r.hasRefs = linkDrop, false
 			return r
 		}
 		r.op, r.link = op, linkNew
@@ -613,7 +619,7 @@ func (e *engine) collect(res []result) *part {
 		others := slices.Clone(contested[r.target])
 		sortStrings(others)
 		r.err = &ObjectError{Key: e.src.Objects[i].ID, Stage: "match", Err: fmt.Sprintf("target %s is matched by %d source objects (%s); matching needs a unique value", e.tgt.Objects[r.target].ID, len(others), strings.Join(others, ", "))}
-		r.op, r.link, r.refVals = nil, linkKeep, nil
+		r.op, r.link, r.hasRefs = nil, linkKeep, false
 	}
 
 	// Gone sources: linked in the state, absent from the snapshot.

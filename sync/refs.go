@@ -67,7 +67,7 @@ func (c *cycle) resolveReferences(p *Plan) {
 		obj := e.rule.TargetObjectName()
 		for i := range pt.res {
 			r := &pt.res[i]
-			if r.refVals == nil || r.err != nil {
+			if !r.hasRefs || r.err != nil {
 				continue
 			}
 			o := &e.src.Objects[i]
@@ -83,7 +83,7 @@ func (c *cycle) resolveReferences(p *Plan) {
 			}
 			var now, later []AttrChange
 			for j, k := range e.refs {
-				n, l := c.refChange(p, pt, j, k, o, t, r.refVals[j], cands[j], refNames[j])
+				n, l := c.refChange(p, pt, j, k, o, t, e.refVals[i*len(e.refs)+j], cands[j], refNames[j])
 				now, later = append(now, n...), append(later, l...)
 			}
 			if len(now) > 0 {
