@@ -117,8 +117,7 @@ func (e *engine) findTarget(vals []expr.Value, srcID string, explain bool) match
 		if v == nil {
 			continue
 		}
-		v, _ = expr.Unwrap(v)
-		keys := expr.Strings(v)
+		keys := exprStrings(v)
 		name := e.attrs[k].Target
 		prio := e.attrs[k].Mapping.MatchingPriority
 		found, cands := int32(-1), 0

@@ -193,7 +193,7 @@ func TestConvergenceReferences(t *testing.T) {
 				}
 			}
 			for _, op := range again.Ops {
-				if !waiting[op.Key] && !refersToEscrowed(op, prev) {
+				if !waiting[op.Key] && !refsOnly(op) {
 					t.Fatalf("seed %d: a later cycle does more than retry escrowed objects (%s %s):\nfirst plan:\n%s\nlater:\n%s", seed, op.Kind, op.Key, p, again)
 				}
 			}
@@ -288,9 +288,9 @@ func escrowed(p *Plan) bool {
 	return slices.ContainsFunc(p.Errors, func(e ObjectError) bool { return e.Escrow })
 }
 
-// refersToEscrowed reports an update that only sets references to objects
-// escrowed in p (created in the next cycle, so resolvable only then).
-func refersToEscrowed(op Op, p *Plan) bool {
+// refsOnly reports a create or update that only sets references: those
+// to objects escrowed earlier resolve only once the objects are created.
+func refsOnly(op Op) bool {
 	if op.Kind != Update && op.Kind != Create {
 		return false
 	}
