@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"unicode/utf8"
 )
 
 // Span is a half-open range of byte offsets into the source text.
@@ -90,7 +89,7 @@ func sourceLine(src string, n int) (string, bool) {
 // offset of span.Start in src. Offsets outside src are clamped.
 func newError(src string, span Span, hint string, format string, args ...any) *Error {
 	e := &Error{Span: clampSpan(span, len(src)), Msg: fmt.Sprintf(format, args...), Hint: hint, Source: src}
-	e.Line, e.Col = lineCol(src, e.Span.Start)
+	e.Line, e.Col = LineCol(src, e.Span.Start)
 	return e
 }
 
@@ -100,8 +99,10 @@ func clampSpan(s Span, n int) Span {
 	return s
 }
 
-// lineCol converts a byte offset to a 1-based line and rune column.
-func lineCol(src string, off int) (line, col int) {
+// LineCol converts a byte offset in src to the 1-based line and rune
+// column that Error reports, for tools that point into expressions the
+// same way (the linter).
+func LineCol(src string, off int) (line, col int) {
 	line, col = 1, 1
 	for i, r := range src {
 		if i >= off {
@@ -114,7 +115,6 @@ func lineCol(src string, off int) (line, col int) {
 		}
 		col++
 	}
-	_ = utf8.RuneError
 	return line, col
 }
 

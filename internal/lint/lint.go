@@ -160,30 +160,13 @@ func (c *checker) report(r *Rule, span expr.Span, fix, suggestion, format string
 	if w.Suggestion == "" {
 		w.Suggestion = fix
 	}
-	w.Line, w.Col = lineCol(c.src, span.Start)
+	w.Line, w.Col = expr.LineCol(c.src, span.Start)
 	c.out = append(c.out, w)
 }
 
 // required reports whether attr is known to always have a value.
 func (c *checker) required(attr string) bool {
 	return c.ctx.Required != nil && c.ctx.Required(attr)
-}
-
-// lineCol converts a byte offset to a 1-based line and rune column, as
-// expr does for its errors.
-func lineCol(src string, off int) (line, col int) {
-	line, col = 1, 1
-	for i, r := range src {
-		if i >= off {
-			break
-		}
-		if r == '\n' {
-			line, col = line+1, 1
-			continue
-		}
-		col++
-	}
-	return line, col
 }
 
 // Apply returns src with the Fix of every warning applied. Warnings
