@@ -323,15 +323,20 @@ func (s *Session) cmdLint(arg string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	ws := lint.LintProgram(p)
+	return renderWarnings(lint.LintProgram(p)), nil
+}
+
+// renderWarnings lays warnings out one after the other, or says there are
+// none.
+func renderWarnings(ws []lint.Warning) string {
 	if len(ws) == 0 {
-		return "no warnings", nil
+		return "no warnings"
 	}
 	parts := make([]string, len(ws))
 	for i, w := range ws {
 		parts[i] = w.Render()
 	}
-	return strings.Join(parts, "\n"), nil
+	return strings.Join(parts, "\n")
 }
 
 // suggest returns the candidate closest to name (ignoring case) when it is

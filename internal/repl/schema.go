@@ -238,13 +238,5 @@ func (s *Session) schemaLint() (string, error) {
 	if s.schema == nil {
 		return "", errNoSchema
 	}
-	ws := lint.LintSchema(s.schema)
-	if len(ws) == 0 {
-		return "no warnings", nil
-	}
-	parts := make([]string, len(ws))
-	for i, w := range ws {
-		parts[i] = w.Render()
-	}
-	return strings.Join(parts, "\n"), nil
+	return renderWarnings(lint.LintSchema(s.schema)), nil
 }
