@@ -309,28 +309,13 @@ func appendScaleMember(b []byte, name string, v expr.Value) []byte {
 	return strconv.AppendQuote(b, expr.Render(v))
 }
 
-// scaleUser fills the values of generated user n, in scaleAttrs order:
-// unique ids, names, mail and phone; department, city and the like from
-// small pools; the manager is another user's id.
+// scaleUser fills the values of generated user n, in scaleAttrs order: the
+// benchmarks' user (genUser) with a GUID-like id and a manager, another
+// user's id.
 func scaleUser(r *rand.Rand, n int, vals []expr.Value) {
-	given, sur := pick(r, poolGiven), pick(r, poolSurname)
-	nick := fmt.Sprintf("user%07d", n)
-	upn := nick + "@contoso.com"
 	clear(vals)
-	vals[0] = expr.String(scaleID(n))
-	vals[1] = expr.String(upn)
-	vals[2] = expr.String(nick)
-	vals[3] = expr.String(expr.Render(given) + " " + expr.Render(sur))
-	vals[4], vals[5] = given, sur
-	vals[6] = expr.String(upn)
-	vals[7], vals[8], vals[9], vals[10] = pick(r, poolTitle), pick(r, poolDept), pick(r, poolCity), pick(r, poolCountry)
-	vals[11] = expr.String(fmt.Sprintf("E%06d", n))
-	vals[12] = pick(r, poolCompany)
-	if r.IntN(3) > 0 {
-		vals[13] = expr.String(fmt.Sprintf("+1 555 %07d", n))
-	}
-	vals[14], vals[15], vals[16], vals[17] = pick(r, poolOffice), pick(r, poolPostal), pick(r, poolState), pick(r, poolStreet)
-	vals[18] = expr.Bool(true)
+	genUser(r, n, vals)
+	vals[0] = expr.String(scaleID(n)) // ids spread like GUIDs
 	if n > 0 {
 		vals[19] = expr.String(scaleID(n / 8)) // a tree of managers, eight reports each
 	}
