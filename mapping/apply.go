@@ -29,7 +29,8 @@ type ApplyOptions struct {
 	// Current holds the target object's current values, when known. On
 	// update it lets defaults fill empty target attributes, AttributeAddOnly
 	// skip attributes that have a value, and FlowWhenChanged tell which
-	// values would be exported.
+	// values would be exported; with Exists, SelectUniqueValue keeps a
+	// current value that is still a free candidate.
 	Current expr.Env
 }
 
@@ -229,6 +230,37 @@ func (c *CompiledObjectMapping) Apply(src expr.Env, opts ApplyOptions) (Target, 
 	return t, nil
 }
 
+// evalUnique evaluates an attribute mapping. When the mapping uses
+// SelectUniqueValue and the target object's current value is known, still
+// one of the candidates and free (eo.Exists says no), that value is kept:
+// an object is not renamed because an earlier candidate became free. This
+// is a decision, as the documentation is silent on updates; without it a
+// second cycle would change what the first wrote. Otherwise the first free
+// candidate wins, as on create.
+func evalUnique(a *CompiledAttribute, src expr.Env, eo expr.EvalOptions, current expr.Value) (expr.Value, error) {
+	if eo.Exists != nil && current != nil && usesSelectUniqueValue(a) {
+		cur, _ := expr.Unwrap(current)
+		if s, ok := cur.(expr.String); ok && s != "" && !eo.Exists(string(s)) {
+			caseExact := a.Definition != nil && a.Definition.CaseExact
+			sticky := eo
+			sticky.Exists = func(v string) bool {
+				if caseExact {
+					return v != string(s)
+				}
+				return !strings.EqualFold(v, string(s))
+			}
+			if v, err := a.Program.EvalWith(src, sticky); err == nil {
+				return v, nil
+			}
+		}
+	}
+	return a.Program.EvalWith(src, eo)
+}
+
+func usesSelectUniqueValue(a *CompiledAttribute) bool {
+	return a.Program != nil && slices.Contains(a.Program.Functions(), "SelectUniqueValue")
+}
+
 func (c *CompiledObjectMapping) applyOne(a *CompiledAttribute, src expr.Env, opts ApplyOptions, ex *Explanation) (TargetAttribute, error) {
 	out := TargetAttribute{Name: a.Target, FlowType: a.FlowType, Export: true}
 	if a.FlowType == ObjectAddOnly && !opts.OnCreate {
@@ -256,7 +288,7 @@ func (c *CompiledObjectMapping) applyOne(a *CompiledAttribute, src expr.Env, opt
 			eo.Exists = func(value string) bool { return opts.Exists(target, value) }
 		}
 		var err error
-		if v, err = a.Program.EvalWith(src, eo); err != nil {
+		if v, err = evalUnique(a, src, eo, current); err != nil {
 			return out, err
 		}
 	}

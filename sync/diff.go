@@ -139,12 +139,11 @@ func existsIn(vx *valueIndex, target int32) func(string) bool {
 }
 
 // keepUnique evaluates a SelectUniqueValue mapping for an object that has
-// a target: when the target's current value is still one of the
-// candidates and nobody else holds it, it is kept, so that a user is not
-// renamed because an earlier candidate became free (a decision: the
-// documentation is silent on updates, and keeping the value is what makes
-// plans converge in one cycle). Otherwise the first free candidate wins,
-// as on create.
+// a target, as mapping's Apply does with Current set (evalUnique): the
+// target's current value is kept while it is still a free candidate, so a
+// user is not renamed because an earlier candidate became free; otherwise
+// the first free candidate wins, as on create. TestApplyMatchesMapping
+// keeps the two in step.
 func (e *engine) keepUnique(env *objEnv, k int, target int32, o expr.EvalOptions) (expr.Value, error) {
 	a := &e.attrs[k]
 	cur, ok := valueAt(&e.tgt.Objects[target], e.tpos[k])

@@ -322,7 +322,7 @@ func (e *engine) object(w *worker, i int, tr *tracer) result {
 	// Apply the mapping once; matching and the diff share the result.
 	w.env.softDeleted = false
 	if tr != nil {
-		t, _ := e.rule.Apply(&w.env, mapping.ApplyOptions{OnCreate: true, Now: e.opts.Now, Exists: e.existsByName(r.target, o.ID), Rand: objectRands(o.ID)})
+		t, _ := e.rule.Apply(&w.env, e.traceOptions(r.target, o.ID))
 		for k := range t.Explain {
 			tr.add("map", "%s", t.Explain[k].String())
 		}
@@ -455,7 +455,7 @@ func (e *engine) outOfScope(w *worker, o *Object, r result, link Link, linked bo
 	}
 	w.env.softDeleted = true
 	if tr != nil {
-		t, _ := e.rule.Apply(&w.env, mapping.ApplyOptions{OnCreate: true, Now: e.opts.Now, Exists: e.existsByName(r.target, o.ID), Rand: objectRands(o.ID)})
+		t, _ := e.rule.Apply(&w.env, e.traceOptions(r.target, o.ID))
 		tr.add("map", "%s (IsSoftDeleted = True)", t.Explain[e.soft].String())
 	}
 	if oe := e.apply(&w.env, r.target, w.out); oe != nil && oe.Attribute == e.attrs[e.soft].Target {
@@ -514,6 +514,17 @@ func (e *engine) inScopeReason(env *objEnv, why string, explained bool) string {
 		return "in scope: " + why
 	}
 	return "in scope: " + e.assignment() + "; " + e.rule.Scope(env).Reason()
+}
+
+// traceOptions are the options of the mapping.Apply that explains an
+// object: the same uniqueness check, random streams and current target
+// values as the engine's own evaluation.
+func (e *engine) traceOptions(target int32, id string) mapping.ApplyOptions {
+	opts := mapping.ApplyOptions{OnCreate: true, Now: e.opts.Now, Exists: e.existsByName(target, id), Rand: objectRands(id)}
+	if target >= 0 {
+		opts.Current = &objEnv{ix: e.tix, o: &e.tgt.Objects[target]}
+	}
+	return opts
 }
 
 // existsByName adapts existsFn to mapping.ApplyOptions.Exists, for

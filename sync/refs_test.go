@@ -93,6 +93,9 @@ func randomRefWorld(t testing.TB, r *rand.Rand) (*world, Options) {
 		o.Disabled = r.IntN(10) == 0
 		tid := "t" + userID(i)
 		tattrs := map[string]any{"externalId": fmt.Sprintf("E%d", i), "userName": fmt.Sprintf("%s@contoso.com", nicks[r.IntN(len(nicks))]), "active": "True"}
+		if r.IntN(3) == 0 { // a later candidate of its own, given out when the first was taken
+			tattrs["userName"] = fmt.Sprintf("%s@%d@contoso.com", attrs["nick"], 2+r.IntN(2))
+		}
 		if r.IntN(3) == 0 {
 			tattrs["manager"] = "t" + someUser()
 		}
