@@ -7,7 +7,7 @@ import (
 	"io"
 	"os"
 
-	"github.com/attrmap/attrmap/sync"
+	"github.com/attrmap/attrmap/sync/provision"
 )
 
 const applyUsage = `usage: attrmap apply --plan PLAN.json --target FILE [-o FILE] [--target-id ATTRIBUTE]
@@ -52,7 +52,7 @@ func cmdApply(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "attrmap apply: %v\n", err)
 		return exitFailure
 	}
-	var plan sync.Plan
+	var plan provision.Plan
 	if err := plan.UnmarshalJSON(data); err != nil {
 		fmt.Fprintf(stderr, "attrmap apply: %s: %v\n", *planPath, err)
 		return exitFailure
@@ -62,8 +62,8 @@ func cmdApply(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "attrmap apply: %v\n", err)
 		return exitFailure
 	}
-	result, applyErr := sync.Apply(target, &plan)
-	var problems *sync.ApplyError
+	result, applyErr := provision.Apply(target, &plan)
+	var problems *provision.ApplyError
 	if applyErr != nil && !errors.As(applyErr, &problems) {
 		fmt.Fprintf(stderr, "attrmap apply: %v\n", applyErr)
 		return exitFailure

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/attrmap/attrmap/mapping"
-	"github.com/attrmap/attrmap/sync"
+	"github.com/attrmap/attrmap/sync/provision"
 )
 
 const planUsage = `usage: attrmap plan --schema FILE [--rule NAME] [--object NAME] --source FILE --target FILE
@@ -137,7 +137,7 @@ func cmdPlan(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitFailure
 	}
 	prog.stage("read target", len(target.Objects))
-	var state *sync.State
+	var state *provision.State
 	if f.state != "" {
 		if state, err = readState(f.state, stdin); err != nil {
 			fmt.Fprintf(stderr, "attrmap plan: %v\n", err)
@@ -149,11 +149,11 @@ func cmdPlan(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 }
 
 // runPlan computes and prints the plan; demo shares it.
-func runPlan(rules []*mapping.CompiledObjectMapping, source, target *sync.Snapshot, state *sync.State, opts sync.Options, f planFlags, stdout, stderr io.Writer) int {
+func runPlan(rules []*mapping.CompiledObjectMapping, source, target *provision.Snapshot, state *provision.State, opts provision.Options, f planFlags, stdout, stderr io.Writer) int {
 	w := bufio.NewWriter(stdout)
 	defer w.Flush()
 	if f.explain != "" {
-		x, err := sync.ExplainRules(rules, source, target, state, opts, f.explain)
+		x, err := provision.ExplainRules(rules, source, target, state, opts, f.explain)
 		if err != nil {
 			fmt.Fprintf(stderr, "attrmap plan: %v\n", err)
 			return exitFailure
@@ -161,7 +161,7 @@ func runPlan(rules []*mapping.CompiledObjectMapping, source, target *sync.Snapsh
 		fmt.Fprint(w, x)
 		return exitOK
 	}
-	plan, next, err := sync.DiffRules(rules, source, target, state, opts)
+	plan, next, err := provision.DiffRules(rules, source, target, state, opts)
 	if err != nil {
 		fmt.Fprintf(stderr, "attrmap plan: %v\n", err)
 		return exitFailure
@@ -200,8 +200,8 @@ func runPlan(rules []*mapping.CompiledObjectMapping, source, target *sync.Snapsh
 	return exitOK
 }
 
-func (f *planFlags) options() (sync.Options, error) {
-	opts := sync.Options{
+func (f *planFlags) options() (provision.Options, error) {
+	opts := provision.Options{
 		SyncAll:                 f.syncAll,
 		SkipOutOfScopeDeletions: f.skipOutOfScope,
 		DeletionThreshold:       f.deletionThreshold,
@@ -236,7 +236,7 @@ func readPlanInput(path string, stdin io.Reader) ([]byte, error) {
 }
 
 // readSnapshot reads a snapshot file; errors name the file.
-func readSnapshot(path, idAttr string, stdin io.Reader) (*sync.Snapshot, error) {
+func readSnapshot(path, idAttr string, stdin io.Reader) (*provision.Snapshot, error) {
 	// Streamed, not read whole: a snapshot of millions of objects would
 	// otherwise be in memory twice, as text and as objects.
 	r, name := stdin, "<stdin>"
@@ -248,20 +248,20 @@ func readSnapshot(path, idAttr string, stdin io.Reader) (*sync.Snapshot, error) 
 		defer f.Close()
 		r, name = f, path
 	}
-	s, err := sync.ReadSnapshot(r, sync.SnapshotOptions{IDAttribute: idAttr})
+	s, err := provision.ReadSnapshot(r, provision.SnapshotOptions{IDAttribute: idAttr})
 	if err != nil {
 		return nil, fmt.Errorf("%s: %v", name, err)
 	}
 	return s, nil
 }
 
-func readState(path string, stdin io.Reader) (*sync.State, error) {
+func readState(path string, stdin io.Reader) (*provision.State, error) {
 	in, err := openInput(path, stdin)
 	if err != nil {
 		return nil, err
 	}
 	defer in.Close()
-	s, err := sync.ReadState(in)
+	s, err := provision.ReadState(in)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %v", path, err)
 	}
@@ -343,18 +343,18 @@ func demoPlan(now time.Time, stdout, stderr io.Writer) int {
 	if err != nil {
 		panic("demo: embedded schema: " + err.Error())
 	}
-	source, err := sync.DecodeSnapshot(demoSource, sync.SnapshotOptions{})
+	source, err := provision.DecodeSnapshot(demoSource, provision.SnapshotOptions{})
 	if err != nil {
 		panic("demo: embedded source: " + err.Error())
 	}
-	target, err := sync.DecodeSnapshot(demoTarget, sync.SnapshotOptions{})
+	target, err := provision.DecodeSnapshot(demoTarget, provision.SnapshotOptions{})
 	if err != nil {
 		panic("demo: embedded target: " + err.Error())
 	}
-	var state sync.State
+	var state provision.State
 	if err := json.Unmarshal(demoState, &state); err != nil {
 		panic("demo: embedded state: " + err.Error())
 	}
 	fmt.Fprintf(stdout, "\nSync plan: %d sample source users and groups against %d objects of a SCIM app, with the links of the\nprevious cycle (attrmap plan on cmd/attrmap/demodata; try --explain on any id, or --format scim):\n\n", len(source.Objects), len(target.Objects))
-	return runPlan(rules, source, target, &state, sync.Options{Now: now}, planFlags{}, stdout, stderr)
+	return runPlan(rules, source, target, &state, provision.Options{Now: now}, planFlags{}, stdout, stderr)
 }

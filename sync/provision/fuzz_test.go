@@ -1,4 +1,4 @@
-package sync
+package provision
 
 import (
 	"os"
@@ -10,10 +10,10 @@ import (
 // accepts must not panic when printed, re-encoded, rendered as SCIM or
 // applied, and must read back the same after a round trip.
 //
-//	go test ./sync -run '^$' -fuzz FuzzPlanJSON -fuzztime 30s
+//	go test ./sync/provision -run '^$' -fuzz FuzzPlanJSON -fuzztime 30s
 func FuzzPlanJSON(f *testing.F) {
 	for _, dir := range []string{"groups-membership", "references-manager", "multivalued-sets", "attribute-flows"} {
-		s := loadScenario(f, filepath.Join("..", "testdata", "sync", dir))
+		s := loadScenario(f, filepath.Join("..", "..", "testdata", "sync", dir))
 		p, _, err := DiffRules(s.rules, s.source, s.target, s.state, s.opts)
 		if err != nil {
 			f.Fatal(err)
@@ -53,7 +53,7 @@ func FuzzPlanJSON(f *testing.F) {
 // FuzzStateJSON: the state decoder never panics, and what it accepts
 // writes and reads back the same.
 func FuzzStateJSON(f *testing.F) {
-	if data, err := os.ReadFile(filepath.Join("..", "testdata", "sync", "groups-membership", "state.json")); err == nil {
+	if data, err := os.ReadFile(filepath.Join("..", "..", "testdata", "sync", "groups-membership", "state.json")); err == nil {
 		f.Add(data)
 	}
 	f.Add([]byte(`{"version": 1, "rule": "r", "links": [{"source": "a", "target": "b", "provisioned": true}]}`))

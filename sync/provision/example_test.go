@@ -1,10 +1,10 @@
-package sync_test
+package provision_test
 
 import (
 	"fmt"
 
 	"github.com/attrmap/attrmap/mapping"
-	"github.com/attrmap/attrmap/sync"
+	"github.com/attrmap/attrmap/sync/provision"
 )
 
 // An incremental cycle: Bob was unassigned, Carol is new, Alice changed
@@ -24,16 +24,16 @@ func ExampleDiff() {
 	if err != nil {
 		panic(err)
 	}
-	source := &sync.Snapshot{}
+	source := &provision.Snapshot{}
 	source.Add("u1", map[string]any{"userPrincipalName": "alice@contoso.com", "jobTitle": "Director"})
 	source.Add("u2", map[string]any{"userPrincipalName": "bob@contoso.com", "jobTitle": "Engineer"}).Unassigned = true
 	source.Add("u3", map[string]any{"userPrincipalName": "carol@contoso.com", "jobTitle": "Analyst"})
-	target := &sync.Snapshot{}
+	target := &provision.Snapshot{}
 	target.Add("t1", map[string]any{"userName": "alice@contoso.com", "active": true, "title": "Engineer"})
 	target.Add("t2", map[string]any{"userName": "bob@contoso.com", "active": true, "title": "Engineer"})
-	state := &sync.State{Links: []sync.Link{{Source: "u1", Target: "t1", Provisioned: true}, {Source: "u2", Target: "t2", Provisioned: true}}}
+	state := &provision.State{Links: []provision.Link{{Source: "u1", Target: "t1", Provisioned: true}, {Source: "u2", Target: "t2", Provisioned: true}}}
 
-	plan, next, err := sync.Diff(rule, source, target, state, sync.Options{})
+	plan, next, err := provision.Diff(rule, source, target, state, provision.Options{})
 	if err != nil {
 		panic(err)
 	}
@@ -73,15 +73,15 @@ func ExamplePlan() {
 	if err != nil {
 		panic(err)
 	}
-	source := &sync.Snapshot{}
+	source := &provision.Snapshot{}
 	source.Add("u1", map[string]any{"userPrincipalName": "zoe@contoso.com", "givenName": "Zoë", "surname": "Ng"})
-	target := &sync.Snapshot{}
+	target := &provision.Snapshot{}
 	target.Add("t9", map[string]any{"userName": "ZOE@contoso.com"})
 
-	plan, state, _ := sync.Diff(rule, source, target, nil, sync.Options{})
+	plan, state, _ := provision.Diff(rule, source, target, nil, provision.Options{})
 	fmt.Println(plan.Summary())
-	applied, _ := sync.Apply(target, plan)
-	again, _, _ := sync.Diff(rule, source, applied, state, sync.Options{})
+	applied, _ := provision.Apply(target, plan)
+	again, _, _ := provision.Diff(rule, source, applied, state, provision.Options{})
 	fmt.Println(again.IsEmpty(), again.Summary())
 	// Output:
 	// 0 to create, 1 to update, 0 to disable, 0 to delete; 0 unchanged, 0 skipped, 0 errors
@@ -112,17 +112,17 @@ func ExampleDiffRules() {
 	if err != nil {
 		panic(err)
 	}
-	source := &sync.Snapshot{}
+	source := &provision.Snapshot{}
 	source.Add("u-carl", map[string]any{"upn": "carl@contoso.com"})
 	source.Add("u-dana", map[string]any{"upn": "dana@contoso.com", "manager": "u-carl"})
 	source.Add("u-erin", map[string]any{"upn": "erin@contoso.com", "manager": "u-finn"})
 	source.Add("u-finn", map[string]any{"upn": "finn@contoso.com"}).Unassigned = true
 	source.Add("g-1", map[string]any{"displayName": "Sales", "members": []string{"u-dana", "u-erin", "u-finn"}}).Type = "Group"
-	target := &sync.Snapshot{}
+	target := &provision.Snapshot{}
 	target.Add("t-erin", map[string]any{"userName": "erin@contoso.com"})
-	state := &sync.State{Links: []sync.Link{{Type: "User", Source: "u-erin", Target: "t-erin", Provisioned: true}}}
+	state := &provision.State{Links: []provision.Link{{Type: "User", Source: "u-erin", Target: "t-erin", Provisioned: true}}}
 
-	plan, _, err := sync.DiffRules(rules, source, target, state, sync.Options{})
+	plan, _, err := provision.DiffRules(rules, source, target, state, provision.Options{})
 	if err != nil {
 		panic(err)
 	}

@@ -1,4 +1,4 @@
-package sync
+package provision
 
 import (
 	"fmt"
@@ -12,7 +12,7 @@ import (
 // source users and about as many target users (see benchWorld). The 1M
 // case runs only with -bench and not under -short:
 //
-//	go test ./sync -run '^$' -bench 'Diff/1M' -benchtime 1x -benchmem
+//	go test ./sync/provision -run '^$' -bench 'Diff/1M' -benchtime 1x -benchmem
 func BenchmarkDiff(b *testing.B) {
 	for _, c := range []struct {
 		name string

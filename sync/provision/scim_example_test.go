@@ -1,10 +1,10 @@
-package sync_test
+package provision_test
 
 import (
 	"fmt"
 
 	"github.com/attrmap/attrmap/mapping"
-	"github.com/attrmap/attrmap/sync"
+	"github.com/attrmap/attrmap/sync/provision"
 )
 
 // The requests a SCIM target receives for a plan: Carol is created, Alice's
@@ -34,16 +34,16 @@ func ExamplePlan_SCIM() {
 	if err != nil {
 		panic(err)
 	}
-	source := &sync.Snapshot{}
+	source := &provision.Snapshot{}
 	source.Add("u1", map[string]any{"userPrincipalName": "alice@contoso.com", "givenName": "Alice", "jobTitle": "Director", "department": "Sales"})
 	source.Add("u2", map[string]any{"userPrincipalName": "bob@contoso.com", "givenName": "Bob", "jobTitle": "Engineer"}).Unassigned = true
 	source.Add("u3", map[string]any{"userPrincipalName": "carol@contoso.com", "givenName": "Carol", "jobTitle": "Analyst", "department": "Sales"})
-	target := &sync.Snapshot{}
+	target := &provision.Snapshot{}
 	target.Add("t1", map[string]any{"userName": "alice@contoso.com", "active": true, "name.givenName": "Alice", "title": "Engineer"})
 	target.Add("t2", map[string]any{"userName": "bob@contoso.com", "active": true, "name.givenName": "Bob", "title": "Engineer"})
-	state := &sync.State{Links: []sync.Link{{Source: "u1", Target: "t1", Provisioned: true}, {Source: "u2", Target: "t2", Provisioned: true}}}
+	state := &provision.State{Links: []provision.Link{{Source: "u1", Target: "t1", Provisioned: true}, {Source: "u2", Target: "t2", Provisioned: true}}}
 
-	plan, _, err := sync.Diff(rule, source, target, state, sync.Options{})
+	plan, _, err := provision.Diff(rule, source, target, state, provision.Options{})
 	if err != nil {
 		panic(err)
 	}

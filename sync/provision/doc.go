@@ -1,14 +1,14 @@
-// Package sync computes the provisioning plan of one cycle, offline: given
+// Package provision computes the provisioning plan of one cycle, offline: given
 // an object mapping, a snapshot of the source objects, a snapshot of the
 // target objects and the links kept from the previous cycle, Diff says
 // which target objects to create, update, disable and delete, and why, as
 // the Microsoft Entra provisioning service would.
 //
 //	rules, _ := schema.CompileRule("")           // users and groups: []*mapping.CompiledObjectMapping
-//	plan, next, err := sync.DiffRules(rules, source, target, state, sync.Options{})
+//	plan, next, err := provision.DiffRules(rules, source, target, state, provision.Options{})
 //	fmt.Print(plan)                             // summary, then each op with its reason
 //	bulk, _ := plan.SCIM(rules...)              // the SCIM 2.0 requests a target would receive
-//	applied, _ := sync.Apply(target, plan)      // what the target looks like afterwards
+//	applied, _ := provision.Apply(target, plan)      // what the target looks like afterwards
 //	// save next (the new state) for the next cycle
 //
 // Diff plans one object mapping; DiffRules plans every object mapping of a
@@ -191,4 +191,4 @@
 // expressions can read it. "objectType" names the object's type
 // ("Group") in a snapshot of several types; it is a flag, not an
 // attribute.
-package sync
+package provision

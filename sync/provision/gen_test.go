@@ -1,4 +1,4 @@
-package sync
+package provision
 
 import (
 	"fmt"

@@ -1,4 +1,4 @@
-package sync
+package provision
 
 import (
 	"bytes"
@@ -123,7 +123,7 @@ func TestReadSnapshot(t *testing.T) {
 // TestReadSnapshotGolden reads every snapshot of the golden scenarios as
 // decoding into maps did.
 func TestReadSnapshotGolden(t *testing.T) {
-	files, err := filepath.Glob("../testdata/sync/*/*.json")
+	files, err := filepath.Glob("../../testdata/sync/*/*.json")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package sync
+package provision
 
 import (
 	"bufio"
@@ -20,8 +20,8 @@ import (
 // planning) costs at directory scale. It is skipped unless ATTRMAP_SCALE
 // gives the number of users, so that go test ./... stays fast:
 //
-//	ATTRMAP_SCALE=1000000 go test ./sync -run '^TestScale$' -v -timeout 30m
-//	ATTRMAP_SCALE=3000000 ATTRMAP_SCALE_DIFF=1 go test ./sync -run '^TestScale$' -v -timeout 30m
+//	ATTRMAP_SCALE=1000000 go test ./sync/provision -run '^TestScale$' -v -timeout 30m
+//	ATTRMAP_SCALE=3000000 ATTRMAP_SCALE_DIFF=1 go test ./sync/provision -run '^TestScale$' -v -timeout 30m
 //
 // It writes a generated source snapshot (JSON lines, 20 attributes per
 // user), the matching target snapshot and the state into a temporary

@@ -1,4 +1,4 @@
-package sync
+package provision
 
 import (
 	"encoding/json"
@@ -85,7 +85,7 @@ func loadScenario(t testing.TB, dir string) *scenario {
 
 func scenarioDirs(t *testing.T) []string {
 	t.Helper()
-	dirs, err := filepath.Glob(filepath.Join("..", "testdata", "sync", "*", "schema.json"))
+	dirs, err := filepath.Glob(filepath.Join("..", "..", "testdata", "sync", "*", "schema.json"))
 	if err != nil || len(dirs) == 0 {
 		t.Fatalf("no scenarios: %v", err)
 	}

@@ -1,4 +1,4 @@
-package sync
+package provision
 
 import (
 	"errors"
@@ -6,7 +6,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
-	gosync "sync"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -178,7 +178,7 @@ func newEngine(rule *mapping.CompiledObjectMapping, source, target *Snapshot, st
 	e.matchIdx = make([]*valueIndex, len(e.match))
 
 	// The indexes are independent: build them concurrently.
-	var wg gosync.WaitGroup
+	var wg sync.WaitGroup
 	par := func(f func()) { wg.Add(1); go func() { defer wg.Done(); f() }() }
 	par(func() {
 		e.targetByID = make(map[string]int32, len(target.Objects))
@@ -244,7 +244,7 @@ func (e *engine) run() []result {
 	}
 	const chunk = 512
 	var next atomic.Int64
-	var wg gosync.WaitGroup
+	var wg sync.WaitGroup
 	for range workers {
 		wg.Add(1)
 		go func() {
