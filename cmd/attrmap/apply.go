@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -27,53 +28,48 @@ applied, 2 usage error.
 `
 
 // cmdApply implements "attrmap apply".
-func cmdApply(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+func cmdApply(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := newFlagSet("apply", applyUsage, stderr)
 	planPath := fs.String("plan", "", "the plan `FILE` (JSON, \"-\" for standard input)")
 	targetPath := fs.String("target", "", "the target snapshot `FILE` (\"-\" for standard input)")
 	out := fs.String("o", "", "write the result to `FILE` instead of standard output")
 	targetID := fs.String("target-id", "", "the target id `ATTRIBUTE` (default id, else objectId)")
-	positional, code, ok := parseFlags(fs, args, stdout, stderr)
-	if !ok {
-		return code
+	positional, err := parseFlags(fs, args, stdout, stderr)
+	if err != nil {
+		return err
 	}
 	switch {
 	case len(positional) > 0:
-		return usageError(stderr, "apply", "unexpected argument %q", positional[0])
+		return usagef("unexpected argument %q", positional[0])
 	case *planPath == "":
-		return usageError(stderr, "apply", "missing --plan FILE")
+		return usagef("missing --plan FILE")
 	case *targetPath == "":
-		return usageError(stderr, "apply", "missing --target FILE")
+		return usagef("missing --target FILE")
 	case *planPath == "-" && *targetPath == "-":
-		return usageError(stderr, "apply", "--plan and --target cannot both come from standard input")
+		return usagef("--plan and --target cannot both come from standard input")
 	}
 	data, err := readPlanInput(*planPath, stdin)
 	if err != nil {
-		fmt.Fprintf(stderr, "attrmap apply: %v\n", err)
-		return exitFailure
+		return err
 	}
 	var plan provision.Plan
 	if err := plan.UnmarshalJSON(data); err != nil {
-		fmt.Fprintf(stderr, "attrmap apply: %s: %v\n", *planPath, err)
-		return exitFailure
+		return fmt.Errorf("%s: %w", *planPath, err)
 	}
 	target, err := readSnapshot(*targetPath, *targetID, stdin)
 	if err != nil {
-		fmt.Fprintf(stderr, "attrmap apply: %v\n", err)
-		return exitFailure
+		return err
 	}
 	result, applyErr := provision.Apply(target, &plan)
 	var problems *provision.ApplyError
 	if applyErr != nil && !errors.As(applyErr, &problems) {
-		fmt.Fprintf(stderr, "attrmap apply: %v\n", applyErr)
-		return exitFailure
+		return applyErr
 	}
 	w := stdout
 	var file *os.File
 	if *out != "" {
 		if file, err = os.Create(*out); err != nil {
-			fmt.Fprintf(stderr, "attrmap apply: %v\n", err)
-			return exitFailure
+			return err
 		}
 		w = file
 	}
@@ -88,14 +84,13 @@ func cmdApply(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "attrmap apply: %v\n", err)
-		return exitFailure
+		return err
 	}
 	if problems != nil {
 		for _, p := range problems.Problems {
 			fmt.Fprintf(stderr, "attrmap apply: %s\n", p)
 		}
-		return exitFailure
+		return errReported
 	}
-	return exitOK
+	return nil
 }

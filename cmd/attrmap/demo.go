@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	_ "embed"
 	"encoding/json"
 	"fmt"
@@ -77,14 +78,14 @@ var demoMappings = []demoMapping{
 }
 
 // cmdDemo implements "attrmap demo".
-func cmdDemo(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+func cmdDemo(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := newFlagSet("demo", demoUsage, stderr)
-	pos, code, ok := parseFlags(fs, args, stdout, stderr)
-	if !ok {
-		return code
+	pos, err := parseFlags(fs, args, stdout, stderr)
+	if err != nil {
+		return err
 	}
 	if len(pos) > 0 {
-		return usageError(stderr, "demo", "unexpected argument %q", pos[0])
+		return usagef("unexpected argument %q", pos[0])
 	}
 	// Users are kept raw and decoded one by one with decodeObject, which
 	// keeps the attribute order rowKey relies on.
@@ -129,7 +130,7 @@ func cmdDemo(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 	}
 	// Then a provisioning cycle over sample snapshots (plan.go).
-	return demoPlan(now, stdout, stderr)
+	return demoPlan(ctx, now, stdout)
 }
 
 // demoTitle names a sample user: "Zoë Müller (id 1002)".

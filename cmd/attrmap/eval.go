@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/binary"
 	"encoding/csv"
 	"encoding/json"
@@ -78,7 +79,7 @@ type evalConfig struct {
 }
 
 // cmdEval implements "attrmap eval".
-func cmdEval(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+func cmdEval(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := newFlagSet("eval", evalUsage, stderr)
 	var cfg evalConfig
 	var nowText string
@@ -89,9 +90,9 @@ func cmdEval(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs.BoolVar(&cfg.json, "json", false, "print JSON instead of text")
 	fs.StringVar(&cfg.batch, "batch", "", "evaluate the JSON-lines cases in `FILE` (- for stdin)")
 	fs.Int64Var(&seed, "seed", 0, "make Guid and RandomString reproducible from seed `N`")
-	pos, code, ok := parseFlags(fs, args, stdout, stderr)
-	if !ok {
-		return code
+	pos, err := parseFlags(fs, args, stdout, stderr)
+	if err != nil {
+		return err
 	}
 	// --seed 0 is a valid seed, so "given" is told apart from the default
 	// by visiting the flags that were set.
@@ -111,20 +112,20 @@ func cmdEval(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	switch {
 	case stdinUsers > 1:
-		return usageError(stderr, "eval", "only one of -i, --existing and --batch can read stdin")
+		return usagef("only one of -i, --existing and --batch can read stdin")
 	case cfg.batch != "" && cfg.input != "":
-		return usageError(stderr, "eval", "--batch and -i cannot be used together")
+		return usagef("--batch and -i cannot be used together")
 	case cfg.batch != "" && len(pos) > 0:
-		return usageError(stderr, "eval", "--batch takes its expressions from the file, not the command line")
+		return usagef("--batch takes its expressions from the file, not the command line")
 	case cfg.batch == "" && len(pos) == 0:
-		return usageError(stderr, "eval", "missing expression")
+		return usagef("missing expression")
 	case cfg.batch == "" && len(pos) > 1:
-		return usageError(stderr, "eval", "too many arguments; quote the expression as one argument")
+		return usagef("too many arguments; quote the expression as one argument")
 	}
 	if nowText != "" {
 		t, err := time.Parse(time.RFC3339, nowText)
 		if err != nil {
-			return usageError(stderr, "eval", "--now %q is not an RFC 3339 time such as 2024-07-01T09:00:00Z", nowText)
+			return usagef("--now %q is not an RFC 3339 time such as 2024-07-01T09:00:00Z", nowText)
 		}
 		cfg.now = t
 	}
@@ -134,41 +135,37 @@ func cmdEval(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if cfg.existing != "" {
 		values, err := readExisting(cfg.existing, stdin)
 		if err != nil {
-			fmt.Fprintf(stderr, "attrmap eval: %v\n", err)
-			return exitFailure
+			return err
 		}
 		cfg.exists = existsIn(values)
 	}
 
 	if cfg.batch != "" {
-		return evalBatch(&cfg, stdin, stdout, stderr)
+		return evalBatch(ctx, &cfg, stdin, stdout)
 	}
 	// Compile before reading the input: a typo in the expression is
 	// reported at once, even when the input is a large file or a pipe.
 	src := pos[0]
 	prog, err := expr.Compile(src)
 	if err != nil {
-		printExprError(stderr, err)
-		return exitFailure
+		return exprFailure(err)
 	}
 	if cfg.input == "" {
 		return evalOne(&cfg, prog, expr.MapEnv{}, stdout, stderr)
 	}
 	in, err := openInput(cfg.input, stdin)
 	if err != nil {
-		fmt.Fprintf(stderr, "attrmap eval: %v\n", err)
-		return exitFailure
+		return err
 	}
 	defer in.Close()
 	obj, rows, err := sniffInput(cfg.input, in)
 	if err != nil {
-		fmt.Fprintf(stderr, "attrmap eval: %s: %v\n", cfg.input, err)
-		return exitFailure
+		return fmt.Errorf("%s: %w", cfg.input, err)
 	}
 	if rows == nil {
 		return evalOne(&cfg, prog, expr.NewEnv(obj.attrs), stdout, stderr)
 	}
-	return evalRows(&cfg, prog, rows, stdout, stderr)
+	return evalRows(ctx, &cfg, prog, rows, stdout, stderr)
 }
 
 // options returns the per-evaluation settings, with per-case overrides.
@@ -186,11 +183,10 @@ func (cfg *evalConfig) options(now time.Time, exists func(string) bool) expr.Eva
 }
 
 // evalOne evaluates prog against one object and prints the result.
-func evalOne(cfg *evalConfig, prog *expr.Program, env expr.Env, stdout, stderr io.Writer) int {
+func evalOne(cfg *evalConfig, prog *expr.Program, env expr.Env, stdout, stderr io.Writer) error {
 	v, err := prog.EvalWith(env, cfg.options(time.Time{}, nil))
 	if err != nil {
-		printExprError(stderr, err)
-		return exitFailure
+		return exprFailure(err)
 	}
 	// Redaction hides values from logs; this is a test tool run by the
 	// admin who owns the data, so the value is shown and only flagged.
@@ -202,7 +198,7 @@ func evalOne(cfg *evalConfig, prog *expr.Program, env expr.Env, stdout, stderr i
 			Redacted      bool `json:"redacted"`
 			IgnoredObject bool `json:"ignored_object,omitempty"`
 		}{expr.ToGo(inner), inner.Kind() == expr.KindIgnored, redacted, inner.Kind() == expr.KindIgnoredObject})
-		return exitOK
+		return nil
 	}
 	switch inner.Kind() {
 	case expr.KindIgnored:
@@ -227,17 +223,7 @@ func evalOne(cfg *evalConfig, prog *expr.Program, env expr.Env, stdout, stderr i
 	if redacted {
 		fmt.Fprintln(stderr, "note: the value is redacted: it flows to the target, but logs and plans show [Redact]")
 	}
-	return exitOK
-}
-
-// printExprError writes err for people: with source line and caret when it
-// is an *expr.Error.
-func printExprError(w io.Writer, err error) {
-	if e, ok := expr.AsError(err); ok {
-		fmt.Fprintln(w, e.Render())
-		return
-	}
-	fmt.Fprintln(w, err)
+	return nil
 }
 
 // outcome is the result of one evaluation, in the shape of a JSON output
@@ -682,7 +668,7 @@ const (
 
 // evalRows evaluates prog for every row and prints a table and a summary,
 // or JSON lines.
-func evalRows(cfg *evalConfig, prog *expr.Program, rows iter.Seq[row], stdout, stderr io.Writer) int {
+func evalRows(ctx context.Context, cfg *evalConfig, prog *expr.Program, rows iter.Seq[row], stdout, stderr io.Writer) error {
 	counts := map[string]int{}
 	other, total, failed := 0, 0, 0
 	var tw *tabwriter.Writer
@@ -695,7 +681,11 @@ func evalRows(cfg *evalConfig, prog *expr.Program, rows iter.Seq[row], stdout, s
 	// One set of options for every row: with --seed the random stream runs
 	// on from row to row, so rows get different but reproducible values.
 	opts := cfg.options(time.Time{}, nil)
+	stop := canceller{ctx: ctx}
 	for r := range rows {
+		if err := stop.err(); err != nil {
+			return err
+		}
 		total++
 		var o outcome
 		if r.err != nil {
@@ -736,10 +726,9 @@ func evalRows(cfg *evalConfig, prog *expr.Program, rows iter.Seq[row], stdout, s
 		printSummary(stdout, counts, other, total)
 	}
 	if failed > 0 {
-		fmt.Fprintf(stderr, "attrmap eval: %d of %d rows failed\n", failed, total)
-		return exitFailure
+		return fmt.Errorf("%d of %d rows failed", failed, total)
 	}
-	return exitOK
+	return nil
 }
 
 // trimWriter drops the spaces at the end of each line it passes on.
@@ -837,22 +826,24 @@ type batchCase struct {
 }
 
 // evalBatch evaluates the JSON-lines cases of cfg.batch.
-func evalBatch(cfg *evalConfig, stdin io.Reader, stdout, stderr io.Writer) int {
+func evalBatch(ctx context.Context, cfg *evalConfig, stdin io.Reader, stdout io.Writer) error {
 	in, err := openInput(cfg.batch, stdin)
 	if err != nil {
-		fmt.Fprintf(stderr, "attrmap eval: %v\n", err)
-		return exitFailure
+		return err
 	}
 	defer in.Close()
 	lr := newLineReader(bufio.NewReaderSize(in, 64<<10))
+	stop := canceller{ctx: ctx}
 	for {
+		if err := stop.err(); err != nil {
+			return err
+		}
 		line, n, err := lr.next()
 		if err == io.EOF {
-			return exitOK
+			return nil
 		}
 		if err != nil {
-			fmt.Fprintf(stderr, "attrmap eval: %s: %v\n", cfg.batch, err)
-			return exitFailure
+			return fmt.Errorf("%s: %w", cfg.batch, err)
 		}
 		writeJSONLine(stdout, evalCase(cfg, line, n))
 	}

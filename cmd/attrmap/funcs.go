@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"sort"
@@ -22,20 +23,20 @@ prints the full documentation and the examples of that function instead.
 var funcsRegistry = expr.Default
 
 // cmdFuncs implements "attrmap funcs".
-func cmdFuncs(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+func cmdFuncs(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := newFlagSet("funcs", funcsUsage, stderr)
-	pos, code, ok := parseFlags(fs, args, stdout, stderr)
-	if !ok {
-		return code
+	pos, err := parseFlags(fs, args, stdout, stderr)
+	if err != nil {
+		return err
 	}
 	reg := funcsRegistry()
 	switch len(pos) {
 	case 0:
 		listFuncs(stdout, reg.Funcs())
-		return exitOK
+		return nil
 	case 1:
 	default:
-		return usageError(stderr, "funcs", "too many arguments")
+		return usagef("too many arguments")
 	}
 	// Lookup ignores case and knows aliases, like the compiler, so any
 	// spelling an expression accepts finds the page.
@@ -45,10 +46,10 @@ func cmdFuncs(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		if s := suggest(pos[0], reg.Names()); s != "" {
 			fmt.Fprintf(stderr, "hint: did you mean %q?\n", s)
 		}
-		return exitFailure
+		return errReported
 	}
 	describeFunc(stdout, f)
-	return exitOK
+	return nil
 }
 
 // listFuncs prints the functions grouped by category, categories and

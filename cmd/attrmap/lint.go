@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -45,30 +46,28 @@ warnings and --strict is given; else 0.
 `
 
 // cmdLint implements "attrmap lint".
-func cmdLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+func cmdLint(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := newFlagSet("lint", lintUsage, stderr)
 	asJSON := fs.Bool("json", false, "print the warnings as a JSON array")
 	strict := fs.Bool("strict", false, "exit with status 1 when there are warnings")
 	listRules := fs.Bool("rules", false, "list the rules and exit")
-	rest, code, ok := parseFlags(fs, args, stdout, stderr)
-	if !ok {
-		return code
+	rest, err := parseFlags(fs, args, stdout, stderr)
+	if err != nil {
+		return err
 	}
 	if *listRules {
 		printRules(stdout)
-		return exitOK
+		return nil
 	}
 	if len(rest) != 1 {
-		return usageError(stderr, "lint", "expected one FILE or EXPRESSION (got %d arguments)", len(rest))
+		return usagef("expected one FILE or EXPRESSION (got %d arguments)", len(rest))
 	}
 	ws, err := lintTarget(rest[0], stdin)
 	if err != nil {
-		if e, ok := expr.AsError(err); ok {
-			fmt.Fprintln(stderr, e.Render())
-		} else {
-			fmt.Fprintf(stderr, "attrmap lint: %v\n", err)
+		if _, ok := expr.AsError(err); ok {
+			return exprFailure(err)
 		}
-		return exitFailure
+		return err
 	}
 	if *asJSON {
 		writeLintJSON(stdout, ws)
@@ -77,13 +76,13 @@ func cmdLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	for _, w := range ws {
 		if w.Code == lint.CompileErrorCode {
-			return exitFailure
+			return errReported
 		}
 	}
 	if *strict && len(ws) > 0 {
-		return exitFailure
+		return errReported
 	}
-	return exitOK
+	return nil
 }
 
 // lintTarget lints a schema file, a file of expressions, or an expression.

@@ -2,7 +2,9 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"iter"
@@ -33,7 +35,7 @@ Redacted values print as [Redact] unless --reveal.
 `
 
 // cmdMap implements "attrmap map".
-func cmdMap(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+func cmdMap(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := newFlagSet("map", mapUsage, stderr)
 	schemaFile := fs.String("schema", "", "the schema `FILE` (a synchronizationSchema, rule or objectMapping)")
 	rule := fs.String("rule", "", "the synchronization rule or object mapping `NAME`")
@@ -46,86 +48,82 @@ func cmdMap(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	reveal := fs.Bool("reveal", false, "print redacted values instead of [Redact]")
 	lenient := fs.Bool("lenient", false, "repair the schema's comments, trailing commas and placeholders")
 	nowFlag := fs.String("now", "", "freeze the clock at this RFC 3339 `TIME`")
-	pos, code, ok := parseFlags(fs, args, stdout, stderr)
-	if !ok {
-		return code
+	pos, err := parseFlags(fs, args, stdout, stderr)
+	if err != nil {
+		return err
 	}
 	if len(pos) > 0 {
-		return usageError(stderr, "map", "unexpected argument %q", pos[0])
+		return usagef("unexpected argument %q", pos[0])
 	}
 	if *schemaFile == "" {
-		return usageError(stderr, "map", "--schema is required")
+		return usagef("--schema is required")
 	}
 	var now time.Time
 	if *nowFlag != "" {
 		t, err := time.Parse(time.RFC3339, *nowFlag)
 		if err != nil {
-			return usageError(stderr, "map", "--now: %v", err)
+			return usagef("--now: %v", err)
 		}
 		now = t
 	}
 
-	cm, ok := compileSchema("map", *schemaFile, *rule, *object, *lenient, stdin, stderr)
-	if !ok {
-		return exitFailure
+	cm, err := compileSchema(*schemaFile, *rule, *object, *lenient, stdin, stderr)
+	if err != nil {
+		return err
 	}
 	in, err := openInput(*input, stdin)
 	if err != nil {
-		fmt.Fprintf(stderr, "attrmap map: %v\n", err)
-		return exitFailure
+		return err
 	}
 	defer in.Close()
 	one, rows, err := sniffInput(*input, in)
 	if err != nil {
-		fmt.Fprintf(stderr, "attrmap map: %s: %v\n", *input, err)
-		return exitFailure
+		return fmt.Errorf("%s: %w", *input, err)
 	}
 	if rows == nil {
 		rows = func(yield func(row) bool) { yield(row{n: 1, key: rowKey(1, one.keys, one.attrs), obj: one}) }
 	}
-	return mapRows(cm, rows, mapping.ApplyOptions{OnCreate: *onCreate, Now: now}, mapOutput{table: *table, all: *all, explain: *explain, reveal: *reveal}, stdout, stderr)
+	return mapRows(ctx, cm, rows, mapping.ApplyOptions{OnCreate: *onCreate, Now: now}, mapOutput{table: *table, all: *all, explain: *explain, reveal: *reveal}, stdout, stderr)
 }
 
 // compileSchema loads the schema at path (or standard input) and compiles
-// the chosen object mapping, reporting problems on stderr; map and plan
-// share it.
-func compileSchema(cmd, path, rule, object string, lenient bool, stdin io.Reader, stderr io.Writer) (*mapping.CompiledObjectMapping, bool) {
-	s, ok := loadSchema(cmd, path, lenient, stdin, stderr)
-	if !ok {
-		return nil, false
+// the chosen object mapping; map and plan share it.
+func compileSchema(path, rule, object string, lenient bool, stdin io.Reader, stderr io.Writer) (*mapping.CompiledObjectMapping, error) {
+	s, err := loadSchema(path, lenient, stdin, stderr)
+	if err != nil {
+		return nil, err
 	}
 	cm, err := s.Compile(rule, object)
 	if err != nil {
-		reportSchemaError(path, err, stderr)
-		return nil, false
+		return nil, schemaError(path, err)
 	}
-	return cm, true
+	return cm, nil
 }
 
 // compileRules is compileSchema for plan: every enabled object mapping of
 // the rule (users and groups), or the one object names.
-func compileRules(cmd, path, rule, object string, lenient bool, stdin io.Reader, stderr io.Writer) ([]*mapping.CompiledObjectMapping, bool) {
+func compileRules(path, rule, object string, lenient bool, stdin io.Reader, stderr io.Writer) ([]*mapping.CompiledObjectMapping, error) {
 	if object != "" {
-		cm, ok := compileSchema(cmd, path, rule, object, lenient, stdin, stderr)
-		return []*mapping.CompiledObjectMapping{cm}, ok
+		cm, err := compileSchema(path, rule, object, lenient, stdin, stderr)
+		return []*mapping.CompiledObjectMapping{cm}, err
 	}
-	s, ok := loadSchema(cmd, path, lenient, stdin, stderr)
-	if !ok {
-		return nil, false
+	s, err := loadSchema(path, lenient, stdin, stderr)
+	if err != nil {
+		return nil, err
 	}
 	rules, err := s.CompileRule(rule)
 	if err != nil {
-		reportSchemaError(path, err, stderr)
-		return nil, false
+		return nil, schemaError(path, err)
 	}
-	return rules, true
+	return rules, nil
 }
 
-func loadSchema(cmd, path string, lenient bool, stdin io.Reader, stderr io.Writer) (*mapping.Schema, bool) {
+// loadSchema reads a schema file ("-" for standard input); with lenient,
+// repairs are listed on stderr.
+func loadSchema(path string, lenient bool, stdin io.Reader, stderr io.Writer) (*mapping.Schema, error) {
 	in, err := openInput(path, stdin)
 	if err != nil {
-		fmt.Fprintf(stderr, "attrmap %s: %v\n", cmd, err)
-		return nil, false
+		return nil, err
 	}
 	defer in.Close()
 	var opts []mapping.LoadOption
@@ -134,20 +132,22 @@ func loadSchema(cmd, path string, lenient bool, stdin io.Reader, stderr io.Write
 	}
 	s, err := mapping.Load(in, opts...)
 	if err != nil {
-		fmt.Fprintf(stderr, "%s: %v\n", path, err)
-		return nil, false
+		return nil, inFile(path, err)
 	}
-	return s, true
+	return s, nil
 }
 
-func reportSchemaError(path string, err error, stderr io.Writer) {
+// schemaError reports the problems of a schema, one line each, every line
+// starting with the file.
+func schemaError(path string, err error) error {
 	if list, ok := err.(mapping.ErrorList); ok {
-		for _, e := range list {
-			fmt.Fprintf(stderr, "%s: %s\n", path, e)
+		lines := make([]string, len(list))
+		for i, e := range list {
+			lines[i] = fmt.Sprintf("%s: %s", path, e)
 		}
-		return
+		return &statusError{status: exitFailure, err: errors.New(strings.Join(lines, "\n")), bare: true}
 	}
-	fmt.Fprintf(stderr, "%s: %v\n", path, err)
+	return inFile(path, err)
 }
 
 type mapOutput struct {
@@ -155,14 +155,18 @@ type mapOutput struct {
 }
 
 // mapRows applies cm to every row and prints the results.
-func mapRows(cm *mapping.CompiledObjectMapping, rows iter.Seq[row], opts mapping.ApplyOptions, out mapOutput, stdout, stderr io.Writer) int {
+func mapRows(ctx context.Context, cm *mapping.CompiledObjectMapping, rows iter.Seq[row], opts mapping.ApplyOptions, out mapOutput, stdout, stderr io.Writer) error {
 	var tw *tabwriter.Writer
 	if out.table {
 		tw = tabwriter.NewWriter(stdout, 0, 8, 2, ' ', 0)
 		fmt.Fprintln(tw, "OBJECT\tATTRIBUTE\tVALUE")
 	}
 	failed := false
+	stop := canceller{ctx: ctx}
 	for r := range rows {
+		if err := stop.err(); err != nil {
+			return err
+		}
 		label := fmt.Sprintf("#%d (%s)", r.n, r.key)
 		if r.err != nil {
 			fmt.Fprintf(stderr, "%s: %v\n", label, r.err)
@@ -207,9 +211,9 @@ func mapRows(cm *mapping.CompiledObjectMapping, rows iter.Seq[row], opts mapping
 		tw.Flush()
 	}
 	if failed {
-		return exitFailure
+		return errReported
 	}
-	return exitOK
+	return nil
 }
 
 func mapDisplay(a mapping.TargetAttribute, reveal bool) string {

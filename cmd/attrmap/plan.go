@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	_ "embed"
 	"encoding/json"
 	"fmt"
@@ -65,7 +66,7 @@ type planFlags struct {
 }
 
 // cmdPlan implements "attrmap plan".
-func cmdPlan(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+func cmdPlan(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := newFlagSet("plan", planUsage, stderr)
 	var f planFlags
 	fs.StringVar(&f.schema, "schema", "", "the synchronization schema, rule or object mapping `FILE` (JSON)")
@@ -87,84 +88,100 @@ func cmdPlan(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs.IntVar(&f.deletionThreshold, "deletion-threshold", 0, "hold disables and deletes when there are more than `N` (0: no guard)")
 	fs.BoolVar(&f.allowDeletions, "allow-deletions", false, "apply disables and deletes over the threshold")
 	fs.BoolVar(&f.progress, "progress", false, "report progress on standard error even when it is not a terminal")
-	positional, code, ok := parseFlags(fs, args, stdout, stderr)
-	if !ok {
-		return code
+	positional, err := parseFlags(fs, args, stdout, stderr)
+	if err != nil {
+		return err
 	}
 	switch {
 	case len(positional) > 0:
-		return usageError(stderr, "plan", "unexpected argument %q", positional[0])
+		return usagef("unexpected argument %q", positional[0])
 	case f.schema == "":
-		return usageError(stderr, "plan", "missing --schema FILE")
+		return usagef("missing --schema FILE")
 	case f.source == "":
-		return usageError(stderr, "plan", "missing --source FILE")
+		return usagef("missing --source FILE")
 	case f.target == "":
-		return usageError(stderr, "plan", "missing --target FILE")
+		return usagef("missing --target FILE")
 	case countStdin(f.schema, f.source, f.target, f.state) > 1:
-		return usageError(stderr, "plan", "only one input can come from standard input")
+		return usagef("only one input can come from standard input")
 	case f.format != "text" && f.format != "json" && f.format != "scim":
-		return usageError(stderr, "plan", "unknown --format %q (want text, json or scim)", f.format)
+		return usagef("unknown --format %q (want text, json or scim)", f.format)
 	case f.json && f.format == "scim":
-		return usageError(stderr, "plan", "--json and --format scim cannot be combined")
+		return usagef("--json and --format scim cannot be combined")
 	case (f.json || f.format != "text") && f.explain != "":
-		return usageError(stderr, "plan", "--explain prints text; it cannot be combined with --json or --format")
+		return usagef("--explain prints text; it cannot be combined with --json or --format")
 	case f.deletionThreshold < 0:
-		return usageError(stderr, "plan", "--deletion-threshold must not be negative")
+		return usagef("--deletion-threshold must not be negative")
 	}
 	if f.json {
 		f.format = "json"
 	}
 	opts, err := f.options()
 	if err != nil {
-		return usageError(stderr, "plan", "%v", err)
+		return usagef("%v", err)
 	}
 	prog := newProgress(stderr, f.progress)
 	opts.Progress = prog.stage
 
-	rules, ok := compileRules("plan", f.schema, f.rule, f.object, f.lenient, stdin, stderr)
-	if !ok {
-		return exitFailure
-	}
-	source, err := readSnapshot(f.source, f.sourceID, stdin)
-	if err != nil {
-		fmt.Fprintf(stderr, "attrmap plan: %v\n", err)
-		return exitFailure
-	}
-	prog.stage("read source", len(source.Objects))
-	target, err := readSnapshot(f.target, f.targetID, stdin)
-	if err != nil {
-		fmt.Fprintf(stderr, "attrmap plan: %v\n", err)
-		return exitFailure
-	}
-	prog.stage("read target", len(target.Objects))
-	var state *provision.State
-	if f.state != "" {
-		if state, err = readState(f.state, stdin); err != nil {
-			fmt.Fprintf(stderr, "attrmap plan: %v\n", err)
-			return exitFailure
+	var (
+		rules          []*mapping.CompiledObjectMapping
+		source, target *provision.Snapshot
+		state          *provision.State
+	)
+	// Reading a million objects takes seconds: Ctrl-C stops it.
+	err = interruptible(ctx, func() error {
+		var err error
+		if rules, err = compileRules(f.schema, f.rule, f.object, f.lenient, stdin, stderr); err != nil {
+			return err
 		}
-		prog.stage("read state", len(state.Links))
+		if source, err = readSnapshot(f.source, f.sourceID, stdin); err != nil {
+			return err
+		}
+		prog.stage("read source", len(source.Objects))
+		if target, err = readSnapshot(f.target, f.targetID, stdin); err != nil {
+			return err
+		}
+		prog.stage("read target", len(target.Objects))
+		if f.state != "" {
+			if state, err = readState(f.state, stdin); err != nil {
+				return err
+			}
+			prog.stage("read state", len(state.Links))
+		}
+		return nil
+	})
+	if err != nil {
+		return err
 	}
-	return runPlan(rules, source, target, state, opts, f, stdout, stderr)
+	return runPlan(ctx, rules, source, target, state, opts, f, stdout)
 }
 
-// runPlan computes and prints the plan; demo shares it.
-func runPlan(rules []*mapping.CompiledObjectMapping, source, target *provision.Snapshot, state *provision.State, opts provision.Options, f planFlags, stdout, stderr io.Writer) int {
+// runPlan computes and prints the plan; demo shares it. Ctrl-C stops the
+// planning: nothing is printed and no state is written.
+func runPlan(ctx context.Context, rules []*mapping.CompiledObjectMapping, source, target *provision.Snapshot, state *provision.State, opts provision.Options, f planFlags, stdout io.Writer) error {
 	w := bufio.NewWriter(stdout)
 	defer w.Flush()
 	if f.explain != "" {
-		x, err := provision.ExplainRules(rules, source, target, state, opts, f.explain)
+		var x *provision.Explanation
+		err := interruptible(ctx, func() (err error) {
+			x, err = provision.ExplainRules(rules, source, target, state, opts, f.explain)
+			return err
+		})
 		if err != nil {
-			fmt.Fprintf(stderr, "attrmap plan: %v\n", err)
-			return exitFailure
+			return err
 		}
 		fmt.Fprint(w, x)
-		return exitOK
+		return nil
 	}
-	plan, next, err := provision.DiffRules(rules, source, target, state, opts)
+	var (
+		plan *provision.Plan
+		next *provision.State
+	)
+	err := interruptible(ctx, func() (err error) {
+		plan, next, err = provision.DiffRules(rules, source, target, state, opts)
+		return err
+	})
 	if err != nil {
-		fmt.Fprintf(stderr, "attrmap plan: %v\n", err)
-		return exitFailure
+		return err
 	}
 	if f.outState != "" {
 		data, err := next.MarshalJSON()
@@ -172,32 +189,28 @@ func runPlan(rules []*mapping.CompiledObjectMapping, source, target *provision.S
 			err = os.WriteFile(f.outState, data, 0o644)
 		}
 		if err != nil {
-			fmt.Fprintf(stderr, "attrmap plan: %v\n", err)
-			return exitFailure
+			return err
 		}
 	}
 	switch f.format {
 	case "json":
 		data, err := plan.MarshalJSON()
 		if err != nil {
-			fmt.Fprintf(stderr, "attrmap plan: %v\n", err)
-			return exitFailure
+			return err
 		}
 		w.Write(data)
 	case "scim":
 		bulk, err := plan.SCIM(rules...)
 		if err != nil {
-			fmt.Fprintf(stderr, "attrmap plan: %v\n", err)
-			return exitFailure
+			return err
 		}
 		if err := bulk.WriteJSON(w); err != nil {
-			fmt.Fprintf(stderr, "attrmap plan: %v\n", err)
-			return exitFailure
+			return err
 		}
 	default:
 		fmt.Fprint(w, plan)
 	}
-	return exitOK
+	return nil
 }
 
 func (f *planFlags) options() (provision.Options, error) {
@@ -334,7 +347,7 @@ var (
 
 // demoPlan prints the plan of the sample cycle, with the clock frozen at
 // now.
-func demoPlan(now time.Time, stdout, stderr io.Writer) int {
+func demoPlan(ctx context.Context, now time.Time, stdout io.Writer) error {
 	schema, err := mapping.Decode(demoSchema)
 	if err != nil {
 		panic("demo: embedded schema: " + err.Error()) // a broken build, not bad input
@@ -356,5 +369,5 @@ func demoPlan(now time.Time, stdout, stderr io.Writer) int {
 		panic("demo: embedded state: " + err.Error())
 	}
 	fmt.Fprintf(stdout, "\nSync plan: %d sample source users and groups against %d objects of a SCIM app, with the links of the\nprevious cycle (attrmap plan on cmd/attrmap/demodata; try --explain on any id, or --format scim):\n\n", len(source.Objects), len(target.Objects))
-	return runPlan(rules, source, target, &state, provision.Options{Now: now}, planFlags{}, stdout, stderr)
+	return runPlan(ctx, rules, source, target, &state, provision.Options{Now: now}, planFlags{}, stdout)
 }

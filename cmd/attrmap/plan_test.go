@@ -18,7 +18,7 @@ const planCLIData = "../../testdata/cli/plan/"
 // the data and temporary directories stripped from paths.
 func planTranscript(fn cmdFunc, name string, args []string, stdin string, dirs ...string) string {
 	var out, errb bytes.Buffer
-	code := fn(args, strings.NewReader(stdin), &out, &errb)
+	code := call(fn, name, args, strings.NewReader(stdin), &out, &errb)
 	strip := func(s string) string {
 		for _, d := range append(dirs, planCLIData) {
 			s = strings.ReplaceAll(s, d, "")
@@ -91,7 +91,7 @@ func TestCmdPlanApply(t *testing.T) {
 	}
 	common := []string{"--schema", d + "schema.json", "--source", d + "source.jsonl", "--now", "2024-07-01T09:00:00Z"}
 	var out bytes.Buffer
-	if code := cmdPlan(append(common, "--target", d+"target.json", "--state", d+"state.json", "--json", "--out-state", dir+"state.json"), nil, &out, os.Stderr); code != 0 {
+	if code := call(cmdPlan, "plan", append(common, "--target", d+"target.json", "--state", d+"state.json", "--json", "--out-state", dir+"state.json"), nil, &out, os.Stderr); code != 0 {
 		t.Fatalf("plan: exit %d", code)
 	}
 	if err := os.WriteFile(dir+"plan.json", out.Bytes(), 0o644); err != nil {

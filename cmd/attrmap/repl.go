@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -37,19 +38,19 @@ entry failed.
 `
 
 // cmdRepl implements "attrmap repl".
-func cmdRepl(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+func cmdRepl(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := newFlagSet("repl", replUsage, stderr)
 	input := fs.String("i", "", "load the current object from `FILE` (:load)")
 	schema := fs.String("schema", "", "load a synchronization schema from `FILE` (:schema)")
 	now := fs.String("now", "", "freeze the clock at `TIME`, RFC 3339 (:now)")
 	history := fs.String("history", "", "keep the line history in `FILE` instead of the default")
 	noHistory := fs.Bool("no-history", false, "do not read or write a history file")
-	rest, code, ok := parseFlags(fs, args, stdout, stderr)
-	if !ok {
-		return code
+	rest, err := parseFlags(fs, args, stdout, stderr)
+	if err != nil {
+		return err
 	}
 	if len(rest) > 0 {
-		return usageError(stderr, "repl", "unexpected argument %q", rest[0])
+		return usagef("unexpected argument %q", rest[0])
 	}
 	s := repl.New()
 	for _, pre := range []struct{ cmd, arg string }{{":now", *now}, {":schema", *schema}, {":load", *input}} {
@@ -57,8 +58,7 @@ func cmdRepl(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			continue
 		}
 		if _, _, err := s.Process(pre.cmd + " " + pre.arg); err != nil {
-			fmt.Fprintln(stderr, repl.ErrorText(err))
-			return exitFailure
+			return &statusError{status: exitFailure, err: errors.New(repl.ErrorText(err)), bare: true}
 		}
 	}
 	if !isTerminal(stdin) || !isTerminal(stdout) {
@@ -95,10 +95,10 @@ func defaultHistory() string {
 
 // replScript runs lines from a pipe or file: no prompts, no echo, errors
 // on stderr.
-func replScript(s *repl.Session, stdin io.Reader, stdout, stderr io.Writer) int {
+func replScript(s *repl.Session, stdin io.Reader, stdout, stderr io.Writer) error {
 	sc := bufio.NewScanner(stdin)
 	sc.Buffer(nil, 1<<20)
-	code := exitOK
+	var failed error
 	handle := func(line string) bool {
 		out, quit, err := s.Process(line)
 		if out != "" {
@@ -106,27 +106,26 @@ func replScript(s *repl.Session, stdin io.Reader, stdout, stderr io.Writer) int 
 		}
 		if err != nil {
 			fmt.Fprintln(stderr, repl.ErrorText(err))
-			code = exitFailure
+			failed = errReported
 		}
 		return quit
 	}
 	for sc.Scan() {
 		if handle(sc.Text()) {
-			return code
+			return failed
 		}
 	}
 	if err := sc.Err(); err != nil {
-		fmt.Fprintf(stderr, "attrmap repl: %v\n", err)
-		return exitFailure
+		return err
 	}
 	if s.Prompt() == repl.PromptMore {
 		handle("") // end the unfinished entry, reporting what is missing
 	}
-	return code
+	return failed
 }
 
 // replInteractive runs the line editor on the terminal.
-func replInteractive(s *repl.Session, history string, stdout, stderr io.Writer) int {
+func replInteractive(s *repl.Session, history string, stdout, stderr io.Writer) error {
 	ed := liner.NewLiner()
 	defer ed.Close()
 	ed.SetCtrlCAborts(true)
@@ -169,7 +168,7 @@ func replInteractive(s *repl.Session, history string, stdout, stderr io.Writer) 
 			fmt.Fprintf(stderr, "attrmap repl: history not saved: %v\n", err)
 		}
 	}
-	return exitOK
+	return nil
 }
 
 // saveHistory writes the history file, creating its directory.

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -11,16 +12,10 @@ import (
 	"github.com/attrmap/attrmap/expr"
 )
 
-// Exit codes shared by every command.
-const (
-	exitOK      = 0 // success
-	exitFailure = 1 // a bad expression, bad input, or a failed evaluation
-	exitUsage   = 2 // the command line itself is wrong
-)
-
 // cmdFunc is the signature of a command: it gets the arguments after its
-// name and returns the exit code.
-type cmdFunc func(args []string, stdin io.Reader, stdout, stderr io.Writer) int
+// name and returns nil on success or an error carrying its exit status
+// (exit.go). ctx is cancelled by Ctrl-C; long work stops when it is.
+type cmdFunc func(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error
 
 // command is one entry of the command table.
 type command struct {
@@ -49,9 +44,15 @@ func init() {
 	}
 }
 
-// run is the whole program: it dispatches args[0] to its command. It never
-// touches the process (no os.Exit, no os.Args), so tests call it directly.
+// run is the whole program without a way to interrupt it; tests call it.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	return runContext(context.Background(), args, stdin, stdout, stderr)
+}
+
+// runContext is the whole program: it dispatches args[0] to its command
+// and returns the exit status. It never touches the process (no os.Exit,
+// no os.Args, no signals): main passes a ctx that Ctrl-C cancels.
+func runContext(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
 		usage(stderr)
 		return exitUsage
@@ -63,7 +64,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitOK
 	}
 	if c, ok := lookupCommand(name); ok {
-		return c.fn(args[1:], stdin, stdout, stderr)
+		return invoke(ctx, c.name, c.fn, args[1:], stdin, stdout, stderr)
 	}
 	if strings.HasPrefix(name, "-") {
 		fmt.Fprintf(stderr, "attrmap: flag %s given before a command\n", name)
@@ -75,6 +76,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintln(stderr, "Run 'attrmap help' for usage.")
 	return exitUsage
+}
+
+// invoke runs one command, prints the error it returns and gives its exit
+// status.
+func invoke(ctx context.Context, name string, fn cmdFunc, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	return report(stderr, name, fn(ctx, args, stdin, stdout, stderr))
 }
 
 func lookupCommand(name string) (command, bool) {
@@ -117,23 +124,23 @@ Exit status: 0 success, 1 failure (bad expression or input), 2 usage error.
 }
 
 // cmdHelp implements "attrmap help [COMMAND]".
-func cmdHelp(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+func cmdHelp(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	switch {
 	case len(args) == 0:
 		usage(stdout)
-		return exitOK
+		return nil
 	case len(args) > 1:
 		fmt.Fprintln(stderr, "usage: attrmap help [command]")
-		return exitUsage
+		return errUsageReported
 	case args[0] == "help":
 		usage(stdout)
-		return exitOK
+		return nil
 	}
 	if _, ok := lookupCommand(args[0]); !ok {
 		// Reuse run's message and suggestion for unknown names.
-		return run(args, stdin, stdout, stderr)
+		return &statusError{status: runContext(ctx, args, stdin, stdout, stderr)}
 	}
-	return run([]string{args[0], "-h"}, stdin, stdout, stderr)
+	return &statusError{status: runContext(ctx, []string{args[0], "-h"}, stdin, stdout, stderr)}
 }
 
 // flagSet is a command's flag set with its usage text.
@@ -162,38 +169,31 @@ func (fs *flagSet) printUsage(w io.Writer) {
 
 // parseFlags parses args, allowing flags after positional arguments (so
 // "attrmap eval EXPR --json" works), and returns the positional ones. A
-// "--" ends the flags. When ok is false the command must return code: -h
-// printed the usage to stdout (exitOK), or a bad flag was reported on
-// stderr (exitUsage).
-func parseFlags(fs *flagSet, args []string, stdout, stderr io.Writer) (positional []string, code int, ok bool) {
+// "--" ends the flags. A non-nil error ends the command with it: -h
+// printed the usage to stdout (errHelpShown, exit status 0), or a bad flag
+// was reported on stderr (exit status 2).
+func parseFlags(fs *flagSet, args []string, stdout, stderr io.Writer) (positional []string, err error) {
 	for {
 		err := fs.Parse(args)
 		if errors.Is(err, flag.ErrHelp) {
 			fs.printUsage(stdout)
-			return nil, exitOK, false
+			return nil, errHelpShown
 		}
 		if err != nil {
 			// The flag package printed the error itself.
 			fmt.Fprintf(stderr, "Run 'attrmap help %s' for usage.\n", fs.Name())
-			return nil, exitUsage, false
+			return nil, errUsageReported
 		}
 		rest := fs.Args()
 		if consumed := len(args) - len(rest); consumed > 0 && args[consumed-1] == "--" {
-			return append(positional, rest...), exitOK, true
+			return append(positional, rest...), nil
 		}
 		if len(rest) == 0 {
-			return positional, exitOK, true
+			return positional, nil
 		}
 		positional = append(positional, rest[0])
 		args = rest[1:]
 	}
-}
-
-// usageError prints a one-line complaint and the hint to ask for help.
-func usageError(stderr io.Writer, cmd, format string, args ...any) int {
-	fmt.Fprintf(stderr, "attrmap %s: %s\n", cmd, fmt.Sprintf(format, args...))
-	fmt.Fprintf(stderr, "Run 'attrmap help %s' for usage.\n", cmd)
-	return exitUsage
 }
 
 // suggest is expr.Suggest: one "did you mean" for the whole tool.

@@ -2,7 +2,9 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"fmt"
+	"io"
 	"regexp"
 	"strings"
 	"testing"
@@ -10,6 +12,11 @@ import (
 	"github.com/attrmap/attrmap/internal/golden"
 	"github.com/google/go-cmp/cmp"
 )
+
+// call runs one command as run would and returns its exit status.
+func call(fn cmdFunc, name string, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	return invoke(context.Background(), name, fn, args, stdin, stdout, stderr)
+}
 
 // cliCase is one command of a transcript.
 type cliCase struct {
@@ -117,8 +124,8 @@ func TestParseFlagsInterspersed(t *testing.T) {
 			var stdout, stderr bytes.Buffer
 			fs := newFlagSet("test", "usage: test\n", &stderr)
 			j := fs.Bool("json", false, "")
-			pos, _, ok := parseFlags(fs, tt.args, &stdout, &stderr)
-			if !ok {
+			pos, err := parseFlags(fs, tt.args, &stdout, &stderr)
+			if err != nil {
 				t.Fatalf("parseFlags failed: %s", stderr.String())
 			}
 			if diff := cmp.Diff(tt.wantPos, pos); diff != "" {

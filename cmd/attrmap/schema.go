@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -28,67 +30,46 @@ commas, "..." placeholders and unquoted keys, and says what it repaired.
 `
 
 // cmdSchema implements "attrmap schema".
-func cmdSchema(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+func cmdSchema(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := newFlagSet("schema", schemaUsage, stderr)
 	lenient := fs.Bool("lenient", false, "repair comments, trailing commas, placeholders and unquoted keys")
 	text := fs.Bool("text", false, "export: print the readable listing instead of JSON")
 	write := fs.Bool("w", false, "fmt: rewrite FILE in place instead of printing")
 	into := fs.String("into", "", "import: merge the listing into this schema file")
-	pos, code, ok := parseFlags(fs, args, stdout, stderr)
-	if !ok {
-		return code
+	pos, err := parseFlags(fs, args, stdout, stderr)
+	if err != nil {
+		return err
 	}
 	if len(pos) != 2 {
-		return usageError(stderr, "schema", "expected a subcommand (validate, fmt, export, import) and a FILE")
+		return usagef("expected a subcommand (validate, fmt, export, import) and a FILE")
 	}
 	sub, file := pos[0], pos[1]
-	load := func(path string) (*mapping.Schema, bool) {
-		in, err := openInput(path, stdin)
-		if err != nil {
-			fmt.Fprintf(stderr, "attrmap schema: %v\n", err)
-			return nil, false
-		}
-		defer in.Close()
-		var opts []mapping.LoadOption
-		if *lenient {
-			opts = append(opts, mapping.Lenient(func(r mapping.Repair) {
-				fmt.Fprintf(stderr, "%s: repaired: %s\n", path, r)
-			}))
-		}
-		s, err := mapping.Load(in, opts...)
-		if err != nil {
-			fmt.Fprintf(stderr, "%s: %v\n", path, err)
-			return nil, false
-		}
-		return s, true
-	}
+	load := func(path string) (*mapping.Schema, error) { return loadSchema(path, *lenient, stdin, stderr) }
 	switch sub {
 	case "validate":
-		s, ok := load(file)
-		if !ok {
-			return exitFailure
+		s, err := load(file)
+		if err != nil {
+			return err
 		}
 		errs := s.Validate()
 		for _, e := range errs {
 			fmt.Fprintf(stdout, "%s: %s\n", file, e)
 		}
 		if len(errs) > 0 {
-			fmt.Fprintf(stderr, "%s: %s\n", file, plural(len(errs), "problem"))
-			return exitFailure
+			return inFile(file, errors.New(plural(len(errs), "problem")))
 		}
 		fmt.Fprintf(stdout, "%s: ok (%s)\n", file, describeSchema(s))
-		return exitOK
+		return nil
 	case "fmt", "export":
-		s, ok := load(file)
-		if !ok {
-			return exitFailure
+		s, err := load(file)
+		if err != nil {
+			return err
 		}
 		var out bytes.Buffer
 		switch {
 		case sub == "export" && *text:
 			if err := s.WriteListing(&out); err != nil {
-				fmt.Fprintf(stderr, "%s: %v\n", file, err)
-				return exitFailure
+				return inFile(file, err)
 			}
 		default:
 			if sub == "export" {
@@ -97,47 +78,39 @@ func cmdSchema(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 				}
 			}
 			if err := s.Save(&out); err != nil {
-				fmt.Fprintf(stderr, "%s: %v\n", file, err)
-				return exitFailure
+				return inFile(file, err)
 			}
 		}
 		if *write {
 			if sub != "fmt" || file == "-" {
-				return usageError(stderr, "schema", "-w needs fmt and a FILE")
+				return usagef("-w needs fmt and a FILE")
 			}
-			if err := os.WriteFile(file, out.Bytes(), 0o644); err != nil {
-				fmt.Fprintf(stderr, "attrmap schema: %v\n", err)
-				return exitFailure
-			}
-			return exitOK
+			return os.WriteFile(file, out.Bytes(), 0o644)
 		}
 		stdout.Write(out.Bytes())
-		return exitOK
+		return nil
 	case "import":
 		var base *mapping.Schema
 		if *into != "" {
-			if base, ok = load(*into); !ok {
-				return exitFailure
+			if base, err = load(*into); err != nil {
+				return err
 			}
 		}
 		in, err := openInput(file, stdin)
 		if err != nil {
-			fmt.Fprintf(stderr, "attrmap schema: %v\n", err)
-			return exitFailure
+			return err
 		}
 		defer in.Close()
 		s, err := mapping.ImportListing(in, base)
 		if err != nil {
-			fmt.Fprintf(stderr, "%s: %v\n", file, err)
-			return exitFailure
+			return inFile(file, err)
 		}
 		if err := s.Save(stdout); err != nil {
-			fmt.Fprintf(stderr, "%s: %v\n", file, err)
-			return exitFailure
+			return inFile(file, err)
 		}
-		return exitOK
+		return nil
 	}
-	return usageError(stderr, "schema", "unknown subcommand %q (expected validate, fmt, export or import)", sub)
+	return usagef("unknown subcommand %q (expected validate, fmt, export or import)", sub)
 }
 
 // describeSchema summarises a valid schema for "validate".

@@ -20,7 +20,7 @@ const (
 // the command line, stdout, stderr (marked) and the exit status.
 func cmdTranscript(fn cmdFunc, name string, args []string, stdin string) string {
 	var out, errb bytes.Buffer
-	code := fn(args, strings.NewReader(stdin), &out, &errb)
+	code := call(fn, name, args, strings.NewReader(stdin), &out, &errb)
 	var b strings.Builder
 	shown := make([]string, len(args))
 	for i, a := range args {
@@ -82,10 +82,10 @@ func TestCmdSchemaImportInto(t *testing.T) {
 	for _, file := range files {
 		t.Run(filepath.Base(file), func(t *testing.T) {
 			var listing, out, errb bytes.Buffer
-			if code := cmdSchema([]string{"export", "--text", file}, nil, &listing, &errb); code != 0 {
+			if code := call(cmdSchema, "schema", []string{"export", "--text", file}, nil, &listing, &errb); code != 0 {
 				t.Fatalf("export: %d %s", code, errb.String())
 			}
-			if code := cmdSchema([]string{"import", "--into", file, "-"}, &listing, &out, &errb); code != 0 {
+			if code := call(cmdSchema, "schema", []string{"import", "--into", file, "-"}, &listing, &out, &errb); code != 0 {
 				t.Fatalf("import: %d %s", code, errb.String())
 			}
 			want, _ := os.ReadFile(file)
@@ -101,7 +101,7 @@ func TestCmdSchemaFmtWrite(t *testing.T) {
 	path := filepath.Join(dir, "m.json")
 	os.WriteFile(path, []byte(`{"attributeMappings":[{"targetAttributeName":"a","source":{"name":"b"}}]}`), 0o644)
 	var out, errb bytes.Buffer
-	if code := cmdSchema([]string{"fmt", "-w", path}, nil, &out, &errb); code != 0 || out.Len() != 0 {
+	if code := call(cmdSchema, "schema", []string{"fmt", "-w", path}, nil, &out, &errb); code != 0 || out.Len() != 0 {
 		t.Fatalf("fmt -w: %d %q %q", code, out.String(), errb.String())
 	}
 	got, _ := os.ReadFile(path)

@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
@@ -40,48 +41,49 @@ input, 2 usage error.
 `
 
 // cmdScope implements "attrmap scope".
-func cmdScope(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+func cmdScope(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := newFlagSet("scope", scopeUsage, stderr)
 	filterPath := fs.String("filter", "", "the scoping filter `FILE` (JSON)")
 	input := fs.String("i", "", "the objects `FILE`: JSON, JSON lines or CSV (default standard input)")
 	fs.StringVar(input, "input", "", "same as -i")
 	explain := fs.Bool("explain", false, "print why each object is in or out of scope")
 	batch := fs.String("batch", "", "evaluate JSON lines {id, filter, object} from `FILE` (\"-\" for standard input)")
-	positional, code, ok := parseFlags(fs, args, stdout, stderr)
-	if !ok {
-		return code
+	positional, err := parseFlags(fs, args, stdout, stderr)
+	if err != nil {
+		return err
 	}
 	switch {
 	case len(positional) > 0:
-		return usageError(stderr, "scope", "unexpected argument %q", positional[0])
+		return usagef("unexpected argument %q", positional[0])
 	case *batch != "" && (*filterPath != "" || *input != "" || *explain):
-		return usageError(stderr, "scope", "--batch cannot be combined with --filter, -i or --explain")
+		return usagef("--batch cannot be combined with --filter, -i or --explain")
 	case *batch != "":
-		return scopeBatch(*batch, stdin, stdout, stderr)
+		return scopeBatch(ctx, *batch, stdin, stdout)
 	case *filterPath == "":
-		return usageError(stderr, "scope", "missing --filter FILE (or --batch FILE)")
+		return usagef("missing --filter FILE (or --batch FILE)")
 	case *filterPath == "-" && (*input == "" || *input == "-"):
-		return usageError(stderr, "scope", "--filter and the objects cannot both come from standard input")
+		return usagef("--filter and the objects cannot both come from standard input")
 	}
 
 	m, err := scopeLoadMatcher(*filterPath, stdin)
 	if err != nil {
-		fmt.Fprintf(stderr, "attrmap scope: %v\n", err)
-		return exitFailure
+		return err
 	}
 	data, name, err := scopeReadInput(*input, stdin)
 	if err != nil {
-		fmt.Fprintf(stderr, "attrmap scope: %v\n", err)
-		return exitFailure
+		return err
 	}
 	objects, err := scopeParseObjects(data)
 	if err != nil {
-		fmt.Fprintf(stderr, "attrmap scope: %s: %v\n", name, err)
-		return exitFailure
+		return fmt.Errorf("%s: %w", name, err)
 	}
 	w := bufio.NewWriter(stdout)
 	defer w.Flush()
+	stop := canceller{ctx: ctx}
 	for _, o := range objects {
+		if err := stop.err(); err != nil {
+			return err
+		}
 		if *explain {
 			fmt.Fprintf(w, "%s: %s\n", o.name, m.Explain(o.obj))
 		} else if m.InScope(o.obj) {
@@ -90,7 +92,7 @@ func cmdScope(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			fmt.Fprintf(w, "%s: out of scope\n", o.name)
 		}
 	}
-	return exitOK
+	return nil
 }
 
 // scopeLoadMatcher reads, decodes and compiles the filter file; errors name the file.
@@ -263,13 +265,12 @@ type scopeBatchResult struct {
 }
 
 // scopeBatch implements --batch. Only failing to read the input is fatal.
-func scopeBatch(path string, stdin io.Reader, stdout, stderr io.Writer) int {
+func scopeBatch(ctx context.Context, path string, stdin io.Reader, stdout io.Writer) error {
 	var in io.Reader = stdin
 	if path != "-" {
 		f, err := os.Open(path)
 		if err != nil {
-			fmt.Fprintf(stderr, "attrmap scope: %v\n", err)
-			return exitFailure
+			return err
 		}
 		defer f.Close()
 		in = f
@@ -280,20 +281,21 @@ func scopeBatch(path string, stdin io.Reader, stdout, stderr io.Writer) int {
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	for n := 1; ; n++ {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		line, err := r.ReadBytes('\n')
 		if len(bytes.TrimSpace(line)) > 0 {
 			if err := enc.Encode(scopeEvalBatchLine(line, n)); err != nil {
-				fmt.Fprintf(stderr, "attrmap scope: %v\n", err)
-				return exitFailure
+				return err
 			}
 		}
 		if errors.Is(err, io.EOF) {
-			return exitOK
+			return nil
 		}
 		if err != nil {
 			w.Flush()
-			fmt.Fprintf(stderr, "attrmap scope: %s: %v\n", path, err)
-			return exitFailure
+			return fmt.Errorf("%s: %w", path, err)
 		}
 	}
 }

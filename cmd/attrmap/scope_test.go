@@ -180,7 +180,7 @@ cloud-2: out of scope
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var stdout, stderr bytes.Buffer
-			status := cmdScope(tt.args, strings.NewReader(tt.stdin), &stdout, &stderr)
+			status := call(cmdScope, "scope", tt.args, strings.NewReader(tt.stdin), &stdout, &stderr)
 			if status != tt.wantStatus {
 				t.Errorf("status = %d, want %d; stderr:\n%s", status, tt.wantStatus, stderr.String())
 			}
@@ -199,7 +199,7 @@ cloud-2: out of scope
 
 func TestCmdScopeHelp(t *testing.T) {
 	var stdout, stderr bytes.Buffer
-	if status := cmdScope([]string{"-h"}, strings.NewReader(""), &stdout, &stderr); status != exitOK {
+	if status := call(cmdScope, "scope", []string{"-h"}, strings.NewReader(""), &stdout, &stderr); status != exitOK {
 		t.Fatalf("status = %d, stderr %s", status, stderr.String())
 	}
 	for _, want := range []string{"usage: attrmap scope --filter", "-batch", "-explain"} {
@@ -217,7 +217,7 @@ func TestCmdScopeBatchConformance(t *testing.T) {
 		t.Run(file, func(t *testing.T) {
 			in := mustRead(t, "../../testdata/scoping/"+file)
 			var stdout, stderr bytes.Buffer
-			if status := cmdScope([]string{"--batch", "-"}, strings.NewReader(in), &stdout, &stderr); status != exitOK {
+			if status := call(cmdScope, "scope", []string{"--batch", "-"}, strings.NewReader(in), &stdout, &stderr); status != exitOK {
 				t.Fatalf("status %d: %s", status, stderr.String())
 			}
 			want := bufio.NewScanner(strings.NewReader(in))

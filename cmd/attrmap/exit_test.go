@@ -1,0 +1,146 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"runtime"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/attrmap/attrmap/expr"
+	"github.com/google/go-cmp/cmp"
+)
+
+// TestMain lets the tests run the real main in a child process (the test
+// binary itself, with ATTRMAP_TEST_MAIN=1), to send it signals.
+func TestMain(m *testing.M) {
+	if os.Getenv("ATTRMAP_TEST_MAIN") == "1" {
+		os.Args = append([]string{"attrmap"}, os.Args[1:]...)
+		main()
+	}
+	os.Exit(m.Run())
+}
+
+func TestReport(t *testing.T) {
+	_, compileErr := expr.Compile(`Jion("a")`)
+	tests := []struct {
+		name   string
+		err    error
+		status int
+		text   string
+	}{
+		{"nil", nil, exitOK, ""},
+		{"plain", errors.New("boom"), exitFailure, "attrmap x: boom\n"},
+		{"wrapped plain", fmt.Errorf("a.json: %w", io.ErrUnexpectedEOF), exitFailure, "attrmap x: a.json: unexpected EOF\n"},
+		{"usage", usagef("missing --schema FILE"), exitUsage, "attrmap x: missing --schema FILE\nRun 'attrmap help x' for usage.\n"},
+		{"usage reported", errUsageReported, exitUsage, ""},
+		{"help shown", errHelpShown, exitOK, ""},
+		{"reported", errReported, exitFailure, ""},
+		{"in file", inFile("s.json", errors.New("3 problems")), exitFailure, "s.json: 3 problems\n"},
+		{"expression", exprFailure(compileErr), exitFailure, "unknown function \"Jion\" (1:1)\n | Jion(\"a\")\n | ^\nhint: did you mean \"Join\"?\n"},
+		{"canceled", context.Canceled, exitInterrupted, "attrmap x: interrupted\n"},
+		{"canceled wrapped", fmt.Errorf("reading: %w", context.Canceled), exitInterrupted, "attrmap x: interrupted\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var b bytes.Buffer
+			if got := report(&b, "x", tt.err); got != tt.status {
+				t.Errorf("status = %d, want %d", got, tt.status)
+			}
+			if diff := cmp.Diff(tt.text, b.String()); diff != "" {
+				t.Errorf("printed (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestCancelled runs long commands with a context that is already
+// cancelled: each stops with status 130 and prints no result.
+func TestCancelled(t *testing.T) {
+	t.Chdir("../..")
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var rows strings.Builder
+	rows.WriteString("id\n")
+	for i := range 5 * checkEvery {
+		fmt.Fprintf(&rows, "u%d\n", i)
+	}
+	for _, tt := range []struct {
+		args  []string
+		stdin string
+	}{
+		{[]string{"demo"}, ""},
+		{[]string{"eval", "-i", "-", "[id]"}, rows.String()},
+		{[]string{"plan", "--schema", "testdata/cli/plan/schema.json", "--source", "testdata/cli/plan/source.jsonl", "--target", "testdata/cli/plan/target.json"}, ""},
+		{[]string{"scope", "--filter", "testdata/scoping/filters/sales.json", "-i", "-"}, rows.String()},
+	} {
+		t.Run(tt.args[0], func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			status := runContext(ctx, tt.args, strings.NewReader(tt.stdin), &stdout, &stderr)
+			if status != exitInterrupted {
+				t.Errorf("status = %d, want %d; stderr:\n%s", status, exitInterrupted, stderr.String())
+			}
+			if !strings.HasSuffix(stderr.String(), "interrupted\n") {
+				t.Errorf("stderr = %q, want it to end in interrupted", stderr.String())
+			}
+			if strings.Contains(stdout.String(), "to create") {
+				t.Errorf("a plan was printed after the interruption:\n%s", stdout.String())
+			}
+		})
+	}
+}
+
+// TestInterruptSignal starts attrmap plan reading its source from a pipe
+// that never ends, sends it SIGINT, and checks that it stops at once with
+// status 130 and writes no state.
+func TestInterruptSignal(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("no SIGINT to send on Windows")
+	}
+	dir := t.TempDir()
+	d := "../../testdata/cli/plan/"
+	cmd := exec.Command(os.Args[0], "plan", "--schema", d+"schema.json", "--source", "-", "--target", d+"target.json", "--out-state", dir+"/state.json")
+	cmd.Env = append(os.Environ(), "ATTRMAP_TEST_MAIN=1")
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stdin.Close()
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	io.WriteString(stdin, `{"id": "u1", "userPrincipalName": "a@contoso.com"}`+"\n")
+	time.Sleep(200 * time.Millisecond) // let it start reading
+	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		cmd.Process.Kill()
+		t.Fatal("attrmap plan did not stop within 10s of SIGINT")
+	}
+	if got := cmd.ProcessState.ExitCode(); got != exitInterrupted {
+		t.Errorf("exit status = %d, want %d; stderr:\n%s", got, exitInterrupted, stderr.String())
+	}
+	if want := "attrmap plan: interrupted\n"; stderr.String() != want {
+		t.Errorf("stderr = %q, want %q", stderr.String(), want)
+	}
+	if stdout.Len() > 0 {
+		t.Errorf("stdout = %q, want nothing", stdout.String())
+	}
+	if _, err := os.Stat(dir + "/state.json"); !os.IsNotExist(err) {
+		t.Errorf("the state was written after the interruption (stat: %v)", err)
+	}
+}
