@@ -1,0 +1,326 @@
+// Oracle answers attrmap's differential test with the .NET base class
+// library. It reads one case per line from standard input,
+//
+//	op <TAB> base64(arg1) <TAB> base64(arg2) ...
+//
+// (each argument is the base64 of its UTF-8 bytes) and writes one line per
+// case:
+//
+//	ok <TAB> base64(result) <TAB> base64(aux) <TAB> base64(mono)
+//	err <TAB> exception type
+//
+// aux carries a generated input (the source text of a FormatDateTime case);
+// mono is set when Mono's own answer differs from the modern .NET behaviour
+// the oracle reproduces (its Unicode and number-formatting code is older).
+//
+// Mono has no Microsoft.VisualBasic runtime, so the VB functions (DateDiff,
+// InStr, the numeric-string conversions) are ports of the reference source
+// of Microsoft.VisualBasic.Core (dotnet/runtime) on top of the real
+// DateTime, CompareInfo and Double.Parse.
+using System;
+using System.Globalization;
+using System.IO;
+using System.Security.Principal;
+using System.Text;
+using System.Text.RegularExpressions;
+
+static class Oracle
+{
+    static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    static void Main()
+    {
+        var stdin = new StreamReader(Console.OpenStandardInput(), new UTF8Encoding(false));
+        var stdout = new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false));
+        stdout.NewLine = "\n";
+        string line;
+        while ((line = stdin.ReadLine()) != null)
+        {
+            var f = line.Split('\t');
+            var raw = new byte[f.Length - 1][];
+            var a = new string[f.Length - 1];
+            for (int i = 1; i < f.Length; i++)
+            {
+                raw[i - 1] = Convert.FromBase64String(f[i]);
+                a[i - 1] = Encoding.UTF8.GetString(raw[i - 1]);
+            }
+            aux = ""; mono = null;
+            string res;
+            try
+            {
+                res = Run(f[0], a, raw);
+            }
+            catch (Exception e)
+            {
+                stdout.WriteLine("err\t" + e.GetType().Name + "\t" + B64(aux));
+                continue;
+            }
+            stdout.WriteLine("ok\t" + B64(res) + "\t" + B64(aux) + (mono != null ? "\t" + B64(mono) : ""));
+        }
+        stdout.Flush();
+    }
+
+    static string aux, mono;
+
+    static string B64(string s) { return Convert.ToBase64String(Encoding.UTF8.GetBytes(s)); }
+
+    static string Run(string op, string[] a, byte[][] raw)
+    {
+        switch (op)
+        {
+            case "mid": return Mid(a[0], int.Parse(a[1]), int.Parse(a[2]));
+            case "left":
+                {
+                    int n = int.Parse(a[1]);
+                    if (n < 0) throw new ArgumentException("Length");
+                    return n >= a[0].Length ? a[0] : a[0].Substring(0, n);
+                }
+            case "instr": return InStr(int.Parse(a[2]), a[0], a[1], false).ToString(Inv);
+            case "instrtext": return InStr(int.Parse(a[2]), a[0], a[1], true).ToString(Inv);
+            case "lower": return a[0].ToLowerInvariant();
+            case "upper": return a[0].ToUpperInvariant();
+            case "lowerc": return a[0].ToLower(new CultureInfo(a[1]));
+            case "upperc": return a[0].ToUpper(new CultureInfo(a[1]));
+            case "num":
+                {
+                    double d = double.Parse(a[0], NumberStyles.Float, Inv);
+                    string modern = ModernDouble(d);
+                    string m = d.ToString(Inv);
+                    if (m != modern) mono = m;
+                    return modern;
+                }
+            case "datediff":
+                return DateDiff(a[0], ParseIso(a[1]), ParseIso(a[2])).ToString(Inv);
+            case "regex":
+                return Regex.Replace(a[0], a[1], a[2], RegexOptions.None, TimeSpan.FromSeconds(2));
+            case "vbbool": return VbToBoolean(a[0]) ? "True" : "False";
+            case "vblong": return VbToLong(a[0]).ToString(Inv);
+            case "vbdateadd":
+                {
+                    double n = VbToDouble(a[0]);
+                    var t = ParseIso(a[1]).AddSeconds(Math.Truncate(n));
+                    return Render(t);
+                }
+            case "fdt":
+                {
+                    var t = ParseIso(a[0]);
+                    if (a[3] == "offset") t = DateTime.SpecifyKind(t, DateTimeKind.Local);
+                    string src = t.ToString(a[1], Inv);
+                    aux = src;
+                    var p = DateTime.ParseExact(src, a[1], Inv, DateTimeStyles.RoundtripKind | DateTimeStyles.AllowLeadingWhite | DateTimeStyles.AllowTrailingWhite);
+                    if (p.Kind == DateTimeKind.Local) p = p.ToUniversalTime();
+                    return p.ToString(a[2], Inv);
+                }
+            case "parseexact":
+                {
+                    var p = DateTime.ParseExact(a[0], a[1], Inv, DateTimeStyles.RoundtripKind | DateTimeStyles.AllowLeadingWhite | DateTimeStyles.AllowTrailingWhite);
+                    if (p.Kind == DateTimeKind.Local) p = p.ToUniversalTime();
+                    return p.ToString(a[2], Inv);
+                }
+            case "cdate":
+                {
+                    var p = DateTime.Parse(a[0], Inv, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal);
+                    return Render(p);
+                }
+            case "utf8":
+                {
+                    string modern = ModernUtf8(raw[0]);
+                    string m = Encoding.UTF8.GetString(raw[0]);
+                    if (m != modern) mono = m;
+                    return modern;
+                }
+            case "sid":
+                return new SecurityIdentifier(raw[0], 0).Value;
+        }
+        throw new InvalidOperationException("unknown op " + op);
+    }
+
+    static string Render(DateTime t)
+    {
+        return t.ToString("M/d/yyyy h:mm:ss tt", Inv);
+    }
+
+    static DateTime ParseIso(string s)
+    {
+        return DateTime.ParseExact(s, "yyyy-MM-ddTHH:mm:ss.FFFFFFFZ", Inv, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal);
+    }
+
+    // Strings.Mid (Microsoft.VisualBasic.Core Strings.vb).
+    static string Mid(string s, int start, int length)
+    {
+        if (start <= 0) throw new ArgumentException("Start");
+        if (length < 0) throw new ArgumentException("Length");
+        if (length == 0 || s == null) return "";
+        int n = s.Length;
+        if (start > n) return "";
+        if (start + length > n) return s.Substring(start - 1);
+        return s.Substring(start - 1, length);
+    }
+
+    // Strings.InStr(Start, String1, String2, Compare).
+    static int InStr(int start, string s, string find, bool text)
+    {
+        if (start < 1) throw new ArgumentException("Start");
+        int pos = start - 1;
+        int n = s == null ? 0 : s.Length;
+        if (pos > n || n == 0) return 0;
+        if (string.IsNullOrEmpty(find)) return pos + 1;
+        if (text)
+            return Inv.CompareInfo.IndexOf(s, find, pos, CompareOptions.IgnoreCase | CompareOptions.IgnoreKanaType | CompareOptions.IgnoreWidth) + 1;
+        return s.IndexOf(find, pos, StringComparison.Ordinal) + 1;
+    }
+
+    // DateAndTime.DateDiff with FirstDayOfWeek.Sunday, FirstWeekOfYear.Jan1.
+    static long DateDiff(string interval, DateTime d1, DateTime d2)
+    {
+        TimeSpan tm = d2.Subtract(d1);
+        var cal = Inv.Calendar;
+        switch (interval.Trim().ToLowerInvariant())
+        {
+            case "d": case "y": return (long)Math.Truncate(tm.TotalDays);
+            case "h": return (long)Math.Truncate(tm.TotalHours);
+            case "n": return (long)Math.Truncate(tm.TotalMinutes);
+            case "s": return (long)Math.Truncate(tm.TotalSeconds);
+            case "ww":
+                d1 = d1.AddDays(-DayOfWeekSunday(d1));
+                d2 = d2.AddDays(-DayOfWeekSunday(d2));
+                return (long)Math.Truncate(d2.Subtract(d1).TotalDays) / 7;
+            case "w": return (long)Math.Truncate(tm.TotalDays) / 7;
+            case "yyyy": return (long)cal.GetYear(d2) - cal.GetYear(d1);
+            case "m": return ((long)cal.GetYear(d2) - cal.GetYear(d1)) * 12 + cal.GetMonth(d2) - cal.GetMonth(d1);
+            case "q": return ((long)cal.GetYear(d2) - cal.GetYear(d1)) * 4 + (cal.GetMonth(d2) - 1) / 3 - (cal.GetMonth(d1) - 1) / 3;
+        }
+        throw new ArgumentException("Interval");
+    }
+
+    static int DayOfWeekSunday(DateTime t) { return ((int)t.DayOfWeek - 1 + 8) % 7 + 1; }
+
+    // Conversions.ToBoolean(String).
+    static bool VbToBoolean(string v)
+    {
+        if (string.Compare(v, "True", Inv, CompareOptions.IgnoreCase) == 0) return true;
+        if (string.Compare(v, "False", Inv, CompareOptions.IgnoreCase) == 0) return false;
+        long i;
+        if (IsHexOrOct(v, out i)) return i != 0;
+        return VbParseDouble(v) != 0;
+    }
+
+    // Conversions.ToLong(String): CLng of the decimal, rounded to even.
+    static long VbToLong(string v)
+    {
+        long i;
+        if (IsHexOrOct(v, out i)) return i;
+        return (long)Math.Round(decimal.Parse(v, NumberStyles.Any, Inv), MidpointRounding.ToEven);
+    }
+
+    static double VbToDouble(string v)
+    {
+        long i;
+        if (IsHexOrOct(v, out i)) return i;
+        return VbParseDouble(v);
+    }
+
+    static double VbParseDouble(string v)
+    {
+        return double.Parse(v, NumberStyles.Any, Inv);
+    }
+
+    // Conversions.IsHexOrOctValue.
+    static bool IsHexOrOct(string v, out long i)
+    {
+        i = 0;
+        int k = 0;
+        while (k < v.Length)
+        {
+            char ch = v[k];
+            if (ch == '&' && k + 2 < v.Length)
+            {
+                char kind = char.ToLowerInvariant(v[k + 1]);
+                string digits = v.Substring(k + 2);
+                if (kind == 'h') i = Convert.ToInt64(digits, 16);
+                else if (kind == 'o') i = Convert.ToInt64(digits, 8);
+                else throw new FormatException();
+                return true;
+            }
+            if (ch != ' ' && ch != '\u3000') return false;
+            k++;
+        }
+        return false;
+    }
+
+    // ModernDouble renders d as .NET Core 3.0 and later do: the shortest
+    // digits that round-trip, in general format with 15 significant digits
+    // deciding between fixed and scientific notation ("E+15", "E-05").
+    static string ModernDouble(double d)
+    {
+        if (double.IsNaN(d)) return "NaN";
+        if (double.IsPositiveInfinity(d)) return "Infinity";
+        if (double.IsNegativeInfinity(d)) return "-Infinity";
+        if (d == 0) return (1 / d < 0) ? "-0" : "0";
+        string e = null;
+        for (int p = 0; p <= 16; p++)
+        {
+            e = d.ToString("E" + p, Inv);
+            if (double.Parse(e, Inv) == d) break;
+        }
+        // e is d.ddddE+xxx
+        int ei = e.IndexOf('E');
+        string mant = e.Substring(0, ei);
+        int exp = int.Parse(e.Substring(ei + 1), Inv);
+        bool neg = mant[0] == '-';
+        string digits = mant.Replace("-", "").Replace(".", "").TrimEnd('0');
+        if (digits == "") digits = "0";
+        var sb = new StringBuilder();
+        if (neg) sb.Append('-');
+        if (exp >= 15 || exp < -5)
+        {
+            sb.Append(digits[0]);
+            if (digits.Length > 1) sb.Append('.').Append(digits.Substring(1));
+            sb.Append('E').Append(exp < 0 ? '-' : '+').Append(Math.Abs(exp).ToString("00", Inv));
+        }
+        else if (exp < 0)
+        {
+            sb.Append("0.").Append('0', -exp - 1).Append(digits);
+        }
+        else if (digits.Length <= exp + 1)
+        {
+            sb.Append(digits).Append('0', exp + 1 - digits.Length);
+        }
+        else
+        {
+            sb.Append(digits.Substring(0, exp + 1)).Append('.').Append(digits.Substring(exp + 1));
+        }
+        return sb.ToString();
+    }
+
+    // ModernUtf8 decodes as .NET Core 3.0 and later do: one U+FFFD per
+    // maximal subpart of an ill-formed sequence (Unicode 3.9, table 3-8).
+    static string ModernUtf8(byte[] b)
+    {
+        var sb = new StringBuilder();
+        int i = 0;
+        while (i < b.Length)
+        {
+            int c = b[i];
+            if (c < 0x80) { sb.Append((char)c); i++; continue; }
+            int need, lo = 0x80, hi = 0xBF, cp;
+            if (c >= 0xC2 && c <= 0xDF) { need = 1; cp = c & 0x1F; }
+            else if (c >= 0xE0 && c <= 0xEF) { need = 2; cp = c & 0x0F; if (c == 0xE0) lo = 0xA0; if (c == 0xED) hi = 0x9F; }
+            else if (c >= 0xF0 && c <= 0xF4) { need = 3; cp = c & 0x07; if (c == 0xF0) lo = 0x90; if (c == 0xF4) hi = 0x8F; }
+            else { sb.Append('\uFFFD'); i++; continue; }
+            int j = i + 1;
+            bool ok = true;
+            for (int k = 0; k < need; k++, j++)
+            {
+                if (j >= b.Length) { ok = false; break; }
+                int lim0 = k == 0 ? lo : 0x80, lim1 = k == 0 ? hi : 0xBF;
+                if (b[j] < lim0 || b[j] > lim1) { ok = false; break; }
+                cp = (cp << 6) | (b[j] & 0x3F);
+            }
+            if (!ok) { sb.Append('\uFFFD'); i = j; continue; }
+            sb.Append(char.ConvertFromUtf32(cp));
+            i = j;
+        }
+        return sb.ToString();
+    }
+}
