@@ -13,6 +13,7 @@ import (
 
 	"github.com/attrmap/attrmap/mapping"
 	"github.com/attrmap/attrmap/sync/provision"
+	"github.com/attrmap/attrmap/sync/scim"
 )
 
 const planUsage = `usage: attrmap plan --schema FILE [--rule NAME] [--object NAME] --source FILE --target FILE
@@ -200,7 +201,7 @@ func runPlan(ctx context.Context, rules []*mapping.CompiledObjectMapping, source
 		}
 		w.Write(data)
 	case "scim":
-		bulk, err := plan.SCIM(rules...)
+		bulk, err := scim.Bulk(plan, rules...)
 		if err != nil {
 			return err
 		}

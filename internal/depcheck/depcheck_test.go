@@ -21,10 +21,14 @@ var allowed = map[string][]string{
 	"scoping":         {},
 	"mapping":         {"expr", "scoping"},
 	"sync/provision":  {"expr", "mapping", "scoping"},
-	"cmd/attrmap":     {"expr", "scoping", "mapping", "sync/provision", "internal/golden", "internal/lint", "internal/repl"},
+	"sync/scim":       {"expr", "mapping", "scoping", "sync/provision"},
+	"cmd/attrmap":     {"expr", "scoping", "mapping", "sync/provision", "sync/scim", "internal/golden", "internal/lint", "internal/repl"},
 	"internal/lint":   {"expr", "scoping", "mapping"},
 	"internal/repl":   {"expr", "scoping", "mapping", "internal/lint"},
 	"internal/dotnet": {"expr"},
+	// internal/scenario loads testdata/sync for the tests of sync/scim and
+	// internal/interop.
+	"internal/scenario": {"mapping", "sync/provision"},
 }
 
 func TestDependencyDirection(t *testing.T) {

@@ -7,7 +7,6 @@
 //	rules, _ := schema.CompileRule("")           // users and groups: []*mapping.CompiledObjectMapping
 //	plan, next, err := provision.DiffRules(rules, source, target, state, provision.Options{})
 //	fmt.Print(plan)                             // summary, then each op with its reason
-//	bulk, _ := plan.SCIM(rules...)              // the SCIM 2.0 requests a target would receive
 //	applied, _ := provision.Apply(target, plan)      // what the target looks like afterwards
 //	// save next (the new state) for the next cycle
 //
@@ -96,11 +95,8 @@
 // for a value that another object gives up in the same plan gets it in the
 // next cycle: creates run before updates, so it cannot have it earlier.
 //
-// SCIM. Plan.SCIM renders the operations as the SCIM 2.0 requests (RFC
-// 7644) a target would receive, as one bulk request: POST with a bulkId
-// for creates, PATCH with add, replace and remove for updates, disables
-// and membership changes, DELETE for deletes; objects created in the plan
-// are referred to as "bulkId:ID".
+// SCIM. Package sync/scim renders a plan as the SCIM 2.0 requests (RFC
+// 7644) a target receives.
 //
 // Errors on one object (an expression that fails, an ambiguous match, a
 // duplicate source id) go to Plan.Errors with the stage that failed; the

@@ -1,4 +1,4 @@
-package provision
+package scim
 
 import (
 	"bytes"
@@ -12,7 +12,9 @@ import (
 
 	"github.com/attrmap/attrmap/expr"
 	"github.com/attrmap/attrmap/internal/golden"
+	"github.com/attrmap/attrmap/internal/scenario"
 	"github.com/attrmap/attrmap/mapping"
+	"github.com/attrmap/attrmap/sync/provision"
 )
 
 // scimSchema defines a SCIM app with users and groups: the attribute
@@ -62,7 +64,7 @@ const scimSchema = `{
   }]
 }`
 
-func scimRules(t *testing.T) []*mapping.CompiledObjectMapping {
+func scimRules(t testing.TB) []*mapping.CompiledObjectMapping {
 	t.Helper()
 	schema, err := mapping.Decode([]byte(scimSchema))
 	if err != nil {
@@ -85,12 +87,12 @@ const (
 	scimCustom     = "urn:ietf:params:scim:schemas:extension:CustomExtensionName:2.0:User:"
 )
 
-func scimSet(name string, v expr.Value) AttrChange {
-	return AttrChange{Name: name, Old: expr.Null, New: v}
+func scimSet(name string, v expr.Value) provision.AttrChange {
+	return provision.AttrChange{Name: name, Old: expr.Null, New: v}
 }
 
-func scimChange(name string, old, new expr.Value) AttrChange {
-	return AttrChange{Name: name, Old: old, New: new}
+func scimChange(name string, old, new expr.Value) provision.AttrChange {
+	return provision.AttrChange{Name: name, Old: old, New: new}
 }
 
 func scimStr(s string) expr.Value { return expr.String(s) }
@@ -109,9 +111,9 @@ func scimNormJSON(t *testing.T, s string) string {
 	return out.String() + "\n"
 }
 
-func renderSCIM(t *testing.T, p *Plan, rules []*mapping.CompiledObjectMapping) string {
+func renderSCIM(t *testing.T, p *provision.Plan, rules []*mapping.CompiledObjectMapping) string {
 	t.Helper()
-	b, err := p.SCIM(rules...)
+	b, err := Bulk(p, rules...)
 	if err != nil {
 		t.Fatalf("SCIM: %v", err)
 	}
@@ -126,13 +128,13 @@ func TestSCIM(t *testing.T) {
 	rules := scimRules(t)
 	tests := []struct {
 		name  string
-		ops   []Op
+		ops   []provision.Op
 		rules []*mapping.CompiledObjectMapping // nil: the rules above
 		noDef bool                             // render without rules
 		want  string                           // the Operations array
 	}{{
 		name: "create user: nested, filtered, extension, boolean, integer, reference, multi-valued",
-		ops: []Op{{Kind: Create, Object: "User", Key: "u1", Target: "u1", Changes: []AttrChange{
+		ops: []provision.Op{{Kind: provision.Create, Object: "User", Key: "u1", Target: "u1", Changes: []provision.AttrChange{
 			scimSet("active", scimStr("True")),
 			scimSet("addresses[type eq \"work\"].formatted", scimStr("1 Main St")),
 			scimSet("displayName", scimStr("Alice <Wong> & co")),
@@ -166,9 +168,9 @@ func TestSCIM(t *testing.T) {
 		}}]`,
 	}, {
 		name: "create group with members, one created in the plan",
-		ops: []Op{
-			{Kind: Create, Object: "User", Key: "u1", Target: "u1", Changes: []AttrChange{scimSet("userName", scimStr("a"))}},
-			{Kind: Create, Object: "Group", Key: "g1", Target: "g1", Changes: []AttrChange{
+		ops: []provision.Op{
+			{Kind: provision.Create, Object: "User", Key: "u1", Target: "u1", Changes: []provision.AttrChange{scimSet("userName", scimStr("a"))}},
+			{Kind: provision.Create, Object: "Group", Key: "g1", Target: "g1", Changes: []provision.AttrChange{
 				scimSet("displayName", scimStr("Sales")),
 				{Name: "members", Old: expr.Null, New: expr.Multi{"t-1", "u1"}, Ref: "User"},
 			}},
@@ -180,7 +182,7 @@ func TestSCIM(t *testing.T) {
 		]`,
 	}, {
 		name: "update: add, replace, remove, filtered add, boolean, reference",
-		ops: []Op{{Kind: Update, Object: "User", Key: "u2", Target: "t-2", Changes: []AttrChange{
+		ops: []provision.Op{{Kind: provision.Update, Object: "User", Key: "u2", Target: "t-2", Changes: []provision.AttrChange{
 			scimChange("active", scimStr("False"), scimStr("True")),
 			scimChange("displayName", scimStr("Bob"), scimStr("Bob Kumar")),
 			scimChange("emails[type eq \"work\"].value", expr.Null, scimStr("bob@contoso.com")),
@@ -197,7 +199,7 @@ func TestSCIM(t *testing.T) {
 			"Operations": [
 				{"op": "replace", "path": "active", "value": true},
 				{"op": "replace", "path": "displayName", "value": "Bob Kumar"},
-				{"op": "add", "path": "emails", "value": [{"type": "work", "value": "bob@contoso.com"}]},
+				{"op": "add", "path": "emails[type eq \"work\"].value", "value": "bob@contoso.com"},
 				{"op": "replace", "path": "name.givenName", "value": "Bob"},
 				{"op": "remove", "path": "phoneNumbers[type eq \"mobile\"].value"},
 				{"op": "replace", "path": "proxyAddresses", "value": ["SMTP:b@contoso.com", "smtp:bob@contoso.com"]},
@@ -208,63 +210,118 @@ func TestSCIM(t *testing.T) {
 			]}}]`,
 	}, {
 		name: "set changes: members added and removed, proxyAddresses",
-		ops: []Op{
-			{Kind: Update, Object: "Group", Key: "g1", Target: "tg-1", Changes: []AttrChange{
+		ops: []provision.Op{
+			{Kind: provision.Update, Object: "Group", Key: "g1", Target: "tg-1", Changes: []provision.AttrChange{
 				{Name: "members", Add: []string{"t-1", "t-3"}, Remove: []string{"t-2", `t"4`}, Ref: "User"},
 			}},
-			{Kind: Update, Object: "User", Key: "u1", Target: "t-1", Changes: []AttrChange{
+			{Kind: provision.Update, Object: "User", Key: "u1", Target: "t-1", Changes: []provision.AttrChange{
 				{Name: "proxyAddresses", Remove: []string{"smtp:old@contoso.com"}},
 			}},
 		},
 		want: `[
 			{"method": "PATCH", "path": "/Groups/tg-1", "data": {"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], "Operations": [
 				{"op": "add", "path": "members", "value": [{"value": "t-1"}, {"value": "t-3"}]},
-				{"op": "remove", "path": "members[value eq \"t-2\"]"},
-				{"op": "remove", "path": "members[value eq \"t\\\"4\"]"}
+				{"op": "remove", "path": "members", "value": [{"value": "t-2"}, {"value": "t\"4"}]}
 			]}},
 			{"method": "PATCH", "path": "/Users/t-1", "data": {"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], "Operations": [
-				{"op": "remove", "path": "proxyAddresses[value eq \"smtp:old@contoso.com\"]"}
+				{"op": "remove", "path": "proxyAddresses", "value": ["smtp:old@contoso.com"]}
 			]}}
 		]`,
 	}, {
-		name: "follow-ups refer to created objects by bulkId, in path and values",
-		ops: []Op{
-			{Kind: Create, Object: "User", Key: "u1", Target: "u1", Changes: []AttrChange{scimSet("userName", scimStr("a"))}},
-			{Kind: Create, Object: "User", Key: "u2", Target: "u2", Changes: []AttrChange{scimSet("userName", scimStr("b"))}},
-			{Kind: Create, Object: "Group", Key: "g1", Target: "g1", Changes: []AttrChange{scimSet("displayName", scimStr("Sales"))}},
-			{Kind: Update, Object: "User", Key: "u2", Target: "u2", FollowUp: true, Changes: []AttrChange{
-				{Name: scimEnterprise + "manager", Old: expr.Null, New: scimStr("u1"), Ref: "User"},
+		name: "follow-ups are folded into the POST, creates ordered by reference",
+		ops: []provision.Op{
+			{Kind: provision.Create, Object: "User", Key: "u1", Target: "u1", Changes: []provision.AttrChange{scimSet("userName", scimStr("a"))}},
+			{Kind: provision.Create, Object: "User", Key: "u2", Target: "u2", Changes: []provision.AttrChange{scimSet("userName", scimStr("b"))}},
+			{Kind: provision.Create, Object: "Group", Key: "g1", Target: "g1", Changes: []provision.AttrChange{
+				scimSet("displayName", scimStr("Sales")),
+				{Name: "members", Old: expr.Null, New: expr.Multi{"t-7"}, Ref: "User,Group"},
 			}},
-			{Kind: Update, Object: "Group", Key: "g1", Target: "g1", FollowUp: true, Changes: []AttrChange{
-				{Name: "members", Add: []string{"u1", "t-7", "g1"}, Ref: "User,Group"},
+			{Kind: provision.Update, Object: "User", Key: "u9", Target: "t-9", Changes: []provision.AttrChange{
+				{Name: "members", Add: []string{"u2"}, Ref: "User"},
 			}},
 			// An existing group whose target id equals a created user's:
 			// only the user is a bulkId.
-			{Kind: Update, Object: "Group", Key: "g2", Target: "u2", Changes: []AttrChange{
+			{Kind: provision.Update, Object: "Group", Key: "g2", Target: "u2", Changes: []provision.AttrChange{
 				{Name: "members", Add: []string{"u2"}, Ref: "User"},
+			}},
+			// u1's manager is u2, created after it: u2's POST goes first.
+			{Kind: provision.Update, Object: "User", Key: "u1", Target: "u1", FollowUp: true, Changes: []provision.AttrChange{
+				{Name: scimEnterprise + "manager", Old: expr.Null, New: scimStr("u2"), Ref: "User"},
+			}},
+			{Kind: provision.Update, Object: "Group", Key: "g1", Target: "g1", FollowUp: true, Changes: []provision.AttrChange{
+				{Name: "members", Add: []string{"u1", "g1"}, Ref: "User,Group"},
 			}},
 		},
 		want: `[
-			{"method": "POST", "bulkId": "u1", "path": "/Users", "data": {"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": "a"}},
 			{"method": "POST", "bulkId": "u2", "path": "/Users", "data": {"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": "b"}},
-			{"method": "POST", "bulkId": "g1", "path": "/Groups", "data": {"schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"], "displayName": "Sales"}},
-			{"method": "PATCH", "path": "/Users/bulkId:u2", "data": {"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], "Operations": [
-				{"op": "add", "path": "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager", "value": {"value": "bulkId:u1"}}
-			]}},
+			{"method": "POST", "bulkId": "u1", "path": "/Users", "data": {
+				"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User", "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"],
+				"userName": "a",
+				"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": {"manager": {"value": "bulkId:u2"}}}},
+			{"method": "POST", "bulkId": "g1", "path": "/Groups", "data": {"schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"],
+				"displayName": "Sales", "members": [{"value": "t-7"}, {"value": "bulkId:u1"}]}},
 			{"method": "PATCH", "path": "/Groups/bulkId:g1", "data": {"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], "Operations": [
-				{"op": "add", "path": "members", "value": [{"value": "bulkId:u1"}, {"value": "t-7"}, {"value": "bulkId:g1"}]}
+				{"op": "add", "path": "members", "value": [{"value": "bulkId:g1"}]}
+			]}},
+			{"method": "PATCH", "path": "/Users/t-9", "data": {"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], "Operations": [
+				{"op": "add", "path": "members", "value": [{"value": "bulkId:u2"}]}
 			]}},
 			{"method": "PATCH", "path": "/Groups/u2", "data": {"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], "Operations": [
 				{"op": "add", "path": "members", "value": [{"value": "bulkId:u2"}]}
 			]}}
 		]`,
 	}, {
+		name: "a manager cycle: the first user's POST leaves the manager to a PATCH after both exist",
+		ops: []provision.Op{
+			{Kind: provision.Create, Object: "User", Key: "u1", Target: "u1", Changes: []provision.AttrChange{scimSet("userName", scimStr("a"))}},
+			{Kind: provision.Create, Object: "User", Key: "u2", Target: "u2", Changes: []provision.AttrChange{scimSet("userName", scimStr("b"))}},
+			{Kind: provision.Update, Object: "User", Key: "u1", Target: "u1", FollowUp: true, Changes: []provision.AttrChange{
+				{Name: scimEnterprise + "manager", Old: expr.Null, New: scimStr("u2"), Ref: "User"},
+			}},
+			{Kind: provision.Update, Object: "User", Key: "u2", Target: "u2", FollowUp: true, Changes: []provision.AttrChange{
+				{Name: scimEnterprise + "manager", Old: expr.Null, New: scimStr("u1"), Ref: "User"},
+			}},
+		},
+		want: `[
+			{"method": "POST", "bulkId": "u1", "path": "/Users", "data": {"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": "a"}},
+			{"method": "POST", "bulkId": "u2", "path": "/Users", "data": {
+				"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User", "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"],
+				"userName": "b",
+				"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": {"manager": {"value": "bulkId:u1"}}}},
+			{"method": "PATCH", "path": "/Users/bulkId:u1", "data": {"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], "Operations": [
+				{"op": "add", "path": "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager", "value": {"value": "bulkId:u2"}}
+			]}}
+		]`,
+	}, {
+		name: "complex values: roles as objects, typed filter literals, sub-attributes of an existing value",
+		ops: []provision.Op{
+			{Kind: provision.Create, Object: "User", Key: "u1", Target: "u1", Changes: []provision.AttrChange{
+				scimSet("roles", expr.Multi{"Engineer", "Lead"}),
+				scimSet("userName", scimStr("a")),
+			}},
+			{Kind: provision.Update, Object: "User", Key: "u2", Target: "t-2", Changes: []provision.AttrChange{
+				scimChange(`addresses[type eq "work"].postalCode`, expr.Null, scimStr("98052")),
+				scimChange(`roles[primary eq "True"].value`, scimStr("Admin"), scimStr("Owner")),
+				{Name: "roles", Add: []string{"Lead"}, Remove: []string{"Engineer"}},
+			}},
+		},
+		want: `[
+			{"method": "POST", "bulkId": "u1", "path": "/Users", "data": {"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
+				"roles": [{"value": "Engineer"}, {"value": "Lead"}], "userName": "a"}},
+			{"method": "PATCH", "path": "/Users/t-2", "data": {"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], "Operations": [
+				{"op": "add", "path": "addresses[type eq \"work\"].postalCode", "value": "98052"},
+				{"op": "replace", "path": "roles[primary eq true].value", "value": "Owner"},
+				{"op": "add", "path": "roles", "value": [{"value": "Lead"}]},
+				{"op": "remove", "path": "roles", "value": [{"value": "Engineer"}]}
+			]}}
+		]`,
+	}, {
 		name: "disable and delete",
-		ops: []Op{
-			{Kind: Disable, Object: "User", Key: "u3", Target: "t-3", Changes: []AttrChange{scimChange("active", expr.Bool(true), scimStr("False"))}},
-			{Kind: Delete, Object: "User", Key: "u4", Target: "t 4/x"},
-			{Kind: Delete, Object: "Group", Key: "g4", Target: "tg-4"},
-			{Kind: Delete, Object: "Device", Key: "d1", Target: "td-1"},
+		ops: []provision.Op{
+			{Kind: provision.Disable, Object: "User", Key: "u3", Target: "t-3", Changes: []provision.AttrChange{scimChange("active", expr.Bool(true), scimStr("False"))}},
+			{Kind: provision.Delete, Object: "User", Key: "u4", Target: "t 4/x"},
+			{Kind: provision.Delete, Object: "Group", Key: "g4", Target: "tg-4"},
+			{Kind: provision.Delete, Object: "Device", Key: "d1", Target: "td-1"},
 		},
 		want: `[
 			{"method": "PATCH", "path": "/Users/t-3", "data": {"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], "Operations": [
@@ -276,12 +333,12 @@ func TestSCIM(t *testing.T) {
 		]`,
 	}, {
 		name: "redacted values are sent as they are",
-		ops: []Op{
-			{Kind: Create, Object: "User", Key: "u1", Target: "u1", Changes: []AttrChange{
+		ops: []provision.Op{
+			{Kind: provision.Create, Object: "User", Key: "u1", Target: "u1", Changes: []provision.AttrChange{
 				{Name: "password", Old: expr.Null, New: expr.Redacted{V: scimStr("s3cret!")}, Redacted: true},
 				scimSet("userName", scimStr("a")),
 			}},
-			{Kind: Update, Object: "User", Key: "u2", Target: "t-2", Changes: []AttrChange{
+			{Kind: provision.Update, Object: "User", Key: "u2", Target: "t-2", Changes: []provision.AttrChange{
 				{Name: "password", Old: expr.Redacted{V: scimStr("old")}, New: expr.Redacted{V: scimStr("new")}, Redacted: true},
 			}},
 		},
@@ -294,15 +351,15 @@ func TestSCIM(t *testing.T) {
 	}, {
 		name:  "without rules a value keeps its kind",
 		noDef: true,
-		ops: []Op{
-			{Kind: Create, Object: "User", Key: "u1", Target: "u1", Changes: []AttrChange{
+		ops: []provision.Op{
+			{Kind: provision.Create, Object: "User", Key: "u1", Target: "u1", Changes: []provision.AttrChange{
 				scimSet("active", scimStr("True")),
 				scimSet("enabled", expr.Bool(true)),
 				scimSet("hireDate", expr.DateTime(time.Date(2024, 7, 1, 9, 0, 0, 0, time.UTC))),
 				scimSet("level", expr.Int(3)),
 				{Name: "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager", Old: expr.Null, New: scimStr("t-1"), Ref: "User"},
 			}},
-			{Kind: Disable, Object: "User", Key: "u3", Target: "t-3", Changes: []AttrChange{scimChange("active", scimStr("True"), scimStr("False"))}},
+			{Kind: provision.Disable, Object: "User", Key: "u3", Target: "t-3", Changes: []provision.AttrChange{scimChange("active", scimStr("True"), scimStr("False"))}},
 		},
 		want: `[
 			{"method": "POST", "bulkId": "u1", "path": "/Users", "data": {
@@ -323,7 +380,7 @@ func TestSCIM(t *testing.T) {
 			if tt.noDef {
 				r = nil
 			}
-			p := &Plan{Ops: tt.ops}
+			p := &provision.Plan{Ops: tt.ops}
 			got := renderSCIM(t, p, r)
 			want := scimNormJSON(t, `{"schemas": ["urn:ietf:params:scim:api:messages:2.0:BulkRequest"], "Operations": `+tt.want+`}`)
 			if diff := cmp.Diff(want, got); diff != "" {
@@ -336,16 +393,16 @@ func TestSCIM(t *testing.T) {
 // TestSCIMRedactedFromJSON: a plan read back from JSON holds only the
 // [Redact] placeholder, which must never be sent.
 func TestSCIMRedactedFromJSON(t *testing.T) {
-	p := &Plan{Ops: []Op{
-		{Kind: Create, Object: "User", Key: "u1", Target: "u1", Changes: []AttrChange{
+	p := &provision.Plan{Ops: []provision.Op{
+		{Kind: provision.Create, Object: "User", Key: "u1", Target: "u1", Changes: []provision.AttrChange{
 			{Name: "password", Old: expr.Null, New: expr.Redacted{V: scimStr("s3cret!")}, Redacted: true},
 			scimSet("userName", scimStr("a")),
 		}},
-		{Kind: Update, Object: "User", Key: "u2", Target: "t-2", Changes: []AttrChange{
+		{Kind: provision.Update, Object: "User", Key: "u2", Target: "t-2", Changes: []provision.AttrChange{
 			{Name: "nickName", Old: expr.Redacted{V: scimStr("old")}, New: expr.Redacted{V: scimStr("new")}, Redacted: true},
 			scimChange("title", scimStr("a"), scimStr("b")),
 		}},
-		{Kind: Update, Object: "Group", Key: "g1", Target: "tg-1", Changes: []AttrChange{
+		{Kind: provision.Update, Object: "Group", Key: "g1", Target: "tg-1", Changes: []provision.AttrChange{
 			{Name: "members", Add: []string{"t-1"}, Ref: "User", Redacted: true},
 		}},
 	}}
@@ -353,11 +410,11 @@ func TestSCIMRedactedFromJSON(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var back Plan
+	var back provision.Plan
 	if err := back.UnmarshalJSON(data); err != nil {
 		t.Fatal(err)
 	}
-	b, err := back.SCIM(scimRules(t)...)
+	b, err := Bulk(&back, scimRules(t)...)
 	if err == nil {
 		t.Fatalf("SCIM of a plan read from JSON succeeded:\n%s", scimJSON(t, b))
 	}
@@ -371,7 +428,7 @@ func TestSCIMRedactedFromJSON(t *testing.T) {
 	}
 }
 
-func scimJSON(t *testing.T, b *SCIMBulk) string {
+func scimJSON(t *testing.T, b *BulkRequest) string {
 	t.Helper()
 	var out bytes.Buffer
 	if err := b.WriteJSON(&out); err != nil {
@@ -383,48 +440,52 @@ func scimJSON(t *testing.T, b *SCIMBulk) string {
 func TestSCIMErrors(t *testing.T) {
 	tests := []struct {
 		name string
-		ops  []Op
+		ops  []provision.Op
 		want string
 	}{{
 		name: "two creates with one id",
-		ops: []Op{
-			{Kind: Create, Object: "User", Key: "x", Target: "x", Changes: []AttrChange{scimSet("userName", scimStr("a"))}},
-			{Kind: Create, Object: "Group", Key: "x", Target: "x", Changes: []AttrChange{scimSet("displayName", scimStr("b"))}},
+		ops: []provision.Op{
+			{Kind: provision.Create, Object: "User", Key: "x", Target: "x", Changes: []provision.AttrChange{scimSet("userName", scimStr("a"))}},
+			{Kind: provision.Create, Object: "Group", Key: "x", Target: "x", Changes: []provision.AttrChange{scimSet("displayName", scimStr("b"))}},
 		},
 		want: `scim: create Group x: bulkId "x" is already the id of a created user`,
 	}, {
 		name: "not a boolean",
-		ops:  []Op{{Kind: Update, Object: "User", Key: "u1", Target: "t-1", Changes: []AttrChange{scimChange("active", scimStr("True"), scimStr("yes"))}}},
+		ops:  []provision.Op{{Kind: provision.Update, Object: "User", Key: "u1", Target: "t-1", Changes: []provision.AttrChange{scimChange("active", scimStr("True"), scimStr("yes"))}}},
 		want: `scim: update User u1: active: "yes" is not a Boolean (expected True or False)`,
 	}, {
 		name: "not an integer",
-		ops:  []Op{{Kind: Create, Object: "User", Key: "u1", Target: "u1", Changes: []AttrChange{scimSet(scimCustom+"level", scimStr("high"))}}},
+		ops:  []provision.Op{{Kind: provision.Create, Object: "User", Key: "u1", Target: "u1", Changes: []provision.AttrChange{scimSet(scimCustom+"level", scimStr("high"))}}},
 		want: `scim: create User u1: ` + scimCustom + `level: "high" is not an Integer`,
 	}, {
 		name: "update without changes",
-		ops:  []Op{{Kind: Update, Object: "User", Key: "u1", Target: "t-1"}},
+		ops:  []provision.Op{{Kind: provision.Update, Object: "User", Key: "u1", Target: "t-1"}},
 		want: `scim: update User u1: no changes to send`,
 	}, {
 		name: "no target id",
-		ops:  []Op{{Kind: Delete, Object: "User", Key: "u1"}},
+		ops:  []provision.Op{{Kind: provision.Delete, Object: "User", Key: "u1"}},
 		want: `scim: delete User u1: the operation has no target id`,
 	}, {
 		name: "path written twice",
-		ops: []Op{{Kind: Create, Object: "User", Key: "u1", Target: "u1", Changes: []AttrChange{
+		ops: []provision.Op{{Kind: provision.Create, Object: "User", Key: "u1", Target: "u1", Changes: []provision.AttrChange{
 			scimSet("name", scimStr("x")), scimSet("name.givenName", scimStr("y")),
 		}}},
 		want: `scim: create User u1: name.givenName: name is both a value and an object`,
 	}, {
 		name: "a list and a filtered path into it",
-		ops: []Op{{Kind: Create, Object: "User", Key: "u1", Target: "u1", Changes: []AttrChange{
-			scimSet("emails", expr.Multi{"a@contoso.com"}), scimSet(`emails[type eq "work"].value`, scimStr("b@contoso.com")),
+		ops: []provision.Op{{Kind: provision.Create, Object: "User", Key: "u1", Target: "u1", Changes: []provision.AttrChange{
+			scimSet("proxyAddresses", expr.Multi{"smtp:a@contoso.com"}), scimSet(`proxyAddresses[type eq "work"].value`, scimStr("b@contoso.com")),
 		}}},
-		want: `scim: create User u1: emails[type eq "work"].value: emails holds values that are not objects`,
+		want: `scim: create User u1: proxyAddresses[type eq "work"].value: proxyAddresses holds values that are not objects`,
+	}, {
+		name: "a value a server would take for a reference",
+		ops:  []provision.Op{{Kind: provision.Update, Object: "User", Key: "u1", Target: "t-1", Changes: []provision.AttrChange{scimChange("title", scimStr("a"), scimStr("bulkId:x"))}}},
+		want: `scim: update User u1: title: the value "bulkId:x" begins with "bulkId:", which a SCIM server reads as a reference to an object created in the same request list (RFC 7644 §3.7.2)`,
 	}}
 	rules := scimRules(t)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := (&Plan{Ops: tt.ops}).SCIM(rules...)
+			_, err := Bulk(&provision.Plan{Ops: tt.ops}, rules...)
 			if err == nil {
 				t.Fatal("no error")
 			}
@@ -462,12 +523,12 @@ func TestParseSCIMAttr(t *testing.T) {
 // JSON with the BulkRequest schema, an Operations array, a bulkId on each
 // POST, data on each POST and PATCH and none on DELETE.
 func TestSCIMBulkRequest(t *testing.T) {
-	p := &Plan{Ops: []Op{
-		{Kind: Create, Object: "User", Key: "u1", Target: "u1", Changes: []AttrChange{scimSet("userName", scimStr("a"))}},
-		{Kind: Update, Object: "User", Key: "u2", Target: "t-2", Changes: []AttrChange{scimChange("title", scimStr("a"), scimStr("b"))}},
-		{Kind: Disable, Object: "User", Key: "u3", Target: "t-3", Changes: []AttrChange{scimChange("active", scimStr("True"), scimStr("False"))}},
-		{Kind: Delete, Object: "User", Key: "u4", Target: "t-4"},
-	}, Skipped: []Op{{Kind: Skip, Action: Delete, Object: "User", Key: "u5", Target: "t-5"}}}
+	p := &provision.Plan{Ops: []provision.Op{
+		{Kind: provision.Create, Object: "User", Key: "u1", Target: "u1", Changes: []provision.AttrChange{scimSet("userName", scimStr("a"))}},
+		{Kind: provision.Update, Object: "User", Key: "u2", Target: "t-2", Changes: []provision.AttrChange{scimChange("title", scimStr("a"), scimStr("b"))}},
+		{Kind: provision.Disable, Object: "User", Key: "u3", Target: "t-3", Changes: []provision.AttrChange{scimChange("active", scimStr("True"), scimStr("False"))}},
+		{Kind: provision.Delete, Object: "User", Key: "u4", Target: "t-4"},
+	}, Skipped: []provision.Op{{Kind: provision.Skip, Action: provision.Delete, Object: "User", Key: "u5", Target: "t-5"}}}
 	out := renderSCIM(t, p, scimRules(t))
 	var doc struct {
 		Schemas    []string `json:"schemas"`
@@ -504,7 +565,7 @@ func TestSCIMBulkRequest(t *testing.T) {
 // TestSCIMDeterministic renders the same plan many times, with many
 // members in the maps the rendering builds, and requires the same bytes.
 func TestSCIMDeterministic(t *testing.T) {
-	var changes []AttrChange
+	var changes []provision.AttrChange
 	for _, n := range []string{"a", "b", "c", "d", "e", "f", "g", "h"} {
 		changes = append(changes,
 			scimSet("name."+n, scimStr(n)),
@@ -513,7 +574,7 @@ func TestSCIMDeterministic(t *testing.T) {
 			scimSet(`emails[type eq "`+n+`"].value`, scimStr(n)),
 		)
 	}
-	p := &Plan{Ops: []Op{{Kind: Create, Object: "User", Key: "u1", Target: "u1", Changes: changes}}}
+	p := &provision.Plan{Ops: []provision.Op{{Kind: provision.Create, Object: "User", Key: "u1", Target: "u1", Changes: changes}}}
 	rules := scimRules(t)
 	first := renderSCIM(t, p, rules)
 	for range 20 {
@@ -526,15 +587,22 @@ func TestSCIMDeterministic(t *testing.T) {
 // TestSCIMGolden renders the plan of every scenario of testdata/sync and
 // compares it with scim.golden. Run with -update to rewrite them.
 func TestSCIMGolden(t *testing.T) {
-	for _, dir := range scenarioDirs(t) {
+	dirs, err := scenario.Dirs(filepath.Join("..", "..", "testdata", "sync"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, dir := range dirs {
 		t.Run(filepath.Base(dir), func(t *testing.T) {
-			sc := loadScenario(t, dir)
-			plan, _, err := DiffRules(sc.rules, sc.source, sc.target, sc.state, sc.opts)
+			sc, err := scenario.Load(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			plan, _, err := sc.Plan()
 			if err != nil {
 				t.Fatal(err)
 			}
 			var got string
-			if b, err := plan.SCIM(sc.rules...); err != nil {
+			if b, err := Bulk(plan, sc.Rules...); err != nil {
 				got = "error: " + err.Error() + "\n"
 			} else {
 				got = scimJSON(t, b)

@@ -1,11 +1,10 @@
-package provision
+package scim
 
 import (
 	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/url"
 	"slices"
 	"strconv"
@@ -14,149 +13,40 @@ import (
 
 	"github.com/attrmap/attrmap/expr"
 	"github.com/attrmap/attrmap/mapping"
+	"github.com/attrmap/attrmap/sync/provision"
 )
 
 // The SCIM message and schema URNs (RFC 7643 §8.7, RFC 7644 §3.5.2, §3.7).
 const (
-	scimBulkRequest = "urn:ietf:params:scim:api:messages:2.0:BulkRequest"
-	scimPatchOp     = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
-	scimCoreSchema  = "urn:ietf:params:scim:schemas:core:2.0:"
-	bulkIDPrefix    = "bulkId:"
-	redactedText    = "[Redact]"
+	bulkRequestSchema = "urn:ietf:params:scim:api:messages:2.0:BulkRequest"
+	patchOpSchema     = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
+	coreSchema        = "urn:ietf:params:scim:schemas:core:2.0:"
+	redactedText      = "[Redact]"
 )
 
-// SCIMBulk is a plan rendered as SCIM 2.0 requests: the body of an
-// RFC 7644 §3.7 bulk request, one operation per plan operation, in plan
-// order (creates, updates with the follow-ups, disables, deletes). Its
-// JSON form is
-//
-//	{"schemas": ["urn:ietf:params:scim:api:messages:2.0:BulkRequest"],
-//	 "Operations": [{"method": ..., "bulkId": ..., "path": ..., "data": ...}, ...]}
-//
-// The requests can also be sent one by one (see SCIMRequest).
-type SCIMBulk struct {
-	Operations []SCIMRequest
+// object identifies an object of the plan: its target object type
+// (lower case) and target id.
+type object struct{ typ, id string }
+
+// renderer holds what rendering one operation needs from the others.
+type renderer struct {
+	rules []*mapping.CompiledObjectMapping
+	// created holds the objects the plan creates; createdIDs maps their
+	// ids, which are the bulkIds, back to them.
+	created    map[object]bool
+	createdIDs map[string]object
 }
 
-// SCIMRequest is one SCIM request: an operation of a bulk request, or on
-// its own the HTTP request Method Path with body Data, relative to the
-// target's SCIM base URL.
-//
-// A request on an object the same plan creates names it by the RFC 7644
-// §3.7.2 form "bulkId:<id>", in Path ("/Users/bulkId:u1") and in reference
-// values ({"value": "bulkId:u1"}). Sent one by one, those must be
-// replaced by the id the target answered the create with.
-type SCIMRequest struct {
-	// Method is POST (create), PATCH (update, disable) or DELETE.
-	Method string `json:"method"`
-	// BulkID is, for POST only, the id the plan gave the new object
-	// (Op.Target), which later requests refer to.
-	BulkID string `json:"bulkId,omitempty"`
-	// Path is the resource type endpoint ("/Users") for POST and the
-	// resource ("/Users/t-1") otherwise.
-	Path string `json:"path"`
-	// Data is the request body: the resource for POST, a PatchOp message
-	// for PATCH, nil for DELETE. It is compact JSON with a fixed member
-	// order.
-	Data json.RawMessage `json:"data,omitempty"`
-}
-
-// scimBulkJSON fixes the member order of a bulk request.
-type scimBulkJSON struct {
-	Schemas    []string      `json:"schemas"`
-	Operations []SCIMRequest `json:"Operations"`
-}
-
-// MarshalJSON writes the RFC 7644 §3.7 BulkRequest, compact and without
-// HTML escaping.
-func (b *SCIMBulk) MarshalJSON() ([]byte, error) {
-	ops := b.Operations
-	if ops == nil {
-		ops = []SCIMRequest{}
-	}
-	return marshalSCIM(scimBulkJSON{Schemas: []string{scimBulkRequest}, Operations: ops})
-}
-
-// WriteJSON writes the bulk request indented by two spaces, with a final
-// newline and without HTML escaping. The same plan gives the same bytes.
-func (b *SCIMBulk) WriteJSON(w io.Writer) error {
-	data, err := b.MarshalJSON()
-	if err != nil {
-		return err
-	}
-	var out bytes.Buffer
-	if err := json.Indent(&out, data, "", "  "); err != nil {
-		return err
-	}
-	out.WriteByte('\n')
-	_, err = w.Write(out.Bytes())
-	return err
-}
-
-// SCIM renders the plan's operations as the SCIM 2.0 requests (RFC 7643,
-// RFC 7644) a target would receive, one per operation and in plan order.
-// Skipped actions, held deletions and errors are not rendered. rules give
-// the target attribute definitions (for each operation, the rule whose
-// target object name equals Op.Object, ignoring case); without one, a
-// value keeps its own kind: plan strings, including "True" and "False",
-// stay strings.
-//
-// Create is POST to the type's endpoint ("/Users", "/Groups", otherwise
-// the object name plus "s") with bulkId the id the plan gave the object.
-// The attribute paths Entra's SCIM connector uses are expanded into the
-// resource: "name.givenName" into {"name": {"givenName": ...}},
-// `emails[type eq "work"].value` into "emails": [{"type": "work",
-// "value": ...}] (only what the path says: no "primary" is added, as in
-// the phoneNumbers example of Entra's attribute-mapping guide), and
-// "urn:...:User:department" into the extension's object. "schemas" comes
-// first and lists the core schema (core:2.0:User, core:2.0:Group) and each
-// extension used; then the core attributes, then the extensions, each
-// sorted by name, as are the members of nested objects.
-//
-// Update and Disable are PATCH to the resource with a PatchOp message,
-// one operation per change in change order: "add" when the old value is
-// null ("add" to the parent attribute with the whole element when the path
-// has a value filter, since RFC 7644 §3.5.2.3 makes a replace whose
-// filter matches nothing fail with noTarget), "remove" of the path when
-// the new value is null, "replace" otherwise. A set change adds its values
-// in one "add" and removes each with a value filter,
-// members[value eq "id"]. Delete is DELETE of the resource.
-//
-// Values follow the definition's type: Boolean as JSON true/false,
-// Integer as a number, a date-time value as RFC 3339 text, Reference as {"value": id} (or a list of them for a
-// multi-valued attribute such as members), multi-valued as an array. The
-// manager is {"value": id} in PATCH too, as RFC 7643 §4.3 defines it;
-// Entra sends the bare id string instead, a known deviation that Microsoft
-// confirmed on Microsoft Q&A ("SCIM user provisioning setup with manager
-// attribute").
-//
-// Objects created in the same plan are referred to as "bulkId:<id>". RFC
-// 7644 §3.7.2 defines that form for reference values in data ("bulkId"
-// attribute values prepended with "bulkId:", which the service provider
-// replaces with the new resource's id). It shows no example in an
-// operation's path, but §3.7 describes the bulkId as a surrogate resource
-// id "to cross-reference new resources in and across operations", and RFC
-// 7643 §3.1 reserves "bulkId" so that no real id can contain it; so a
-// follow-up update of a created object uses the path "/Users/bulkId:<id>",
-// as SCIM servers that support bulk references accept. A target that does
-// not, needs the follow-up sent after the create with the id substituted.
-//
-// Redacted values are rendered as they are, since these are the requests
-// to send: treat the output as a secret when the mapping redacts
-// passwords. A plan read back from JSON holds only the [Redact]
-// placeholder; SCIM then returns an error naming the attributes rather
-// than send the placeholder. Other errors: two creates with the same id
-// (the bulkIds would clash), a value that does not fit a Boolean or
-// Integer attribute, an update without changes.
-func (p *Plan) SCIM(rules ...*mapping.CompiledObjectMapping) (*SCIMBulk, error) {
-	r := scimRenderer{rules: rules, created: map[scimObject]bool{}, createdIDs: map[string]scimObject{}}
+// newRenderer collects the objects the plan creates.
+func newRenderer(p *provision.Plan, rules []*mapping.CompiledObjectMapping) (*renderer, error) {
+	r := &renderer{rules: rules, created: map[object]bool{}, createdIDs: map[string]object{}}
 	var errs []error
 	for i := range p.Ops {
 		op := &p.Ops[i]
-		if op.Kind != Create {
+		if op.Kind != provision.Create {
 			continue
 		}
-		obj := scimObject{strings.ToLower(op.Object), op.Target}
+		obj := r.objectOf(op)
 		if first, dup := r.createdIDs[op.Target]; dup {
 			errs = append(errs, fmt.Errorf("create %s %s: bulkId %q is already the id of a created %s", op.Object, op.Key, op.Target, first.typ))
 			continue
@@ -164,75 +54,70 @@ func (p *Plan) SCIM(rules ...*mapping.CompiledObjectMapping) (*SCIMBulk, error) 
 		r.created[obj] = true
 		r.createdIDs[op.Target] = obj
 	}
-	b := &SCIMBulk{Operations: make([]SCIMRequest, 0, len(p.Ops))}
-	for i := range p.Ops {
-		req, err := r.request(&p.Ops[i])
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		b.Operations = append(b.Operations, req)
-	}
 	if len(errs) > 0 {
 		return nil, fmt.Errorf("scim: %w", errors.Join(errs...))
 	}
-	return b, nil
+	return r, nil
 }
 
-// scimObject identifies an object of the plan: its target object type
-// (lower case) and target id.
-type scimObject struct{ typ, id string }
-
-// scimRenderer holds what rendering one operation needs from the others.
-type scimRenderer struct {
-	rules []*mapping.CompiledObjectMapping
-	// created holds the objects the plan creates; createdIDs maps their
-	// ids, which are the bulkIds, back to them.
-	created    map[scimObject]bool
-	createdIDs map[string]scimObject
+// objectType is the target object type of an operation: Op.Object, or
+// the only rule's for a plan without object types (version 1).
+func (r *renderer) objectType(op *provision.Op) string {
+	if op.Object == "" {
+		if rule := r.rule(""); rule != nil {
+			return rule.TargetObjectName()
+		}
+	}
+	return op.Object
 }
 
-// request renders one operation.
-func (r *scimRenderer) request(op *Op) (SCIMRequest, error) {
+// objectOf identifies the object an operation acts on.
+func (r *renderer) objectOf(op *provision.Op) object {
+	return object{strings.ToLower(r.objectType(op)), op.Target}
+}
+
+// request renders operation index of the plan (op may be a copy with
+// changes of its own).
+func (r *renderer) request(op *provision.Op, index int) (Request, error) {
 	rule := r.rule(op.Object)
-	fail := func(err error) (SCIMRequest, error) {
-		return SCIMRequest{}, fmt.Errorf("%s %s %s: %w", op.Kind, op.Object, op.Key, err)
+	fail := func(err error) (Request, error) {
+		return Request{}, fmt.Errorf("%s %s %s: %w", op.Kind, op.Object, op.Key, err)
 	}
-	if op.Object == "" && rule == nil {
+	obj := r.objectType(op)
+	if obj == "" {
 		return fail(errors.New("the operation has no object type (pass the rule)"))
-	}
-	object := op.Object
-	if object == "" {
-		object = rule.TargetObjectName()
 	}
 	if op.Target == "" {
 		return fail(errors.New("the operation has no target id"))
 	}
-	endpoint := scimEndpoint(object)
+	req := Request{Op: index, Type: obj, Source: op.Key}
+	endpoint := endpointOf(obj)
 	switch op.Kind {
-	case Create:
-		data, err := r.resource(object, rule, op.Changes)
+	case provision.Create:
+		body, err := r.resource(obj, rule, op.Changes)
 		if err != nil {
 			return fail(err)
 		}
-		return SCIMRequest{Method: "POST", BulkID: op.Target, Path: endpoint, Data: data}, nil
-	case Update, Disable:
-		data, err := r.patch(rule, op.Changes)
+		req.Method, req.Path, req.Body, req.BulkID = "POST", endpoint, body, op.Target
+	case provision.Update, provision.Disable:
+		body, err := r.patch(rule, op.Changes)
 		if err != nil {
 			return fail(err)
 		}
-		return SCIMRequest{Method: "PATCH", Path: endpoint + "/" + r.resourceID(object, op.Target), Data: data}, nil
-	case Delete:
-		return SCIMRequest{Method: "DELETE", Path: endpoint + "/" + r.resourceID(object, op.Target)}, nil
-	case Skip:
+		req.Method, req.Path, req.Body = "PATCH", endpoint+"/"+r.resourceID(obj, op.Target), body
+	case provision.Delete:
+		req.Method, req.Path = "DELETE", endpoint+"/"+r.resourceID(obj, op.Target)
+	case provision.Skip:
 		return fail(errors.New("skip in Plan.Ops"))
+	default:
+		panic("scim: unknown OpKind " + strconv.Itoa(int(op.Kind)))
 	}
-	panic("sync: unknown OpKind " + strconv.Itoa(int(op.Kind)))
+	return req, nil
 }
 
 // rule returns the rule for a target object type, nil when there is none.
 // A plan without object types (version 1) uses the only rule.
-func (r *scimRenderer) rule(object string) *mapping.CompiledObjectMapping {
+func (r *renderer) rule(object string) *mapping.CompiledObjectMapping {
 	for _, rule := range r.rules {
 		if rule != nil && strings.EqualFold(rule.TargetObjectName(), object) {
 			return rule
@@ -244,8 +129,8 @@ func (r *scimRenderer) rule(object string) *mapping.CompiledObjectMapping {
 	return nil
 }
 
-// scimEndpoint returns the resource type endpoint of an object type.
-func scimEndpoint(object string) string {
+// endpointOf returns the resource type endpoint of an object type.
+func endpointOf(object string) string {
 	switch {
 	case strings.EqualFold(object, "User"):
 		return "/Users"
@@ -268,27 +153,38 @@ func scimSchemaName(object string) string {
 
 // resourceID is the id of an object in a path: bulkId:<id> for an object
 // the plan creates.
-func (r *scimRenderer) resourceID(object, id string) string {
-	if r.created[scimObject{strings.ToLower(object), id}] {
+func (r *renderer) resourceID(typ, id string) string {
+	if r.created[object{strings.ToLower(typ), id}] {
 		return bulkIDPrefix + url.PathEscape(id)
 	}
 	return url.PathEscape(id)
 }
 
-// refValue is a reference value: bulkId:<id> when it points to an object
-// the plan creates. ref is AttrChange.Ref: the referenced object types,
-// separated by commas ("User,Group" for members), or empty when unknown.
-func (r *scimRenderer) refValue(ref, id string) string {
-	if ref == "" {
-		if _, ok := r.createdIDs[id]; ok {
-			return bulkIDPrefix + id
+// refObjects returns the objects a reference value may point to, among
+// those the plan creates. c.Ref lists the referenced object types,
+// separated by commas ("User,Group" for members); without it any created
+// object with that id.
+func (r *renderer) refObjects(c *provision.AttrChange, id string) []object {
+	if c.Ref == "" {
+		if o, ok := r.createdIDs[id]; ok {
+			return []object{o}
 		}
-		return id
+		return nil
 	}
-	for typ := range strings.SplitSeq(ref, ",") {
-		if r.created[scimObject{strings.ToLower(strings.TrimSpace(typ)), id}] {
-			return bulkIDPrefix + id
+	var out []object
+	for typ := range strings.SplitSeq(c.Ref, ",") {
+		if o := (object{strings.ToLower(strings.TrimSpace(typ)), id}); r.created[o] {
+			out = append(out, o)
 		}
+	}
+	return out
+}
+
+// refValue is a reference value: bulkId:<id> when it points to an object
+// the plan creates.
+func (r *renderer) refValue(c *provision.AttrChange, id string) string {
+	if len(r.refObjects(c, id)) > 0 {
+		return bulkIDPrefix + id
 	}
 	return id
 }
@@ -380,6 +276,27 @@ func (a scimAttr) parent() string {
 	return a.attr
 }
 
+// String writes the path as a PATCH path: the filter's literal typed
+// (primary eq true, not "True"), strings quoted as JSON.
+func (a scimAttr) String() string {
+	var b strings.Builder
+	b.WriteString(a.parent())
+	if a.hasFilter {
+		b.WriteString("[" + a.filterAttr + " eq ")
+		switch v := a.filterValue.(type) {
+		case bool:
+			b.WriteString(strconv.FormatBool(v))
+		case string:
+			b.Write(mustMarshalSCIM(v))
+		}
+		b.WriteString("]")
+	}
+	if a.hasSub {
+		b.WriteString("." + a.sub)
+	}
+	return b.String()
+}
+
 // element is the multi-valued element a filtered path denotes, holding v.
 func (a scimAttr) element(v any) map[string]any {
 	sub := "value"
@@ -389,8 +306,67 @@ func (a scimAttr) element(v any) map[string]any {
 	return map[string]any{a.filterAttr: a.filterValue, sub: v}
 }
 
+// complexMultiValued lists the multi-valued attributes RFC 7643 defines
+// as complex (§4.1.2, §4.2; lower case): their values are objects with a
+// "value" sub-attribute, never bare strings.
+var complexMultiValued = map[string]bool{
+	"emails": true, "phonenumbers": true, "ims": true, "photos": true, "addresses": true,
+	"groups": true, "entitlements": true, "roles": true, "x509certificates": true, "members": true,
+}
+
+// attrInfo is what the target schema says about the attribute of a
+// change.
+type attrInfo struct {
+	path scimAttr
+	def  *mapping.AttributeDefinition
+	// ref: the values are references, written {"value": id}.
+	ref bool
+	// multi: the attribute holds a list (a filtered path never does: it
+	// names one element's sub-attribute).
+	multi bool
+	// complex: the list's values are objects, each value v written
+	// {"value": v}.
+	complex bool
+}
+
+// info looks up the attribute of change c: its definition in the rule's
+// target schema, RFC 7643's definition of the core attributes, and the
+// paths the rule maps (a rule that maps roles[primary eq "True"].value
+// makes roles complex).
+func (r *renderer) info(rule *mapping.CompiledObjectMapping, c *provision.AttrChange) attrInfo {
+	a := attrInfo{path: parseSCIMAttr(c.Name)}
+	if rule != nil {
+		a.def = rule.TargetDefinition(c.Name)
+	}
+	a.ref = c.Ref != "" || a.def != nil && a.def.Type == mapping.TypeReference
+	if a.path.hasFilter || a.path.hasSub {
+		return a
+	}
+	a.multi = a.def != nil && a.def.Multivalued || c.IsSet()
+	if v := c.New; v != nil {
+		if _, ok := v.(expr.Multi); ok {
+			a.multi = true
+		}
+	}
+	if a.path.schema == "" && complexMultiValued[strings.ToLower(a.path.attr)] {
+		a.multi, a.complex = true, true
+	}
+	if rule != nil && !a.complex {
+		for _, m := range rule.Attributes() {
+			if p := parseSCIMAttr(m.Target); p.hasFilter && strings.EqualFold(p.parent(), a.path.parent()) {
+				a.multi, a.complex = true, true
+				break
+			}
+		}
+	}
+	if a.ref {
+		a.complex = true
+	}
+	return a
+}
+
 // resource renders the body of a POST.
-func (r *scimRenderer) resource(object string, rule *mapping.CompiledObjectMapping, changes []AttrChange) (json.RawMessage, error) {
+func (r *renderer) resource(typ string, rule *mapping.CompiledObjectMapping, changes []provision.AttrChange) (json.RawMessage, error) {
 	core := map[string]any{}
 	ext := map[string]map[string]any{}
 	var errs []error
@@ -403,27 +379,27 @@ func (r *scimRenderer) resource(object string, rule *mapping.CompiledObjectMappi
 		if c.New == nil || expr.IsNull(c.New) {
 			continue
 		}
-		v, err := r.value(rule, c, c.New)
+		a := r.info(rule, c)
+		v, err := r.value(a, c, c.New)
 		if err != nil {
 			errs = append(errs, err)
 			continue
 		}
-		a := parseSCIMAttr(c.Name)
 		dst := core
-		if a.schema != "" {
-			if ext[a.schema] == nil {
-				ext[a.schema] = map[string]any{}
+		if a.path.schema != "" {
+			if ext[a.path.schema] == nil {
+				ext[a.path.schema] = map[string]any{}
 			}
-			dst = ext[a.schema]
+			dst = ext[a.path.schema]
 		}
-		if err := setSCIMAttr(dst, a, v); err != nil {
+		if err := setSCIMAttr(dst, a.path, v); err != nil {
 			errs = append(errs, fmt.Errorf("%s: %w", c.Name, err))
 		}
 	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
-	schemas := []string{scimCoreSchema + scimSchemaName(object)}
+	schemas := []string{coreSchema + scimSchemaName(typ)}
 	obj := orderedObject{{"schemas", &schemas}}
 	for _, k := range sortedKeys(core) {
 		obj = append(obj, orderedMember{k, core[k]})
@@ -492,15 +468,15 @@ type patchMessage struct {
 }
 
 // patch renders the body of a PATCH.
-func (r *scimRenderer) patch(rule *mapping.CompiledObjectMapping, changes []AttrChange) (json.RawMessage, error) {
+func (r *renderer) patch(rule *mapping.CompiledObjectMapping, changes []provision.AttrChange) (json.RawMessage, error) {
 	if len(changes) == 0 {
 		return nil, errors.New("no changes to send")
 	}
-	msg := patchMessage{Schemas: []string{scimPatchOp}}
+	msg := patchMessage{Schemas: []string{patchOpSchema}}
 	var errs []error
 	for i := range changes {
 		c := &changes[i]
-		ops, err := r.patchOps(rule, c)
+		ops, err := r.patchOps(r.info(rule, c), c)
 		if err != nil {
 			errs = append(errs, err)
 			continue
@@ -514,59 +490,55 @@ func (r *scimRenderer) patch(rule *mapping.CompiledObjectMapping, changes []Attr
 }
 
 // patchOps renders one change as PATCH operations.
-func (r *scimRenderer) patchOps(rule *mapping.CompiledObjectMapping, c *AttrChange) ([]patchOp, error) {
+func (r *renderer) patchOps(a attrInfo, c *provision.AttrChange) ([]patchOp, error) {
+	path := a.path.String()
 	if c.IsSet() {
 		if c.Redacted && (slices.Contains(c.Add, redactedText) || slices.Contains(c.Remove, redactedText)) {
 			return nil, redactedError(c.Name)
 		}
+		a.multi = true
 		var ops []patchOp
-		if len(c.Add) > 0 {
-			v, err := r.value(rule, c, expr.Multi(c.Add))
+		for _, set := range []struct {
+			op     string
+			values []string
+		}{{"add", c.Add}, {"remove", c.Remove}} {
+			if len(set.values) == 0 {
+				continue
+			}
+			v, err := r.value(a, c, expr.Multi(set.values))
 			if err != nil {
 				return nil, err
 			}
-			if _, isList := v.([]any); !isList {
-				v = []any{v}
-			}
-			ops = append(ops, patchOp{Op: "add", Path: c.Name, Value: v})
-		}
-		for _, id := range c.Remove {
-			ops = append(ops, patchOp{Op: "remove", Path: c.Name + "[value eq " + string(mustMarshalSCIM(id)) + "]"})
+			ops = append(ops, patchOp{Op: set.op, Path: path, Value: v})
 		}
 		return ops, nil
 	}
 	switch {
 	case c.New == nil || expr.IsNull(c.New):
-		return []patchOp{{Op: "remove", Path: c.Name}}, nil
+		return []patchOp{{Op: "remove", Path: path}}, nil
 	case c.Old == nil || expr.IsNull(c.Old):
-		v, err := r.value(rule, c, c.New)
+		v, err := r.value(a, c, c.New)
 		if err != nil {
 			return nil, err
 		}
-		if a := parseSCIMAttr(c.Name); a.hasFilter {
-			return []patchOp{{Op: "add", Path: a.parent(), Value: []any{a.element(v)}}}, nil
-		}
-		return []patchOp{{Op: "add", Path: c.Name, Value: v}}, nil
+		return []patchOp{{Op: "add", Path: path, Value: v}}, nil
 	}
-	v, err := r.value(rule, c, c.New)
+	v, err := r.value(a, c, c.New)
 	if err != nil {
 		return nil, err
 	}
-	return []patchOp{{Op: "replace", Path: c.Name, Value: v}}, nil
+	return []patchOp{{Op: "replace", Path: path, Value: v}}, nil
 }
 
 func redactedError(name string) error {
 	return fmt.Errorf("%s: the value is redacted and the plan holds only %s (render the plan Diff returned, not one read from JSON)", name, redactedText)
 }
 
-// value renders a non-null value of change c as its target attribute's
+// value renders a non-null value v of change c as its target attribute's
 // type.
-func (r *scimRenderer) value(rule *mapping.CompiledObjectMapping, c *AttrChange, v expr.Value) (any, error) {
+func (r *renderer) value(a attrInfo, c *provision.AttrChange, v expr.Value) (any, error) {
 	v, _ = expr.Unwrap(v)
-	var def *mapping.AttributeDefinition
-	if rule != nil {
-		def = rule.TargetDefinition(c.Name)
-	}
+	def := a.def
 	if c.Redacted {
 		if s, ok := v.(expr.String); ok && s == redactedText {
 			return nil, redactedError(c.Name)
@@ -575,15 +547,10 @@ func (r *scimRenderer) value(rule *mapping.CompiledObjectMapping, c *AttrChange,
 			return nil, redactedError(c.Name)
 		}
 	}
-	multi := def != nil && def.Multivalued
-	if _, ok := v.(expr.Multi); ok {
-		multi = true
-	}
-	isRef := c.Ref != "" || def != nil && def.Type == mapping.TypeReference
 	one := func(v expr.Value) (any, error) {
 		switch {
-		case isRef:
-			return map[string]any{"value": r.refValue(c.Ref, expr.Render(v))}, nil
+		case a.ref:
+			return map[string]any{"value": r.refValue(c, expr.Render(v))}, nil
 		case def != nil && def.Type == mapping.TypeBoolean:
 			if b, ok := v.(expr.Bool); ok {
 				return bool(b), nil
@@ -618,15 +585,26 @@ func (r *scimRenderer) value(rule *mapping.CompiledObjectMapping, c *AttrChange,
 				return json.Number(v.String()), nil
 			}
 		}
-		return expr.Render(v), nil
+		s := expr.Render(v)
+		if err := checkBulkText(c.Name, s); err != nil {
+			return nil, err
+		}
+		return s, nil
 	}
-	if !multi {
+	item := func(v expr.Value) (any, error) {
+		x, err := one(v)
+		if err != nil || !a.complex || a.ref {
+			return x, err
+		}
+		return map[string]any{"value": x}, nil
+	}
+	if _, isMulti := v.(expr.Multi); !a.multi && !isMulti {
 		return one(v)
 	}
 	items := expr.Strings(v)
 	out := make([]any, 0, len(items))
 	for _, s := range items {
-		x, err := one(expr.String(s))
+		x, err := item(expr.String(s))
 		if err != nil {
 			return nil, err
 		}

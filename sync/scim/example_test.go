@@ -1,16 +1,17 @@
-package provision_test
+package scim_test
 
 import (
 	"fmt"
 
 	"github.com/attrmap/attrmap/mapping"
 	"github.com/attrmap/attrmap/sync/provision"
+	"github.com/attrmap/attrmap/sync/scim"
 )
 
 // The requests a SCIM target receives for a plan: Carol is created, Alice's
 // title and department change, Bob is disabled. WriteJSON writes them as
 // one bulk request; here they are printed one by one.
-func ExamplePlan_SCIM() {
+func ExampleBulk() {
 	schema, err := mapping.Decode([]byte(`{
 	  "directories": [
 	    {"name": "Azure Active Directory", "objects": [{"name": "User", "attributes": [
@@ -47,7 +48,7 @@ func ExamplePlan_SCIM() {
 	if err != nil {
 		panic(err)
 	}
-	bulk, err := plan.SCIM(rule)
+	bulk, err := scim.Bulk(plan, rule)
 	if err != nil {
 		panic(err)
 	}
@@ -57,7 +58,7 @@ func ExamplePlan_SCIM() {
 		} else {
 			fmt.Println(r.Method, r.Path)
 		}
-		fmt.Printf("  %s\n", r.Data)
+		fmt.Printf("  %s\n", r.Body)
 	}
 	// Output:
 	// POST /Users (bulkId u3)
@@ -66,4 +67,60 @@ func ExamplePlan_SCIM() {
 	//   {"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","path":"title","value":"Director"},{"op":"add","path":"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department","value":"Sales"}]}
 	// PATCH /Users/t2
 	//   {"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","path":"active","value":false}]}
+}
+
+// Requests sent one at a time: Ann and Ben are new and manage each other,
+// so Ann's POST goes without her manager, Ben's POST names Ann by her
+// bulkId, and a PATCH sets Ann's manager once both exist. Resolve puts
+// the ids the server assigned in place of the bulkIds.
+func ExampleRequests() {
+	schema, err := mapping.Decode([]byte(`{
+	  "directories": [
+	    {"name": "Azure Active Directory", "objects": [{"name": "User", "attributes": [
+	      {"name": "userPrincipalName"}, {"name": "manager", "type": "Reference", "referencedObjects": [{"referencedObjectName": "User"}]}]}]},
+	    {"name": "SCIM app", "objects": [{"name": "User", "attributes": [
+	      {"name": "userName"},
+	      {"name": "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager", "type": "Reference", "referencedObjects": [{"referencedObjectName": "User"}]}]}]}],
+	  "synchronizationRules": [{"name": "Users", "sourceDirectoryName": "Azure Active Directory", "targetDirectoryName": "SCIM app",
+	    "objectMappings": [{"name": "Users", "enabled": true, "sourceObjectName": "User", "targetObjectName": "User",
+	      "attributeMappings": [
+	        {"targetAttributeName": "userName", "matchingPriority": 1, "source": {"expression": "[userPrincipalName]"}},
+	        {"targetAttributeName": "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager", "source": {"expression": "[manager]"}}
+	      ]}]}]}`))
+	if err != nil {
+		panic(err)
+	}
+	rules, err := schema.CompileRule("")
+	if err != nil {
+		panic(err)
+	}
+	source := &provision.Snapshot{}
+	source.Add("ann", map[string]any{"userPrincipalName": "ann@contoso.com", "manager": "ben"})
+	source.Add("ben", map[string]any{"userPrincipalName": "ben@contoso.com", "manager": "ann"})
+	plan, _, err := provision.DiffRules(rules, source, &provision.Snapshot{}, nil, provision.Options{})
+	if err != nil {
+		panic(err)
+	}
+	reqs, err := scim.Requests(plan, rules...)
+	if err != nil {
+		panic(err)
+	}
+	ids := map[string]string{}
+	for i, r := range reqs {
+		r, err := r.Resolve(ids)
+		if err != nil {
+			panic(err)
+		}
+		fmt.Printf("%s %s (op %d, %s %s)\n  %s\n", r.Method, r.Path, r.Op, r.Type, r.Source, r.Body)
+		if r.BulkID != "" {
+			ids[r.BulkID] = fmt.Sprintf("id-%d", i+1) // the id in the server's 201 response
+		}
+	}
+	// Output:
+	// POST /Users (op 0, User ann)
+	//   {"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"ann@contoso.com"}
+	// POST /Users (op 1, User ben)
+	//   {"schemas":["urn:ietf:params:scim:schemas:core:2.0:User","urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"],"userName":"ben@contoso.com","urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":{"manager":{"value":"id-1"}}}
+	// PATCH /Users/id-1 (op 2, User ann)
+	//   {"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"add","path":"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager","value":{"value":"id-2"}}]}
 }

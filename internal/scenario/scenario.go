@@ -1,0 +1,121 @@
+// Package scenario loads the sync scenarios of testdata/sync (a schema,
+// source and target snapshots, an optional state and options) for the
+// tests of the packages that build on the planner: sync/scim and the
+// SCIM interoperability module. The planner's own tests keep their loader,
+// since they live inside package provision.
+package scenario
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/attrmap/attrmap/mapping"
+	"github.com/attrmap/attrmap/sync/provision"
+)
+
+// Scenario is one directory of testdata/sync.
+type Scenario struct {
+	// Name is the directory's name.
+	Name string
+	// Dir is the directory.
+	Dir            string
+	Rules          []*mapping.CompiledObjectMapping
+	Source, Target *provision.Snapshot
+	// State is nil when the scenario has no state.json.
+	State   *provision.State
+	Options provision.Options
+}
+
+// options is options.json; Explain is read by the planner's golden test.
+type options struct {
+	SyncAll                 bool     `json:"syncAll"`
+	SkipOutOfScopeDeletions bool     `json:"skipOutOfScopeDeletions"`
+	DeletionThreshold       int      `json:"deletionThreshold"`
+	AllowDeletions          bool     `json:"allowDeletions"`
+	Now                     string   `json:"now"`
+	Explain                 []string `json:"explain"`
+}
+
+// Dirs returns the scenario directories under root (testdata/sync), sorted.
+func Dirs(root string) ([]string, error) {
+	dirs, err := filepath.Glob(filepath.Join(root, "*", "schema.json"))
+	if err != nil {
+		return nil, err
+	}
+	if len(dirs) == 0 {
+		return nil, fmt.Errorf("no scenarios under %s", root)
+	}
+	for i := range dirs {
+		dirs[i] = filepath.Dir(dirs[i])
+	}
+	return dirs, nil
+}
+
+// Load reads the scenario in dir. The clock is 2024-07-01T09:00:00Z
+// unless options.json sets "now".
+func Load(dir string) (*Scenario, error) {
+	sc := &Scenario{Name: filepath.Base(dir), Dir: dir}
+	read := func(name string) ([]byte, error) { return os.ReadFile(filepath.Join(dir, name)) }
+	fail := func(file string, err error) (*Scenario, error) {
+		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, file), err)
+	}
+	data, err := read("schema.json")
+	if err != nil {
+		return nil, err
+	}
+	schema, err := mapping.Decode(data)
+	if err != nil {
+		return fail("schema.json", err)
+	}
+	if sc.Rules, err = schema.CompileRule(""); err != nil {
+		return fail("schema.json", err)
+	}
+	for _, f := range []struct {
+		name string
+		dst  **provision.Snapshot
+	}{{"source.json", &sc.Source}, {"target.json", &sc.Target}} {
+		data, err := read(f.name)
+		if err != nil {
+			return nil, err
+		}
+		if *f.dst, err = provision.DecodeSnapshot(data, provision.SnapshotOptions{}); err != nil {
+			return fail(f.name, err)
+		}
+	}
+	if data, err := read("state.json"); err == nil {
+		sc.State = &provision.State{}
+		if err := json.Unmarshal(data, sc.State); err != nil {
+			return fail("state.json", err)
+		}
+	} else if !os.IsNotExist(err) {
+		return nil, err
+	}
+	sc.Options.Now = time.Date(2024, 7, 1, 9, 0, 0, 0, time.UTC)
+	if data, err := read("options.json"); err == nil {
+		var o options
+		dec := json.NewDecoder(bytes.NewReader(data))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&o); err != nil {
+			return fail("options.json", err)
+		}
+		sc.Options.SyncAll, sc.Options.SkipOutOfScopeDeletions = o.SyncAll, o.SkipOutOfScopeDeletions
+		sc.Options.DeletionThreshold, sc.Options.AllowDeletions = o.DeletionThreshold, o.AllowDeletions
+		if o.Now != "" {
+			if sc.Options.Now, err = time.Parse(time.RFC3339, o.Now); err != nil {
+				return fail("options.json", err)
+			}
+		}
+	} else if !os.IsNotExist(err) {
+		return nil, err
+	}
+	return sc, nil
+}
+
+// Plan plans the scenario with provision.DiffRules.
+func (sc *Scenario) Plan() (*provision.Plan, *provision.State, error) {
+	return provision.DiffRules(sc.Rules, sc.Source, sc.Target, sc.State, sc.Options)
+}
