@@ -94,6 +94,14 @@ func (c *Call) Exists(value string) bool {
 	return false
 }
 
+// existsIn names where Exists looks (EvalOptions.ExistsIn).
+func (c *Call) existsIn() string {
+	if c.st.o.ExistsIn != "" {
+		return c.st.o.ExistsIn
+	}
+	return "the target"
+}
+
 // Regexp returns pattern compiled with .NET syntax and the configured match
 // timeout. Literal patterns are compiled once by the function's Check;
 // others are cached per program.

@@ -10,6 +10,20 @@ import (
 // escrows such an object. Test for it with errors.Is.
 var ErrNotUnique = errors.New("every candidate value already exists in the target")
 
+// notUniqueError is SelectUniqueValue's error: ErrNotUnique, saying where
+// the candidates were looked up (EvalOptions.ExistsIn) and which were.
+type notUniqueError struct {
+	in    string
+	tried []string
+}
+
+func (e *notUniqueError) Error() string {
+	return fmt.Sprintf("every candidate value already exists in %s (tried %q)", e.in, e.tried)
+}
+
+// Is makes errors.Is(err, ErrNotUnique) hold.
+func (e *notUniqueError) Is(target error) bool { return target == ErrNotUnique }
+
 func init() {
 	register(
 		&Func{
@@ -79,7 +93,7 @@ The uniqueness check is injected (WithExisting, or EvalOptions.Exists): the sync
 					}
 					tried = append(tried, s)
 				}
-				return nil, fmt.Errorf("%w (tried %q)", ErrNotUnique, tried)
+				return nil, &notUniqueError{in: c.existsIn(), tried: tried}
 			},
 		},
 	)

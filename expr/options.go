@@ -95,4 +95,8 @@ type EvalOptions struct {
 	Rand io.Reader
 	// Exists is the uniqueness check of SelectUniqueValue.
 	Exists func(value string) bool
+	// ExistsIn names where Exists looks, for the error of
+	// SelectUniqueValue when every candidate is taken ("every candidate
+	// value already exists in ExistsIn"); "the target" when empty.
+	ExistsIn string
 }

@@ -184,6 +184,44 @@ func (l ApplyErrors) Unwrap() []error {
 	return out
 }
 
+// Flow is what became of one attribute mapping: the outcome and the value
+// an Explanation gives, without the text. ApplyTo writes one per attribute
+// mapping; CompiledAttribute.Explain turns one into an Explanation.
+type Flow struct {
+	Outcome Outcome
+	// Value is the flowed value (nil unless Outcome is Flowed): never
+	// Null, Ignored or a Redacted wrapper; a Multi for a multi-valued
+	// target attribute.
+	Value       expr.Value
+	Redacted    bool
+	DefaultUsed bool
+	// Err is the evaluation error when Outcome is Failed.
+	Err error
+}
+
+// Situation is ApplyOptions by attribute position instead of name, for
+// ApplyTo: k is the attribute mapping's position in Attributes(). Each
+// hook is called only for the attribute mappings that need it, so a caller
+// that applies a mapping to millions of objects pays for no lookup it does
+// not use.
+type Situation struct {
+	// OnCreate and Now are ApplyOptions'.
+	OnCreate bool
+	Now      time.Time
+	// Current returns the target object's current value of attribute k;
+	// known is false when the target object is not known (an absent
+	// attribute of a known object is empty, not unknown).
+	Current func(k int) (v expr.Value, known bool)
+	// Exists returns the uniqueness check of SelectUniqueValue for
+	// attribute k (called only for mappings that use SelectUniqueValue).
+	Exists func(k int) func(value string) bool
+	// ExistsIn names where Exists looks (expr.EvalOptions.ExistsIn).
+	ExistsIn string
+	// Rand returns the random source of Guid and RandomString for
+	// attribute k (called only for mappings that use them).
+	Rand func(k int) io.Reader
+}
+
 // Apply computes the target attribute set of one source object, as the
 // provisioning service does:
 //
@@ -202,25 +240,52 @@ func (l ApplyErrors) Unwrap() []error {
 //
 // The source object is not checked against the scoping filter (see
 // InScope). Attribute failures do not stop the others: the Target is
-// complete, and err, an ApplyErrors, lists the failures.
+// complete, and err, an ApplyErrors, lists the failures. Apply is ApplyTo
+// with names instead of positions, plus the Target and its explanations.
 func (c *CompiledObjectMapping) Apply(src expr.Env, opts ApplyOptions) (Target, error) {
+	s := Situation{OnCreate: opts.OnCreate, Now: opts.Now}
+	if cur := opts.Current; cur != nil {
+		s.Current = func(k int) (expr.Value, bool) {
+			v, _ := cur.Lookup(c.attrs[k].Target)
+			return v, true // absent from a known target object means empty
+		}
+	}
+	if exists := opts.Exists; exists != nil {
+		s.Exists = func(k int) func(string) bool {
+			target := c.attrs[k].Target
+			return func(v string) bool { return exists(target, v) }
+		}
+	}
+	if rnd := opts.Rand; rnd != nil {
+		s.Rand = func(k int) io.Reader { return rnd(c.attrs[k].Target) }
+	}
+	var buf [32]Flow // most mappings fit: no allocation for the flows
+	flows := buf[:0]
+	if len(c.attrs) > len(buf) {
+		flows = make([]Flow, len(c.attrs))
+	}
+	flows = flows[:len(c.attrs)]
+	failed := c.ApplyTo(src, &s, flows)
 	t := Target{
 		Attrs:   make([]TargetAttribute, 0, len(c.attrs)),
 		Explain: make([]Explanation, len(c.attrs)),
 	}
 	var errs ApplyErrors
-	for i := range c.attrs {
-		a := &c.attrs[i]
-		ex := &t.Explain[i]
-		*ex = Explanation{Target: a.Target, Type: a.Type, Expression: a.Text}
-		attr, err := c.applyOne(a, src, opts, ex)
-		if err != nil {
-			ex.Outcome, ex.Err = Failed, err
-			errs = append(errs, &AttributeError{Target: a.Target, Err: err})
-			continue
-		}
-		if ex.Outcome == Flowed {
-			ex.Value, ex.Redacted, ex.DefaultUsed = attr.Value, attr.Redacted, attr.DefaultUsed
+	if failed > 0 {
+		errs = make(ApplyErrors, 0, failed)
+	}
+	for k := range flows {
+		a, f := &c.attrs[k], &flows[k]
+		t.Explain[k] = a.Explain(f)
+		switch f.Outcome {
+		case Failed:
+			errs = append(errs, &AttributeError{Target: a.Target, Err: f.Err})
+		case Flowed:
+			attr := TargetAttribute{Name: a.Target, Value: f.Value, Redacted: f.Redacted, DefaultUsed: f.DefaultUsed, FlowType: a.FlowType, Export: true}
+			if opts.Current != nil && a.Mapping.FlowBehavior != FlowAlways {
+				current, _ := opts.Current.Lookup(a.Target)
+				attr.Export = !equalValues(a.Definition, current, f.Value)
+			}
 			t.Attrs = append(t.Attrs, attr)
 		}
 	}
@@ -230,21 +295,104 @@ func (c *CompiledObjectMapping) Apply(src expr.Env, opts ApplyOptions) (Target, 
 	return t, nil
 }
 
-// evalUnique evaluates an attribute mapping. When the mapping uses
-// SelectUniqueValue and the target object's current value is known, still
-// one of the candidates and free (eo.Exists says no), that value is kept:
-// an object is not renamed because an earlier candidate became free. This
-// is a decision, as the documentation is silent on updates; without it a
-// second cycle would change what the first wrote. Otherwise the first free
-// candidate wins, as on create.
-func evalUnique(a *CompiledAttribute, src expr.Env, eo expr.EvalOptions, current expr.Value) (expr.Value, error) {
-	if eo.Exists != nil && current != nil && usesSelectUniqueValue(a) {
+// ApplyTo is the one implementation of the attribute mapping rules that
+// Apply describes: it applies every attribute mapping to src in the
+// situation s and writes what became of mapping k to out[k] (out must have
+// len(Attributes()) elements). It returns the number of failed mappings.
+// It allocates nothing beyond what expression evaluation does, so the
+// sync core calls it for every object of a cycle with buffers it reuses;
+// Apply, the command line and the REPL call it through Apply.
+func (c *CompiledObjectMapping) ApplyTo(src expr.Env, s *Situation, out []Flow) (failed int) {
+	out = out[:len(c.attrs)]
+	for k := range c.attrs {
+		f := &out[k]
+		*f = Flow{}
+		if err := c.applyAt(k, src, s, f); err != nil {
+			*f = Flow{Outcome: Failed, Err: err}
+			failed++
+		}
+	}
+	return failed
+}
+
+// applyAt applies attribute mapping k; see Apply for the rules.
+func (c *CompiledObjectMapping) applyAt(k int, src expr.Env, s *Situation, f *Flow) error {
+	a := &c.attrs[k]
+	if a.FlowType == ObjectAddOnly && !s.OnCreate {
+		f.Outcome = SkippedOnUpdate
+		return nil
+	}
+	// The current value matters on update (AttributeAddOnly, defaults) and
+	// to SelectUniqueValue; look it up only then.
+	var current expr.Value
+	known := false
+	if s.Current != nil && (!s.OnCreate || (a.unique && s.Exists != nil)) {
+		current, known = s.Current(k)
+	}
+	if a.FlowType == AttributeAddOnly && !s.OnCreate && known && !expr.IsNullOrEmpty(current) {
+		f.Outcome = SkippedHasValue
+		return nil
+	}
+	v := expr.Null
+	if a.Program != nil {
+		eo := expr.EvalOptions{Now: s.Now}
+		if a.random && s.Rand != nil {
+			eo.Rand = s.Rand(k)
+		}
+		var err error
+		if a.unique && s.Exists != nil {
+			eo.Exists, eo.ExistsIn = s.Exists(k), s.ExistsIn
+			v, err = a.evalUnique(src, eo, current)
+		} else {
+			v, err = a.Program.EvalWith(src, eo)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	if v.Kind() == expr.KindIgnored {
+		f.Outcome = Ignored
+		return nil
+	}
+	v, f.Redacted = expr.Unwrap(v)
+	if def := a.Definition; def != nil {
+		var err error
+		if v, err = shape(v, def); err != nil {
+			f.Redacted = false
+			return err
+		}
+	}
+	if expr.IsNull(v) {
+		dflt := a.Mapping.DefaultValue
+		if dflt == "" || !(s.OnCreate || (known && expr.IsNullOrEmpty(current))) {
+			f.Outcome, f.Redacted = NullResult, false
+			return nil
+		}
+		v, f.DefaultUsed, f.Redacted = expr.String(dflt), true, false
+		if def := a.Definition; def != nil && def.Multivalued {
+			v = expr.Multi{dflt}
+		}
+	}
+	f.Outcome, f.Value = Flowed, v
+	return nil
+}
+
+// evalUnique evaluates a mapping that uses SelectUniqueValue. When the
+// target object's current value is known, still one of the candidates and
+// free (eo.Exists says no), that value is kept: an object is not renamed
+// because an earlier candidate became free. This is a decision, as the
+// documentation is silent on updates; without it a second cycle would
+// change what the first wrote. Otherwise the first free candidate wins, as
+// on create. The current value is compared as Equal compares: ignoring
+// case unless the attribute is caseExact.
+func (a *CompiledAttribute) evalUnique(src expr.Env, eo expr.EvalOptions, current expr.Value) (expr.Value, error) {
+	if current != nil {
 		cur, _ := expr.Unwrap(current)
 		if s, ok := cur.(expr.String); ok && s != "" && !eo.Exists(string(s)) {
-			caseExact := a.Definition != nil && a.Definition.CaseExact
 			sticky := eo
+			exact := a.exact
 			sticky.Exists = func(v string) bool {
-				if caseExact {
+				if exact {
 					return v != string(s)
 				}
 				return !strings.EqualFold(v, string(s))
@@ -257,69 +405,75 @@ func evalUnique(a *CompiledAttribute, src expr.Env, eo expr.EvalOptions, current
 	return a.Program.EvalWith(src, eo)
 }
 
-func usesSelectUniqueValue(a *CompiledAttribute) bool {
-	return a.Program != nil && slices.Contains(a.Program.Functions(), "SelectUniqueValue")
+// Explain describes what became of the attribute mapping, from its Flow.
+func (a *CompiledAttribute) Explain(f *Flow) Explanation {
+	return Explanation{Target: a.Target, Type: a.Type, Expression: a.Text, Outcome: f.Outcome,
+		Value: f.Value, Redacted: f.Redacted, DefaultUsed: f.DefaultUsed, Err: f.Err}
 }
 
-func (c *CompiledObjectMapping) applyOne(a *CompiledAttribute, src expr.Env, opts ApplyOptions, ex *Explanation) (TargetAttribute, error) {
-	out := TargetAttribute{Name: a.Target, FlowType: a.FlowType, Export: true}
-	if a.FlowType == ObjectAddOnly && !opts.OnCreate {
-		ex.Outcome = SkippedOnUpdate
-		return out, nil
+// CaseExact reports whether values of the target attribute compare
+// exactly: its definition says caseExact and it is not a Boolean. Equal,
+// SelectUniqueValue's kept value and the sync core's lookups all use it.
+func (a *CompiledAttribute) CaseExact() bool { return a.exact }
+
+// Equal reports whether two values of the mapping's target attribute are
+// the same, as CompiledObjectMapping.Equal decides.
+func (a *CompiledAttribute) Equal(x, y expr.Value) bool { return equalValues(a.Definition, x, y) }
+
+// Equal reports whether two values of the target attribute attr are the
+// same, as the service decides whether an update is needed: ignoring case
+// unless the attribute is caseExact (Boolean attributes always ignore
+// case), multi-valued values as sets, and null equal to empty.
+func (c *CompiledObjectMapping) Equal(attr string, a, b expr.Value) bool {
+	return equalValues(c.target.Attribute(attr), a, b)
+}
+
+// caseExact is the comparison rule of a target attribute: exact when its
+// definition says caseExact, except for Booleans.
+func caseExact(def *AttributeDefinition) bool {
+	return def != nil && def.CaseExact && def.Type != TypeBoolean
+}
+
+func equalValues(def *AttributeDefinition, a, b expr.Value) bool {
+	a, _ = expr.Unwrap(a)
+	b, _ = expr.Unwrap(b)
+	if expr.IsNullOrEmpty(a) || expr.IsNullOrEmpty(b) {
+		return expr.IsNullOrEmpty(a) && expr.IsNullOrEmpty(b)
 	}
-	var current expr.Value
-	haveCurrent := false
-	if opts.Current != nil {
-		current, haveCurrent = opts.Current.Lookup(a.Target)
-		haveCurrent = true // absent from a known target object means empty
+	fold := !caseExact(def)
+	_, am := a.(expr.Multi)
+	_, bm := b.(expr.Multi)
+	if am || bm || (def != nil && def.Multivalued) {
+		return sameSet(expr.Strings(a), expr.Strings(b), fold)
 	}
-	if a.FlowType == AttributeAddOnly && !opts.OnCreate && haveCurrent && !expr.IsNullOrEmpty(current) {
-		ex.Outcome = SkippedHasValue
-		return out, nil
+	as, ok1 := a.(expr.String)
+	bs, ok2 := b.(expr.String)
+	if !ok1 || !ok2 {
+		as, bs = expr.String(expr.Render(a)), expr.String(expr.Render(b))
 	}
-	v := expr.Null
-	if a.Program != nil {
-		eo := expr.EvalOptions{Now: opts.Now}
-		if opts.Rand != nil {
-			eo.Rand = opts.Rand(a.Target)
+	if fold {
+		return as == bs || strings.EqualFold(string(as), string(bs))
+	}
+	return as == bs
+}
+
+// sameSet compares two lists as sets, ignoring empty strings.
+func sameSet(a, b []string, fold bool) bool {
+	norm := func(xs []string) []string {
+		out := make([]string, 0, len(xs))
+		for _, x := range xs {
+			if x == "" {
+				continue
+			}
+			if fold {
+				x = strings.ToLower(x)
+			}
+			out = append(out, x)
 		}
-		if opts.Exists != nil {
-			target := a.Target
-			eo.Exists = func(value string) bool { return opts.Exists(target, value) }
-		}
-		var err error
-		if v, err = evalUnique(a, src, eo, current); err != nil {
-			return out, err
-		}
+		slices.Sort(out)
+		return slices.Compact(out)
 	}
-	if v.Kind() == expr.KindIgnored {
-		ex.Outcome = Ignored
-		return out, nil
-	}
-	v, out.Redacted = expr.Unwrap(v)
-	if def := a.Definition; def != nil {
-		var err error
-		if v, err = shape(v, def); err != nil {
-			return out, err
-		}
-	}
-	if expr.IsNull(v) {
-		dflt := a.Mapping.DefaultValue
-		if dflt == "" || !(opts.OnCreate || (haveCurrent && expr.IsNullOrEmpty(current))) {
-			ex.Outcome = NullResult
-			return out, nil
-		}
-		v, out.DefaultUsed, out.Redacted = expr.String(dflt), true, false
-		if def := a.Definition; def != nil && def.Multivalued {
-			v = expr.Multi{dflt}
-		}
-	}
-	out.Value = v
-	if haveCurrent && a.Mapping.FlowBehavior != FlowAlways {
-		out.Export = !c.equal(a.Definition, current, v)
-	}
-	ex.Outcome = Flowed
-	return out, nil
+	return slices.Equal(norm(a), norm(b))
 }
 
 // shape fits a value to its target attribute: a Multi for a multi-valued
@@ -341,49 +495,4 @@ func shape(v expr.Value, def *AttributeDefinition) (expr.Value, error) {
 		return nil, fmt.Errorf("%d values for single-valued attribute %s (pick one with Item or Join them)", len(m), def.Name)
 	}
 	return v, nil
-}
-
-// Equal reports whether two values of the target attribute attr are the
-// same, as the service decides whether an update is needed: ignoring case
-// unless the attribute is caseExact (Boolean attributes always ignore
-// case), multi-valued values as sets, and null equal to empty.
-func (c *CompiledObjectMapping) Equal(attr string, a, b expr.Value) bool {
-	return c.equal(c.target.Attribute(attr), a, b)
-}
-
-func (c *CompiledObjectMapping) equal(def *AttributeDefinition, a, b expr.Value) bool {
-	a, _ = expr.Unwrap(a)
-	b, _ = expr.Unwrap(b)
-	if expr.IsNullOrEmpty(a) || expr.IsNullOrEmpty(b) {
-		return expr.IsNullOrEmpty(a) && expr.IsNullOrEmpty(b)
-	}
-	fold := def == nil || !def.CaseExact || def.Type == TypeBoolean
-	_, am := a.(expr.Multi)
-	_, bm := b.(expr.Multi)
-	if am || bm || (def != nil && def.Multivalued) {
-		return sameSet(expr.Strings(a), expr.Strings(b), fold)
-	}
-	if fold {
-		return strings.EqualFold(expr.Render(a), expr.Render(b))
-	}
-	return expr.Render(a) == expr.Render(b)
-}
-
-// sameSet compares two lists as sets.
-func sameSet(a, b []string, fold bool) bool {
-	norm := func(xs []string) []string {
-		out := make([]string, 0, len(xs))
-		for _, x := range xs {
-			if x == "" {
-				continue
-			}
-			if fold {
-				x = strings.ToLower(x)
-			}
-			out = append(out, x)
-		}
-		slices.Sort(out)
-		return slices.Compact(out)
-	}
-	return slices.Equal(norm(a), norm(b))
 }

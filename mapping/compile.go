@@ -62,6 +62,11 @@ type CompiledAttribute struct {
 	Program *expr.Program
 	// Definition is the target attribute's definition, nil when unknown.
 	Definition *AttributeDefinition
+
+	// What ApplyTo needs to know of the program, found once at Compile.
+	unique bool // calls SelectUniqueValue
+	random bool // calls Guid or RandomString
+	exact  bool // caseExact(Definition)
 }
 
 // Compile compiles every attribute mapping of m and its scoping filter.
@@ -96,7 +101,11 @@ func Compile(m *ObjectMapping, opts ...CompileOption) (*CompiledObjectMapping, e
 				continue
 			}
 			ca.Text, ca.Program = text, prog
+			fns := prog.Functions()
+			ca.unique = slices.Contains(fns, "SelectUniqueValue")
+			ca.random = slices.Contains(fns, "Guid") || slices.Contains(fns, "RandomString")
 		}
+		ca.exact = caseExact(ca.Definition)
 		c.attrs = append(c.attrs, ca)
 	}
 	if m.Scope != nil {

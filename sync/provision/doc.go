@@ -103,10 +103,12 @@
 // object gets no operation and keeps its link, and the others go on, like
 // the service's escrow.
 //
-// The per-attribute rules are mapping's (CompiledObjectMapping.Apply and
-// Equal); the engine evaluates them with an allocation-free copy that a
-// test keeps identical. Values are compared as Equal does: ignoring case
-// unless caseExact, lists as sets, null equal to empty. flowBehavior
+// The per-attribute rules are mapping's, and only mapping's: the engine
+// calls CompiledObjectMapping.ApplyTo, the allocation-free core that Apply,
+// the map command and the REPL also use, with buffers each worker reuses,
+// and explanations are worded from the same flows. Values are compared as
+// CompiledAttribute.Equal does: ignoring case unless caseExact, lists as
+// sets, null equal to empty. flowBehavior
 // FlowAlways is not honoured: a plan writes only what differs, so that
 // plans converge.
 //

@@ -86,29 +86,29 @@ func ExplainRules(rules []*mapping.CompiledObjectMapping, source, target *Snapsh
 	}
 	obj := e.rule.TargetObjectName()
 	x := &Explanation{Key: key}
-	tr := &tracer{}
+	tr := &steps{}
 	if i, ok := e.srcByID[key]; ok {
 		if i < 0 {
-			tr.add("source", "the source snapshot holds more than one object with id %s", key)
+			tr.stepf("source", "the source snapshot holds more than one object with id %s", key)
 		} else {
 			if len(c.engines) > 1 {
-				tr.add("source", "%s, planned by the object mapping %s", e.rule.SourceObjectName(), ruleName(e.rule))
+				tr.stepf("source", "%s, planned by the object mapping %s", e.rule.SourceObjectName(), ruleName(e.rule))
 			}
 			e.object(e.newWorker(), int(i), tr)
 		}
 	} else if l, ok := e.oldLink(key); ok {
-		tr.add("source", "gone from the source snapshot: hard-deleted")
-		tr.add("match", "linked by state to target %s (%s)", l.Target, provisionedWord(l.Provisioned))
+		tr.stepf("source", "gone from the source snapshot: hard-deleted")
+		tr.stepf("match", "linked by state to target %s (%s)", l.Target, provisionedWord(l.Provisioned))
 		switch _, there := e.targetByID[l.Target]; {
 		case !l.Provisioned:
-			tr.add("action", "none: target %s was deprovisioned earlier and is no longer managed", l.Target)
+			tr.stepf("action", "none: target %s was deprovisioned earlier and is no longer managed", l.Target)
 		case !there:
-			tr.add("action", "none: the linked target %s is gone too", l.Target)
+			tr.stepf("action", "none: the linked target %s is gone too", l.Target)
 		}
 	}
 	for _, u := range plan.Unresolved {
 		if u.Key == key && strings.EqualFold(u.Object, obj) {
-			tr.add("refs", "%s = %q left out: %s", u.Attribute, u.Value, u.Reason)
+			tr.stepf("refs", "%s = %q left out: %s", u.Attribute, u.Value, u.Reason)
 		}
 	}
 	find := func(ops []Op, followUp bool) *Op {
@@ -125,11 +125,11 @@ func ExplainRules(rules []*mapping.CompiledObjectMapping, source, target *Snapsh
 		}
 		for _, ch := range op.Changes {
 			if ch.Ref != "" {
-				tr.add("refs", "%s resolved through the %s links%s", ch.Name, ch.Ref, followUpWord(op.FollowUp))
+				tr.stepf("refs", "%s resolved through the %s links%s", ch.Name, ch.Ref, followUpWord(op.FollowUp))
 			}
 		}
 	}
-	x.Steps = tr.steps
+	x.Steps = *tr
 	x.Op = find(plan.Ops, false)
 	x.FollowUp = find(plan.Ops, true)
 	if x.Op == nil {

@@ -1,6 +1,7 @@
 package provision
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -100,7 +101,7 @@ type matchResult struct {
 	how string
 	// err is set for an ambiguous match, a target linked to another
 	// source, or no matching attribute with a value.
-	err string
+	err error
 }
 
 // match looks the object's matching values up in the target, in
@@ -141,17 +142,17 @@ func (e *engine) findTarget(vals []expr.Value, srcID string, explain bool) match
 					seen = append(seen, one)
 				}
 			default:
-				return matchResult{target: -1, err: fmt.Sprintf("%d target objects have %s = %q (matching priority %d): %s; matching needs a unique value",
+				return matchResult{target: -1, err: fmt.Errorf("%d target objects have %s = %q (matching priority %d): %s; matching needs a unique value",
 					n, name, s, prio, e.targetIDs(all))}
 			}
 		}
 		if cands > 1 {
-			return matchResult{target: -1, err: fmt.Sprintf("the values of %s match %d target objects (matching priority %d): %s", name, cands, prio, e.targetIDs(dedup(seen)))}
+			return matchResult{target: -1, err: fmt.Errorf("the values of %s match %d target objects (matching priority %d): %s", name, cands, prio, e.targetIDs(dedup(seen)))}
 		}
 		if found >= 0 {
 			tid := e.tgt.Objects[found].ID
 			if owner, ok := e.linkedTarget[tid]; ok && owner != srcID {
-				return matchResult{target: -1, err: fmt.Sprintf("matched target %s on %s = %s, but it is linked to source %s", tid, name, quoteValues(keys), owner)}
+				return matchResult{target: -1, err: fmt.Errorf("matched target %s on %s = %s, but it is linked to source %s", tid, name, quoteValues(keys), owner)}
 			}
 			how := fmt.Sprintf("matched on %s = %s (priority %d)", name, quoteValues(keys), prio)
 			if len(tried) > 0 {
@@ -166,7 +167,7 @@ func (e *engine) findTarget(vals []expr.Value, srcID string, explain bool) match
 		}
 	}
 	if !anyValue {
-		return matchResult{target: -1, err: "no matching attribute has a value (" + e.matchNames() + ")"}
+		return matchResult{target: -1, err: errors.New("no matching attribute has a value (" + e.matchNames() + ")")}
 	}
 	return matchResult{target: -1, how: "no target object has " + strings.Join(tried, " or ")}
 }

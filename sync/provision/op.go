@@ -3,6 +3,7 @@ package provision
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -148,44 +149,6 @@ type AttrChange struct {
 	// (Redact): Old and New are shown as [Redact] in String and JSON, and
 	// only the in-memory plan holds the real value.
 	Redacted bool
-}
-
-// ObjectError is the failure of one object: it gets no operation, its
-// link (if any) is kept as it was, and the other objects go on, as the
-// service escrows an object and retries it next cycle.
-type ObjectError struct {
-	// Object is the target object type of the object mapping that failed.
-	Object string
-	// Key is the source object's id.
-	Key string
-	// Stage is where it failed: "source" (the snapshot), "scope", "match"
-	// or "map".
-	Stage string
-	// Attribute is the target attribute whose mapping failed, if any.
-	Attribute string
-	// Err is the message.
-	Err string
-	// Escrow reports a failure the service retries rather than reports as
-	// a configuration error: SelectUniqueValue found every candidate taken.
-	Escrow bool
-}
-
-// Error formats the failure as one line.
-func (e ObjectError) Error() string {
-	var b strings.Builder
-	b.WriteString(e.Key)
-	b.WriteString(": ")
-	b.WriteString(e.Stage)
-	if e.Attribute != "" {
-		b.WriteString(" ")
-		b.WriteString(e.Attribute)
-	}
-	b.WriteString(": ")
-	b.WriteString(e.Err)
-	if e.Escrow {
-		b.WriteString(" (escrowed)")
-	}
-	return b.String()
 }
 
 // HeldDeletions reports disables and deletes held back by the
@@ -586,7 +549,7 @@ func (p *Plan) MarshalJSON() ([]byte, error) {
 			b.WriteString(",")
 		}
 		b.WriteString("\n    ")
-		b.Write(compact(errorJSON{Object: e.Object, Key: e.Key, Stage: e.Stage, Attribute: e.Attribute, Error: e.Err, Escrow: e.Escrow}))
+		b.Write(compact(errorJSON{Object: e.Object, Key: e.Key, Stage: e.Stage, Attribute: e.Attribute, Error: e.Err.Error(), Escrow: e.Escrow}))
 	}
 	if len(p.Errors) > 0 {
 		b.WriteString("\n  ")
@@ -693,7 +656,7 @@ func (p *Plan) UnmarshalJSON(data []byte) error {
 		p.Unresolved = append(p.Unresolved, Unresolved(u))
 	}
 	for _, e := range w.Errors {
-		p.Errors = append(p.Errors, ObjectError{Object: e.Object, Key: e.Key, Stage: e.Stage, Attribute: e.Attribute, Err: e.Error, Escrow: e.Escrow})
+		p.Errors = append(p.Errors, ObjectError{Object: e.Object, Key: e.Key, Stage: e.Stage, Attribute: e.Attribute, Err: errors.New(e.Error), Escrow: e.Escrow})
 	}
 	if w.Held != nil {
 		p.Held = &HeldDeletions{Threshold: w.Held.Threshold, Ops: opsFromJSON(w.Held.Ops)}

@@ -42,8 +42,14 @@ func sortErrors(errs []ObjectError) {
 		if c := strings.Compare(a.Attribute, b.Attribute); c != 0 {
 			return c
 		}
-		return strings.Compare(a.Err, b.Err)
+		return strings.Compare(errText(a.Err), errText(b.Err))
 	})
+}
+
+// sameError reports two errors that sort and print the same.
+func sameError(a, b ObjectError) bool {
+	return a.Key == b.Key && a.Stage == b.Stage && a.Attribute == b.Attribute && a.Object == b.Object &&
+		a.Escrow == b.Escrow && errText(a.Err) == errText(b.Err)
 }
 
 func sortLinks(links []Link) { slices.SortFunc(links, compareLinks) }

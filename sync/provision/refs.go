@@ -93,7 +93,7 @@ func (c *cycle) resolveReferences(p *Plan) {
 				} else {
 					env := &objEnv{ix: e.six, o: o}
 					sortChanges(now)
-					pt.ops = append(pt.ops, Op{Kind: Update, Object: obj, Key: o.ID, Target: t.ID, Reason: e.inScopeReason(env, "", false) + "; references changed", Changes: now})
+					pt.ops = append(pt.ops, Op{Kind: Update, Object: obj, Key: o.ID, Target: t.ID, Reason: e.inScopeReason(env) + "; references changed", Changes: now})
 					if r.op == nil {
 						pt.stats.Unchanged--
 					}
@@ -177,7 +177,7 @@ func (c *cycle) refChange(p *Plan, pt *part, j, k int, o *Object, t *Object, v e
 			return nil, nil
 		case t == nil:
 			return []AttrChange{{Name: name, Old: expr.Null, New: expr.String(resolved[0]), Ref: refName}}, nil
-		case e.equal(k, expr.String(resolved[0]), cur):
+		case e.attrs[k].Equal(expr.String(resolved[0]), cur):
 			return nil, nil
 		}
 		return []AttrChange{{Name: name, Old: cur, New: expr.String(resolved[0]), Ref: refName}}, nil

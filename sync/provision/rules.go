@@ -337,11 +337,9 @@ func (e *engine) claimUnique(res []result) {
 		if e.conflicts(res[i].op, byName, id) {
 			if w == nil {
 				w = e.newWorker()
+				w.sit.ExistsIn = "the target or was given to an object earlier in this plan"
 			}
-			res[i] = e.object(w, i, nil)
-			if oe := res[i].err; oe != nil && oe.Escrow {
-				oe.Err = strings.Replace(oe.Err, "already exists in the target", "already exists in the target or was given to an object earlier in this plan", 1)
-			}
+			res[i] = e.object(w, i, noTrace{})
 		}
 		if op := res[i].op; op != nil && (op.Kind == Create || op.Kind == Update) {
 			for _, ch := range op.Changes {

@@ -1,0 +1,497 @@
+package provision
+
+import (
+	"errors"
+	"io"
+	"runtime"
+	"slices"
+	"sync"
+	"sync/atomic"
+
+	"github.com/attrmap/attrmap/expr"
+	"github.com/attrmap/attrmap/mapping"
+)
+
+// engine is one object mapping's share of a cycle: the compiled mapping,
+// its snapshots and their indexes. Everything in it is read-only once
+// built (except claimed, see claimUnique), so workers share it.
+type engine struct {
+	rule  *mapping.CompiledObjectMapping
+	opts  Options
+	attrs []mapping.CompiledAttribute
+	flows mapping.ObjectFlows
+
+	src, tgt *Snapshot
+	six, tix *attrIndex
+	state    *State
+
+	tpos      []int         // per attribute: position in the target snapshot, -1 if absent
+	caseExact []bool        // per attribute: CompiledAttribute.CaseExact
+	multi     []bool        // per attribute: multi-valued
+	uniqueAt  []*valueIndex // per attribute using SelectUniqueValue: the target's values
+	anyUnique bool          // some attribute uses SelectUniqueValue
+	soft      int           // attribute mapped from IsSoftDeleted, -1 if none
+	match     []int         // matching attributes, by priority
+	matchIdx  []*valueIndex
+	isRef     []bool // per attribute: a Reference, resolved after every rule ran
+	refs      []int  // the reference attributes
+	// refVals holds the evaluated reference attributes of every source
+	// object, len(refs) per object at its position (source ids, resolved
+	// once every rule has run); one allocation instead of one per object.
+	refVals []expr.Value
+	// claimed holds, per attribute using SelectUniqueValue, the values
+	// given out earlier in the plan (normalised) and to whom. It is nil
+	// while workers run and filled by claimUnique, sequentially.
+	claimed []map[string]string
+
+	srcByID      map[string]int32 // -1 marks a duplicate id
+	targetByID   map[string]int32
+	links        map[string]int32  // source id -> index into state.Links
+	linkedTarget map[string]string // target id -> source id, from the state
+}
+
+// found says how an in-scope object's target was found.
+type found uint8
+
+const (
+	foundNone    found = iota // no target: a create
+	foundLinked               // through the state's link
+	foundMatched              // through a matching attribute
+)
+
+// linkAction says what becomes of an object's link in the new state.
+type linkAction uint8
+
+const (
+	linkKeep linkAction = iota // as it was (or none)
+	linkSet                    // to result.target, with result.prov
+	linkDrop                   // removed
+	linkNew                    // to the id given to a created object
+)
+
+// result is the outcome of one source object, decided by a worker.
+type result struct {
+	op      *Op // Create, Update, Disable, or a Skip
+	err     *ObjectError
+	target  int32 // linked or matched target, -1 if none
+	inScope bool
+	// hasRefs reports that engine.refVals holds the object's evaluated
+	// reference attributes (an in-scope object with a target or a create).
+	hasRefs bool
+	how     found
+	link    linkAction
+	prov    bool // for linkSet: the new Provisioned
+}
+
+// newEngine indexes one object mapping's share of a cycle; newCycle has
+// checked the mapping and replaced nil snapshots.
+func newEngine(rule *mapping.CompiledObjectMapping, source, target *Snapshot, state *State, opts Options) *engine {
+	e := &engine{rule: rule, opts: opts, attrs: rule.Attributes(), flows: rule.Flows(), src: source, tgt: target, state: state, soft: -1}
+	e.six, e.tix = source.index(), target.index()
+	n := len(e.attrs)
+	e.tpos, e.caseExact, e.multi = make([]int, n), make([]bool, n), make([]bool, n)
+	var uniqueAttrs []int
+	for k := range e.attrs {
+		a := &e.attrs[k]
+		e.tpos[k] = e.tix.pos(a.Target)
+		e.caseExact[k] = a.CaseExact()
+		if d := a.Definition; d != nil {
+			e.multi[k] = d.Multivalued
+			if d.Type == mapping.TypeReference && a.Program != nil {
+				if e.isRef == nil {
+					e.isRef = make([]bool, n)
+				}
+				e.isRef[k] = true
+				e.refs = append(e.refs, k)
+			}
+		}
+		if a.Program != nil && slices.Contains(a.Program.Functions(), "SelectUniqueValue") {
+			uniqueAttrs = append(uniqueAttrs, k)
+		}
+	}
+	if sd, ok := rule.SoftDelete(); ok {
+		for k := range e.attrs {
+			if e.attrs[k].Mapping == sd.Mapping {
+				e.soft = k
+			}
+		}
+	}
+	for _, m := range rule.Matching() {
+		for k := range e.attrs {
+			if e.attrs[k].Mapping == m.Mapping {
+				e.match = append(e.match, k)
+			}
+		}
+	}
+	e.matchIdx = make([]*valueIndex, len(e.match))
+
+	// The indexes are independent: build them concurrently.
+	var wg sync.WaitGroup
+	par := func(f func()) { wg.Add(1); go func() { defer wg.Done(); f() }() }
+	par(func() {
+		e.targetByID = make(map[string]int32, len(target.Objects))
+		for i := range target.Objects {
+			e.targetByID[target.Objects[i].ID] = int32(i)
+		}
+	})
+	par(func() {
+		e.srcByID = make(map[string]int32, len(source.Objects))
+		for i := range source.Objects {
+			id := source.Objects[i].ID
+			if _, dup := e.srcByID[id]; dup {
+				e.srcByID[id] = -1
+			} else {
+				e.srcByID[id] = int32(i)
+			}
+		}
+	})
+	par(func() {
+		if state == nil {
+			return
+		}
+		e.links = make(map[string]int32, len(state.Links))
+		e.linkedTarget = make(map[string]string, len(state.Links))
+		for i, l := range state.Links {
+			e.links[l.Source] = int32(i)
+			e.linkedTarget[l.Target] = l.Source
+		}
+	})
+	for mi, k := range e.match {
+		par(func() { e.matchIdx[mi] = indexTarget(target, e.tpos[k], e.caseExact[k]) })
+	}
+	uniq := make([]*valueIndex, len(uniqueAttrs))
+	for u, k := range uniqueAttrs {
+		par(func() { uniq[u] = indexTarget(target, e.tpos[k], e.caseExact[k]) })
+	}
+	wg.Wait()
+	e.anyUnique = len(uniqueAttrs) > 0
+	e.uniqueAt = make([]*valueIndex, n)
+	for u, k := range uniqueAttrs {
+		e.uniqueAt[k] = uniq[u]
+	}
+	e.progress("index", len(source.Objects)+len(target.Objects))
+	return e
+}
+
+func (e *engine) progress(stage string, n int) {
+	if e.opts.Progress != nil {
+		e.opts.Progress(stage, n)
+	}
+}
+
+// run evaluates every source object, in parallel. Each result lands at its
+// object's position, so the outcome does not depend on scheduling.
+func (e *engine) run() []result {
+	res := make([]result, len(e.src.Objects))
+	if len(e.refs) > 0 {
+		e.refVals = make([]expr.Value, len(res)*len(e.refs))
+	}
+	workers := e.opts.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	const chunk = 512
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			w := e.newWorker()
+			for {
+				lo := int(next.Add(chunk)) - chunk
+				if lo >= len(res) {
+					return
+				}
+				for i := lo; i < min(lo+chunk, len(res)); i++ {
+					res[i] = e.object(w, i, noTrace{})
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	e.progress("evaluate", len(res))
+	return res
+}
+
+// worker holds what one goroutine reuses from object to object: the
+// source object's Env, the situation mapping.ApplyTo applies the mapping
+// in, and its output.
+type worker struct {
+	env    objEnv
+	target int32 // the target the object is evaluated against, -1 if none
+	sit    mapping.Situation
+	flows  []mapping.Flow
+	vals   []expr.Value // the flowed values, for matching
+	how    string       // Op.Match of a matched or unmatched object
+}
+
+func (e *engine) newWorker() *worker {
+	w := &worker{env: objEnv{ix: e.six}, target: -1, flows: make([]mapping.Flow, len(e.attrs)), vals: make([]expr.Value, len(e.attrs))}
+	// Every attribute flows, defaults included (OnCreate), so that one
+	// evaluation serves the match, the create and the update; attrChange
+	// drops what an update must not write.
+	w.sit = mapping.Situation{
+		OnCreate: true,
+		Now:      e.opts.Now,
+		Current: func(k int) (expr.Value, bool) {
+			if w.target < 0 {
+				return nil, false
+			}
+			v, _ := valueAt(&e.tgt.Objects[w.target], e.tpos[k])
+			return v, true
+		},
+		Exists: func(k int) func(string) bool { return e.existsFn(k, w.target, w.env.o.ID) },
+		Rand:   func(k int) io.Reader { return objectRand(w.env.o.ID, e.attrs[k].Target) },
+	}
+	return w
+}
+
+// object decides what happens to source object i, stage by stage: the
+// source's id, its link, scope (or deprovisioning), the mapping, the
+// match, and the create or update.
+func (e *engine) object(w *worker, i int, tr trace) result {
+	o := &e.src.Objects[i]
+	r := result{target: -1}
+	if e.srcByID[o.ID] != int32(i) {
+		r.err = &ObjectError{Key: o.ID, Stage: "source", Err: errDuplicateSource}
+		tr.step("source", r.err.Err.Error())
+		return r
+	}
+	link, linked := e.oldLink(o.ID)
+	if linked {
+		if t, ok := e.targetByID[link.Target]; ok {
+			r.target = t
+		}
+	}
+	w.env.o = o
+	if in, why := e.scope(&w.env); !in {
+		tr.outOfScope(why)
+		return e.outOfScope(w, o, r, link, linked, why, tr)
+	}
+	r.inScope = true
+	tr.inScope(e, &w.env)
+
+	// Apply the mapping once; matching and the diff share the result.
+	w.env.softDeleted = false
+	if r.err = e.apply(w, r.target); r.err != nil {
+		tr.mapped(e, w.flows, -1)
+		return r
+	}
+	tr.mapped(e, w.flows, -1)
+	if r = e.matchObject(w, r, link, linked, tr); r.err != nil {
+		return r
+	}
+	if len(e.refs) > 0 {
+		r.hasRefs = true
+		for j, k := range e.refs {
+			e.refVals[i*len(e.refs)+j] = w.flows[k].Value
+		}
+	}
+	if r.target < 0 {
+		return e.create(w, r)
+	}
+	return e.update(w, r, link)
+}
+
+// errDuplicateSource is the error of every source object that shares its
+// id with another.
+var errDuplicateSource = errors.New("the source snapshot holds more than one object with this id; none of them is synced")
+
+// matchObject finds the target of an in-scope object: its link, or a
+// match on the matching attributes. A matched object using
+// SelectUniqueValue is evaluated again, now that its target is known.
+func (e *engine) matchObject(w *worker, r result, link Link, linked bool, tr trace) result {
+	w.how = ""
+	if linked && r.target >= 0 {
+		r.how = foundLinked
+		tr.linked(link)
+		return r
+	}
+	if linked {
+		tr.relinking(link.Target)
+	}
+	for k := range w.flows {
+		w.vals[k] = w.flows[k].Value
+	}
+	m := e.findTarget(w.vals, w.env.o.ID, tr.explaining())
+	if m.err != nil {
+		r.err = &ObjectError{Key: w.env.o.ID, Stage: "match", Err: m.err}
+		tr.step("match", m.err.Error())
+		r.link = linkKeep
+		return r
+	}
+	r.target = m.target
+	if m.target >= 0 {
+		r.how = foundMatched
+		if e.anyUnique {
+			// SelectUniqueValue was evaluated before the match, so the
+			// matched target's own values counted as taken; evaluate
+			// again now that it is known.
+			if r.err = e.apply(w, r.target); r.err != nil {
+				return r
+			}
+		}
+	}
+	w.how = m.how
+	tr.step("match", m.how)
+	return r
+}
+
+// howFound is the Op.Match text of an object's result.
+func (e *engine) howFound(w *worker, r *result, link Link) string {
+	if r.how == foundLinked {
+		return "linked by state to target " + link.Target
+	}
+	return w.how
+}
+
+// create plans the creation of an in-scope object that matched nothing.
+func (e *engine) create(w *worker, r result) result {
+	op := &Op{Kind: Create, Key: w.env.o.ID, Match: w.how, Reason: e.inScopeReason(&w.env), Changes: make([]AttrChange, 0, len(w.flows))}
+	for k := range w.flows {
+		if e.isRef != nil && e.isRef[k] {
+			continue // resolved later, through the links
+		}
+		if c, ok := e.attrChange(k, &w.flows[k], nil); ok {
+			op.Changes = append(op.Changes, c)
+		}
+	}
+	sortChangesIfNeeded(op.Changes)
+	if !e.flows.Add {
+		r.op = skipOp(op, "the object mapping's target object actions do not include Add")
+		r.link, r.hasRefs = linkDrop, false
+		return r
+	}
+	r.op, r.link = op, linkNew
+	return r
+}
+
+// update plans the update of an in-scope object's linked or matched
+// target, when some attribute differs.
+func (e *engine) update(w *worker, r result, link Link) result {
+	t := &e.tgt.Objects[r.target]
+	var changes []AttrChange
+	for k := range w.flows {
+		if e.isRef != nil && e.isRef[k] {
+			continue
+		}
+		if c, ok := e.attrChange(k, &w.flows[k], t); ok {
+			changes = append(changes, c)
+		}
+	}
+	r.link, r.prov = linkSet, true
+	if len(changes) == 0 {
+		return r
+	}
+	sortChangesIfNeeded(changes)
+	op := &Op{Kind: Update, Key: w.env.o.ID, Target: t.ID, Match: e.howFound(w, &r, link), Reason: e.inScopeReason(&w.env), Changes: changes}
+	if !e.flows.Update {
+		r.op = skipOp(op, "the object mapping's target object actions do not include Update")
+		return r
+	}
+	r.op = op
+	return r
+}
+
+// outOfScope decides the deprovisioning of an object that is not in
+// scope: only a provisioned, linked one is disabled.
+func (e *engine) outOfScope(w *worker, o *Object, r result, link Link, linked bool, why string, tr trace) result {
+	if linked {
+		tr.linkedOutOfScope(link)
+	}
+	switch {
+	case !linked:
+		tr.step("action", "none: never provisioned by this engine")
+		return r
+	case !link.Provisioned:
+		tr.none("none: target ", link.Target, " was already deprovisioned and is no longer managed")
+		return r
+	case r.target < 0:
+		tr.none("none: the linked target ", link.Target, " is gone from the target snapshot; the link is dropped")
+		r.link = linkDrop
+		return r
+	}
+	t := &e.tgt.Objects[r.target]
+	op := &Op{Kind: Disable, Key: o.ID, Target: t.ID, Reason: why}
+	switch {
+	case e.soft < 0:
+		r.op = skipOp(op, "the mapping has no attribute mapped from IsSoftDeleted, so there is no way to disable")
+		return r
+	case e.opts.SkipOutOfScopeDeletions:
+		r.op = skipOp(op, "SkipOutOfScopeDeletions is set")
+		return r
+	}
+	w.env.softDeleted = true
+	oe := e.apply(w, r.target)
+	tr.mapped(e, w.flows, e.soft)
+	if f := &w.flows[e.soft]; f.Outcome == mapping.Failed {
+		// Failures of the other mappings do not matter to a disable.
+		if oe == nil || oe.Attribute != e.attrs[e.soft].Target {
+			oe = &ObjectError{Key: o.ID, Stage: "map", Attribute: e.attrs[e.soft].Target, Err: f.Err, Escrow: isEscrow(f.Err)}
+		}
+		r.err = oe
+		return r
+	}
+	c, ok := e.attrChange(e.soft, &w.flows[e.soft], t)
+	r.link, r.prov = linkSet, false
+	if !ok {
+		tr.none("none: target ", t.ID, " is already disabled")
+		return r
+	}
+	op.Changes = []AttrChange{c}
+	if !e.flows.Update {
+		r.op = skipOp(op, "the object mapping's target object actions do not include Update, which disabling needs")
+		r.link = linkKeep
+		return r
+	}
+	r.op = op
+	return r
+}
+
+// scope decides whether the object is in scope, and why not; the reason
+// of an in-scope object is computed only when needed (inScopeReason).
+func (e *engine) scope(env *objEnv) (bool, string) {
+	o := env.o
+	switch {
+	case o.SoftDeleted:
+		return false, "soft-deleted in the source"
+	case o.Disabled:
+		return false, "disabled in the source (accountEnabled is false)"
+	case o.Unassigned && !e.opts.SyncAll:
+		return false, "not assigned to the application"
+	}
+	env.softDeleted = false
+	if !e.rule.InScope(env) {
+		return false, "scoping filter: " + e.rule.Scope(env).Reason()
+	}
+	return true, ""
+}
+
+// inScopeReason says why an in-scope object is in scope.
+func (e *engine) inScopeReason(env *objEnv) string {
+	assignment := "assigned"
+	if e.opts.SyncAll {
+		assignment = "all objects are synced"
+	}
+	return "in scope: " + assignment + "; " + e.rule.Scope(env).Reason()
+}
+
+// apply evaluates every attribute mapping of the worker's object against
+// target (the linked or matched target object, -1 if none) into w.flows,
+// with mapping's one implementation of the rules. It returns the first
+// failure as the object's error.
+func (e *engine) apply(w *worker, target int32) *ObjectError {
+	w.target = target
+	failed := e.rule.ApplyTo(&w.env, &w.sit, w.flows)
+	if failed == 0 {
+		return nil
+	}
+	k := slices.IndexFunc(w.flows, func(f mapping.Flow) bool { return f.Outcome == mapping.Failed })
+	err := w.flows[k].Err
+	oe := &ObjectError{Key: w.env.o.ID, Stage: "map", Attribute: e.attrs[k].Target, Err: err, Escrow: isEscrow(err)}
+	if failed > 1 {
+		oe.Err = &moreFailures{err: err, more: failed - 1}
+	}
+	return oe
+}
