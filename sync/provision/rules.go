@@ -196,7 +196,10 @@ func partitionState(s *State, names []string) []*State {
 	return out
 }
 
-// plan runs every engine and assembles the plan and the new state.
+// plan runs every engine and assembles the plan and the new state, in
+// stages: evaluate each object mapping's objects, give created objects
+// their ids, hold deletions back, compute the new links, resolve
+// references, then gather and count the operations.
 func (c *cycle) plan() (*Plan, *State) {
 	for _, e := range c.engines {
 		res := e.run()
@@ -204,13 +207,27 @@ func (c *cycle) plan() (*Plan, *State) {
 		c.parts = append(c.parts, e.collect(res))
 	}
 	assignIDs(c.parts, c.opts)
-
 	names := make([]string, len(c.engines))
 	for i, e := range c.engines {
 		names[i] = ruleName(e.rule)
 	}
 	p := &Plan{Rule: strings.Join(names, " + "), Initial: c.initial}
-	// The accidental-deletion guard counts the whole plan.
+	c.holdDeletions(p)
+	for _, pt := range c.parts {
+		pt.newLinks()
+	}
+	c.resolveReferences(p)
+	c.gather(p)
+	c.engines[0].progress("plan", len(p.Ops))
+	next := c.nextState(p.Rule)
+	c.engines[0].progress("state", len(next.Links))
+	return p, next
+}
+
+// holdDeletions is the accidental-deletion guard: when the whole plan
+// holds more disables and deletes than the threshold, they move to
+// Plan.Held, unless deletions are allowed.
+func (c *cycle) holdDeletions(p *Plan) {
 	nDel := 0
 	for _, pt := range c.parts {
 		for i := range pt.ops {
@@ -219,26 +236,29 @@ func (c *cycle) plan() (*Plan, *State) {
 			}
 		}
 	}
-	if t := c.opts.DeletionThreshold; t > 0 && nDel > t && !c.opts.AllowDeletions {
-		p.Held = &HeldDeletions{Threshold: t}
-		for _, pt := range c.parts {
-			pt.held = map[string]bool{}
-			kept := pt.ops[:0]
-			for _, op := range pt.ops {
-				if op.Kind == Disable || op.Kind == Delete {
-					p.Held.Ops = append(p.Held.Ops, op)
-					pt.held[op.Key] = true
-				} else {
-					kept = append(kept, op)
-				}
-			}
-			pt.ops = kept
-		}
+	t := c.opts.DeletionThreshold
+	if t <= 0 || nDel <= t || c.opts.AllowDeletions {
+		return
 	}
+	p.Held = &HeldDeletions{Threshold: t}
 	for _, pt := range c.parts {
-		pt.newLinks()
+		pt.held = map[string]bool{}
+		kept := pt.ops[:0]
+		for _, op := range pt.ops {
+			if op.Kind == Disable || op.Kind == Delete {
+				p.Held.Ops = append(p.Held.Ops, op)
+				pt.held[op.Key] = true
+			} else {
+				kept = append(kept, op)
+			}
+		}
+		pt.ops = kept
 	}
-	c.resolveReferences(p)
+}
+
+// gather puts every part's operations, skips and errors in the plan, in
+// plan order, and counts them.
+func (c *cycle) gather(p *Plan) {
 	for _, pt := range c.parts {
 		st := &pt.stats
 		p.Stats.Source += st.Source
@@ -249,9 +269,6 @@ func (c *cycle) plan() (*Plan, *State) {
 		p.Stats.Linked += st.Linked
 		p.Stats.Matched += st.Matched
 		p.Stats.Unchanged += st.Unchanged
-	}
-
-	for _, pt := range c.parts {
 		p.Ops = append(p.Ops, pt.ops...)
 		p.Skipped = append(p.Skipped, pt.skipped...)
 		p.Errors = append(p.Errors, pt.errors...)
@@ -260,30 +277,15 @@ func (c *cycle) plan() (*Plan, *State) {
 	c.sortSkipped(p.Skipped)
 	if p.Held != nil {
 		c.sortOps(p.Held.Ops)
-	}
-	for i := range p.Ops {
-		switch p.Ops[i].Kind {
-		case Create:
-			p.Stats.Create++
-		case Update:
-			p.Stats.Update++
-		case Disable:
-			p.Stats.Disable++
-		case Delete:
-			p.Stats.Delete++
-		case Skip:
-			panic("sync: skip among operations")
-		default:
-			panic("sync: unknown OpKind")
-		}
-	}
-	p.Stats.Skipped, p.Stats.Errors, p.Stats.Unresolved = len(p.Skipped), len(p.Errors), len(p.Unresolved)
-	if p.Held != nil {
 		p.Stats.Held = len(p.Held.Ops)
 	}
-	c.engines[0].progress("plan", len(p.Ops))
+	p.Stats.Create, p.Stats.Update, p.Stats.Disable, p.Stats.Delete = p.Counts()
+	p.Stats.Skipped, p.Stats.Errors, p.Stats.Unresolved = len(p.Skipped), len(p.Errors), len(p.Unresolved)
+}
 
-	next := &State{Rule: p.Rule}
+// nextState is the state to keep for the next cycle: every part's links.
+func (c *cycle) nextState(rule string) *State {
+	next := &State{Rule: rule}
 	n := 0
 	for _, pt := range c.parts {
 		n += len(pt.links)
@@ -295,8 +297,7 @@ func (c *cycle) plan() (*Plan, *State) {
 	if len(c.parts) > 1 {
 		sortLinks(next.Links)
 	}
-	c.engines[0].progress("state", len(next.Links))
-	return p, next
+	return next
 }
 
 // claimUnique makes SelectUniqueValue see the values given out earlier in
