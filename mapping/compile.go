@@ -225,7 +225,7 @@ func (s *Schema) Find(rule, object string) (*SynchronizationRule, *ObjectMapping
 	case rule == "" && len(s.SynchronizationRules) == 1:
 		r = &s.SynchronizationRules[0]
 	case rule == "":
-		return nil, nil, fmt.Errorf("the schema has %d synchronization rules; choose one (%s)", len(s.SynchronizationRules), s.ruleNames())
+		return nil, nil, chooseError{fmt.Sprintf("the schema has %d synchronization rules; choose one (%s)", len(s.SynchronizationRules), s.ruleNames()), ErrChooseRule}
 	default:
 		for i := range s.SynchronizationRules {
 			x := &s.SynchronizationRules[i]
@@ -261,7 +261,7 @@ func (s *Schema) Find(rule, object string) (*SynchronizationRule, *ObjectMapping
 		case len(enabled) == 1:
 			return r, &r.ObjectMappings[enabled[0]], nil
 		}
-		return nil, nil, fmt.Errorf("rule %q has %d object mappings; choose one (%s)", r.Name, len(r.ObjectMappings), mappingNames(r))
+		return nil, nil, chooseError{fmt.Sprintf("rule %q has %d object mappings; choose one (%s)", r.Name, len(r.ObjectMappings), mappingNames(r)), ErrChooseObject}
 	}
 	for _, match := range []func(m *ObjectMapping) string{
 		func(m *ObjectMapping) string { return m.Name },
@@ -276,6 +276,23 @@ func (s *Schema) Find(rule, object string) (*SynchronizationRule, *ObjectMapping
 	}
 	return nil, nil, fmt.Errorf("rule %q has no object mapping %q (have %s)", r.Name, object, mappingNames(r))
 }
+
+// Compile's errors match these (errors.Is) when a schema has several
+// rules, or a rule several enabled object mappings, and none was named, so
+// a caller can say how it names one.
+var (
+	ErrChooseRule   = errors.New("several synchronization rules and none named")
+	ErrChooseObject = errors.New("several object mappings and none named")
+)
+
+// chooseError is the error of an ambiguous rule or object mapping.
+type chooseError struct {
+	msg  string
+	kind error // ErrChooseRule or ErrChooseObject
+}
+
+func (e chooseError) Error() string        { return e.msg }
+func (e chooseError) Is(target error) bool { return target == e.kind }
 
 func (s *Schema) ruleNames() string {
 	names := make([]string, len(s.SynchronizationRules))

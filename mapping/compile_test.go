@@ -1,6 +1,7 @@
 package mapping
 
 import (
+	"errors"
 	"slices"
 	"strings"
 	"testing"
@@ -40,5 +41,37 @@ func TestCompileRule(t *testing.T) {
 	}
 	if _, err := s.CompileRule("nope"); err == nil || !strings.Contains(err.Error(), `no synchronization rule or object mapping named "nope"`) {
 		t.Errorf("unknown rule: %v", err)
+	}
+}
+
+// TestFindChoose checks that an ambiguous rule or object mapping is
+// reported with an error callers can recognise, to say how to name one.
+func TestFindChoose(t *testing.T) {
+	twoRules := &Schema{SynchronizationRules: []SynchronizationRule{{Name: "a"}, {Name: "b"}}}
+	twoObjects := &Schema{SynchronizationRules: []SynchronizationRule{{Name: "a", ObjectMappings: []ObjectMapping{{Name: "users", Enabled: true}, {Name: "groups", Enabled: true}}}}}
+	tests := []struct {
+		name   string
+		s      *Schema
+		rule   string
+		object string
+		want   error
+		msg    string
+	}{
+		{"two rules", twoRules, "", "", ErrChooseRule, `the schema has 2 synchronization rules; choose one ("a", "b")`},
+		{"two object mappings", twoObjects, "", "", ErrChooseObject, `rule "a" has 2 object mappings; choose one ("users", "groups")`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, _, err := tt.s.Find(tt.rule, tt.object)
+			if !errors.Is(err, tt.want) {
+				t.Fatalf("Find: %v, want an error matching %v", err, tt.want)
+			}
+			if err.Error() != tt.msg {
+				t.Errorf("message %q, want %q", err.Error(), tt.msg)
+			}
+		})
+	}
+	if _, _, err := twoObjects.Find("", "users"); err != nil {
+		t.Errorf("Find with the object named: %v", err)
 	}
 }

@@ -130,10 +130,10 @@ func cmdDemo(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		}
 	}
 	// Then a provisioning cycle over sample snapshots (plan.go).
-	return demoPlan(ctx, now, stdout)
+	return demoPlan(ctx, now, stdout, stderr)
 }
 
-// demoTitle names a sample user: "Zoë Müller (id 1002)".
+// demoTitle names a sample user: "Zoë Müller (id 2002)".
 func demoTitle(n int, obj object) string {
 	name := strings.TrimSpace(expr.Render(expr.FromGo(obj.attrs["givenName"])) + " " +
 		expr.Render(expr.FromGo(obj.attrs["surname"])))

@@ -57,7 +57,8 @@ JSON line per row instead. The exit status is 1 if any row failed.
 JSON line per case in the same order: {"id", "value"}, {"id", "ignored":
 true} or {"id", "error"}, with "redacted": true when so; "line" replaces
 "id" when the case has none. Bad lines are reported and never stop the
-batch; blank lines are skipped. The exit status is 0 unless reading fails.
+batch; blank lines are skipped. The exit status is 1 when any case failed
+(an error line), as when reading fails.
 
 --existing FILE lists the values that already exist in the target, for
 SelectUniqueValue: one per line, or a JSON array. They are compared
@@ -834,19 +835,29 @@ func evalBatch(ctx context.Context, cfg *evalConfig, stdin io.Reader, stdout io.
 	defer in.Close()
 	lr := newLineReader(bufio.NewReaderSize(in, 64<<10))
 	stop := canceller{ctx: ctx}
+	total, failed := 0, 0
 	for {
 		if err := stop.err(); err != nil {
 			return err
 		}
 		line, n, err := lr.next()
 		if err == io.EOF {
-			return nil
+			break
 		}
 		if err != nil {
 			return fmt.Errorf("%s: %w", cfg.batch, err)
 		}
-		writeJSONLine(stdout, evalCase(cfg, line, n))
+		o := evalCase(cfg, line, n)
+		total++
+		if o.Error != "" {
+			failed++
+		}
+		writeJSONLine(stdout, o)
 	}
+	if failed > 0 {
+		return fmt.Errorf("%d of %s failed", failed, plural(total, "case"))
+	}
+	return nil
 }
 
 // evalCase evaluates one batch line; every failure becomes an error line.

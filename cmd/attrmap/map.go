@@ -147,6 +147,12 @@ func schemaError(path string, err error) error {
 		}
 		return &statusError{status: exitFailure, err: errors.New(strings.Join(lines, "\n")), bare: true}
 	}
+	switch {
+	case errors.Is(err, mapping.ErrChooseRule):
+		err = fmt.Errorf("%w\nhint: name one with --rule NAME", err)
+	case errors.Is(err, mapping.ErrChooseObject):
+		err = fmt.Errorf("%w\nhint: name one with --object NAME", err)
+	}
 	return inFile(path, err)
 }
 

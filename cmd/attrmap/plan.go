@@ -153,12 +153,12 @@ func cmdPlan(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	if err != nil {
 		return err
 	}
-	return runPlan(ctx, rules, source, target, state, opts, f, stdout)
+	return runPlan(ctx, rules, source, target, state, opts, f, stdout, stderr)
 }
 
 // runPlan computes and prints the plan; demo shares it. Ctrl-C stops the
 // planning: nothing is printed and no state is written.
-func runPlan(ctx context.Context, rules []*mapping.CompiledObjectMapping, source, target *provision.Snapshot, state *provision.State, opts provision.Options, f planFlags, stdout io.Writer) error {
+func runPlan(ctx context.Context, rules []*mapping.CompiledObjectMapping, source, target *provision.Snapshot, state *provision.State, opts provision.Options, f planFlags, stdout, stderr io.Writer) error {
 	w := bufio.NewWriter(stdout)
 	defer w.Flush()
 	if f.explain != "" {
@@ -210,6 +210,9 @@ func runPlan(ctx context.Context, rules []*mapping.CompiledObjectMapping, source
 		}
 	default:
 		fmt.Fprint(w, plan)
+	}
+	if plan.Held != nil && len(plan.Held.Ops) > 0 {
+		fmt.Fprintf(stderr, "attrmap plan: %d disables and deletes held back by --deletion-threshold %d; rerun with --allow-deletions to apply them\n", len(plan.Held.Ops), plan.Held.Threshold)
 	}
 	return nil
 }
@@ -348,7 +351,7 @@ var (
 
 // demoPlan prints the plan of the sample cycle, with the clock frozen at
 // now.
-func demoPlan(ctx context.Context, now time.Time, stdout io.Writer) error {
+func demoPlan(ctx context.Context, now time.Time, stdout, stderr io.Writer) error {
 	schema, err := mapping.Decode(demoSchema)
 	if err != nil {
 		panic("demo: embedded schema: " + err.Error()) // a broken build, not bad input
@@ -370,5 +373,5 @@ func demoPlan(ctx context.Context, now time.Time, stdout io.Writer) error {
 		panic("demo: embedded state: " + err.Error())
 	}
 	fmt.Fprintf(stdout, "\nSync plan: %d sample source users and groups against %d objects of a SCIM app, with the links of the\nprevious cycle (attrmap plan on cmd/attrmap/demodata; try --explain on any id, or --format scim):\n\n", len(source.Objects), len(target.Objects))
-	return runPlan(ctx, rules, source, target, &state, provision.Options{Now: now}, planFlags{}, stdout)
+	return runPlan(ctx, rules, source, target, &state, provision.Options{Now: now}, planFlags{}, stdout, stderr)
 }

@@ -40,6 +40,7 @@ func init() {
 		{"apply", "apply a plan to a target snapshot", cmdApply},
 		{"repl", "interactive expression shell with completion, history, :trace and :map", cmdRepl},
 		{"lint", "warn about documented pitfalls in expressions and schemas", cmdLint},
+		{"version", "print the version, VCS revision and Go version of this build", cmdVersion},
 		{"help", "show this help, or the help of a command", cmdHelp},
 	}
 }
@@ -62,6 +63,8 @@ func runContext(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	case "-h", "-help", "--help":
 		usage(stdout)
 		return exitOK
+	case "-version", "--version":
+		return invoke(ctx, "version", cmdVersion, args[1:], stdin, stdout, stderr)
 	}
 	if c, ok := lookupCommand(name); ok {
 		return invoke(ctx, c.name, c.fn, args[1:], stdin, stdout, stderr)

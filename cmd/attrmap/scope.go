@@ -37,7 +37,7 @@ one JSON line per input line, in order: {"id", "in_scope", "reason"} or
 stops the batch; blank lines are skipped.
 
 Exit status: 0 success (whoever is in or out of scope), 1 bad filter or
-input, 2 usage error.
+input or a --batch case that failed, 2 usage error, 130 interrupted.
 `
 
 // cmdScope implements "attrmap scope".
@@ -280,17 +280,27 @@ func scopeBatch(ctx context.Context, path string, stdin io.Reader, stdout io.Wri
 	defer w.Flush()
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
+	total, failed := 0, 0
 	for n := 1; ; n++ {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
 		line, err := r.ReadBytes('\n')
 		if len(bytes.TrimSpace(line)) > 0 {
-			if err := enc.Encode(scopeEvalBatchLine(line, n)); err != nil {
+			res := scopeEvalBatchLine(line, n)
+			total++
+			if res.Error != "" {
+				failed++
+			}
+			if err := enc.Encode(res); err != nil {
 				return err
 			}
 		}
 		if errors.Is(err, io.EOF) {
+			if failed > 0 {
+				w.Flush()
+				return fmt.Errorf("%d of %s failed", failed, plural(total, "case"))
+			}
 			return nil
 		}
 		if err != nil {
