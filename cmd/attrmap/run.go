@@ -122,7 +122,8 @@ Commands:
 	tw.Flush()
 	fmt.Fprint(w, `
 Run 'attrmap help <command>' for the flags of a command.
-Exit status: 0 success, 1 failure (bad expression or input), 2 usage error.
+Exit status: 0 success, 1 failure (bad expression or input, a failed row
+or case, problems found, schemas that differ), 2 usage error, 130 interrupted.
 `)
 }
 
