@@ -1,18 +1,32 @@
 // Package provision computes the provisioning plan of one cycle, offline: given
-// an object mapping, a snapshot of the source objects, a snapshot of the
-// target objects and the links kept from the previous cycle, Diff says
-// which target objects to create, update, disable and delete, and why, as
-// the Microsoft Entra provisioning service would.
+// the object mappings of a synchronization rule, a snapshot of the source
+// objects, a snapshot of the target objects and the links kept from the
+// previous cycle, a Planner says which target objects to create, update,
+// disable and delete, and why, as the Microsoft Entra provisioning service
+// would.
 //
 //	rules, _ := schema.CompileRule("")           // users and groups: []*mapping.CompiledObjectMapping
-//	plan, next, err := provision.DiffRules(rules, source, target, state, provision.Options{})
+//	planner, err := provision.NewPlanner(rules, provision.Options{}) // prepare once ...
+//	plan, next := planner.Plan(source, target, state)                // ... plan many cycles
 //	fmt.Print(plan)                             // summary, then each op with its reason
-//	applied, _ := provision.Apply(target, plan)      // what the target looks like afterwards
+//	x, _ := planner.Explain(source, target, state, "u1") // one object, step by step
+//	applied, _ := provision.Apply(target, plan) // what the target looks like afterwards
 //	// save next (the new state) for the next cycle
 //
-// Diff plans one object mapping; DiffRules plans every object mapping of a
-// synchronization rule at once, which references and group memberships
-// need.
+// DiffRules and ExplainRules do the same for one cycle, without keeping
+// the Planner. SCIM rendering of a plan is in the sibling package
+// sync/scim.
+//
+// The files follow the planner's stages: planner.go (Planner, Options,
+// the per-mapping preparation), cycle.go (splitting the snapshots by type,
+// the cycle's stages), engine.go (one object mapping's objects: scope,
+// the mapping through mapping.ApplyTo, match, create, update, disable),
+// match.go, change.go (what an update writes), unique.go
+// (SelectUniqueValue across the plan), part.go (operations, ids and links
+// of one mapping), refs.go (references), trace.go and explain.go
+// (explanations); op.go, plan.go, planjson.go and errors.go hold the
+// plan's types and its JSON form; snapshot.go, read.go and state.go the
+// inputs; apply.go carries a plan out on a snapshot.
 //
 // # Semantics
 //
@@ -114,7 +128,7 @@
 //
 // # Guarantees
 //
-// Diff is a pure function: no I/O, no clock (Options.Now sets the clock of
+// Plan is a pure function: no I/O, no clock (Options.Now sets the clock of
 // date functions), no global state. Its output does not depend on the
 // order of the snapshots' objects or of the state's links: operations are
 // sorted by kind (create, update, disable, delete), follow-ups after the
@@ -143,8 +157,8 @@
 // Files are streamed: ReadSnapshot decodes one object at a time and holds
 // one object's raw JSON (or one CSV line) beside the snapshot it builds,
 // never the whole file; ReadState decodes one link at a time. Nothing
-// keeps a second copy of an object: Diff works on the snapshots as they
-// are (DiffRules splits a snapshot by type only when it holds several,
+// keeps a second copy of an object: Plan works on the snapshots as they
+// are (it splits a snapshot by type only when it holds several,
 // copying the 64-byte Object headers, not the values).
 //
 // A source or target object costs a 64-byte Object, 16 bytes per
@@ -156,7 +170,7 @@
 // about 620 bytes per source user and 580 per target object. A link costs
 // about 120 bytes.
 //
-// Diff builds, once and concurrently, a map from target id to position,
+// Plan builds, once and concurrently, a map from target id to position,
 // one from source id, one per matching attribute (normalised per
 // caseExact, one entry per value, with shared values listed aside) and one
 // per attribute using SelectUniqueValue. It then evaluates the source
@@ -164,14 +178,14 @@
 // worker reusing its buffers, and writes each result at its object's
 // position; plan and state are assembled sequentially in a fixed order.
 // An object that needs nothing allocates only what expression evaluation
-// does. What Diff keeps is about 115 bytes per source object (the result,
+// does. What Plan keeps is about 115 bytes per source object (the result,
 // the plan and the new state); references add, per referenced mapping
 // with a multi-valued reference, a map of its link targets, and
 // SelectUniqueValue a map of the values given out in the plan.
 //
 // Measured on 2 cores with 20-attribute users (TestScale, ATTRMAP_SCALE):
 // 1M users read in about 10 s per file and plan in 9 s with a peak RSS of
-// 2.1 GiB for the whole cycle (source, target, state and Diff); 3M users
+// 2.1 GiB for the whole cycle (source, target, state and Plan); 3M users
 // read in about 30 s per file and plan in 28 s, with a peak of 6.0 GiB. With Go's default collector
 // settings the peak is about twice the live heap; GOMEMLIMIT trades CPU
 // for a lower one.

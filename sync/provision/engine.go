@@ -1,10 +1,13 @@
 package provision
 
 import (
+	"crypto/sha256"
 	"errors"
 	"io"
+	"math/rand/v2"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -16,25 +19,17 @@ import (
 // its snapshots and their indexes. Everything in it is read-only once
 // built (except claimed, see claimUnique), so workers share it.
 type engine struct {
-	rule  *mapping.CompiledObjectMapping
-	opts  Options
-	attrs []mapping.CompiledAttribute
-	flows mapping.ObjectFlows
+	*prepared
+	opts Options
 
 	src, tgt *Snapshot
 	six, tix *attrIndex
 	state    *State
 
 	tpos      []int         // per attribute: position in the target snapshot, -1 if absent
-	caseExact []bool        // per attribute: CompiledAttribute.CaseExact
-	multi     []bool        // per attribute: multi-valued
 	uniqueAt  []*valueIndex // per attribute using SelectUniqueValue: the target's values
 	anyUnique bool          // some attribute uses SelectUniqueValue
-	soft      int           // attribute mapped from IsSoftDeleted, -1 if none
-	match     []int         // matching attributes, by priority
-	matchIdx  []*valueIndex
-	isRef     []bool // per attribute: a Reference, resolved after every rule ran
-	refs      []int  // the reference attributes
+	matchIdx  []*valueIndex // per matching attribute: the target's values
 	// refVals holds the evaluated reference attributes of every source
 	// object, len(refs) per object at its position (source ids, resolved
 	// once every rule has run); one allocation instead of one per object.
@@ -83,46 +78,16 @@ type result struct {
 	prov    bool // for linkSet: the new Provisioned
 }
 
-// newEngine indexes one object mapping's share of a cycle; newCycle has
-// checked the mapping and replaced nil snapshots.
-func newEngine(rule *mapping.CompiledObjectMapping, source, target *Snapshot, state *State, opts Options) *engine {
-	e := &engine{rule: rule, opts: opts, attrs: rule.Attributes(), flows: rule.Flows(), src: source, tgt: target, state: state, soft: -1}
+// newEngine indexes one object mapping's share of a cycle.
+func newEngine(p *prepared, source, target *Snapshot, state *State, opts Options) *engine {
+	e := &engine{prepared: p, opts: opts, src: source, tgt: target, state: state}
 	e.six, e.tix = source.index(), target.index()
 	n := len(e.attrs)
-	e.tpos, e.caseExact, e.multi = make([]int, n), make([]bool, n), make([]bool, n)
-	var uniqueAttrs []int
+	e.tpos = make([]int, n)
 	for k := range e.attrs {
-		a := &e.attrs[k]
-		e.tpos[k] = e.tix.pos(a.Target)
-		e.caseExact[k] = a.CaseExact()
-		if d := a.Definition; d != nil {
-			e.multi[k] = d.Multivalued
-			if d.Type == mapping.TypeReference && a.Program != nil {
-				if e.isRef == nil {
-					e.isRef = make([]bool, n)
-				}
-				e.isRef[k] = true
-				e.refs = append(e.refs, k)
-			}
-		}
-		if a.Program != nil && slices.Contains(a.Program.Functions(), "SelectUniqueValue") {
-			uniqueAttrs = append(uniqueAttrs, k)
-		}
+		e.tpos[k] = e.tix.pos(e.attrs[k].Target)
 	}
-	if sd, ok := rule.SoftDelete(); ok {
-		for k := range e.attrs {
-			if e.attrs[k].Mapping == sd.Mapping {
-				e.soft = k
-			}
-		}
-	}
-	for _, m := range rule.Matching() {
-		for k := range e.attrs {
-			if e.attrs[k].Mapping == m.Mapping {
-				e.match = append(e.match, k)
-			}
-		}
-	}
+	uniqueAttrs := e.unique
 	e.matchIdx = make([]*valueIndex, len(e.match))
 
 	// The indexes are independent: build them concurrently.
@@ -494,4 +459,60 @@ func (e *engine) apply(w *worker, target int32) *ObjectError {
 		oe.Err = &moreFailures{err: err, more: failed - 1}
 	}
 	return oe
+}
+
+func (e *engine) oldLink(source string) (Link, bool) {
+	if e.links == nil {
+		return Link{}, false
+	}
+	i, ok := e.links[source]
+	if !ok {
+		return Link{}, false
+	}
+	return e.state.Links[i], true
+}
+
+func (e *engine) hasTarget(id string) bool {
+	_, ok := e.targetByID[id]
+	return ok
+}
+
+// softDeleteAttr is the virtual source attribute the service computes: true
+// when the object is unassigned, out of scope, disabled or soft-deleted.
+const softDeleteAttr = "IsSoftDeleted"
+
+// objEnv is the expr.Env of one source object. One lives in each worker and
+// is reused, so evaluating an object allocates nothing for the lookups.
+type objEnv struct {
+	ix          *attrIndex
+	o           *Object
+	softDeleted bool
+}
+
+// Lookup implements expr.Env: IsSoftDeleted is computed, everything else
+// read from the snapshot.
+func (env *objEnv) Lookup(name string) (expr.Value, bool) {
+	if len(name) == len(softDeleteAttr) && strings.EqualFold(name, softDeleteAttr) {
+		return expr.Bool(env.softDeleted), true
+	}
+	return valueAt(env.o, env.ix.pos(name))
+}
+
+// Values implements scoping.Object, for the scoping matcher.
+func (env *objEnv) Values(name string) ([]string, bool) {
+	v, ok := env.Lookup(name)
+	if !ok {
+		return nil, false
+	}
+	return expr.Strings(v), true
+}
+
+// objectRand is the random source of Guid and RandomString for one
+// attribute of one object: a stream seeded from the object's id and the
+// attribute's name, so that a plan stays a pure function of its inputs
+// (the same snapshots give the same generated values) while different
+// objects and attributes still get different values.
+func objectRand(id, attr string) io.Reader {
+	seed := sha256.Sum256([]byte(id + "\x00" + attr))
+	return rand.NewChaCha8(seed)
 }

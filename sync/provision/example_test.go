@@ -8,8 +8,9 @@ import (
 )
 
 // An incremental cycle: Bob was unassigned, Carol is new, Alice changed
-// her title.
-func ExampleDiff() {
+// her title. The planner prepares the rules once; Plan and Explain use it
+// for any number of cycles.
+func ExampleNewPlanner() {
 	schema, err := mapping.Decode([]byte(`{
 	  "name": "Users", "sourceObjectName": "User", "targetObjectName": "User",
 	  "attributeMappings": [
@@ -33,10 +34,11 @@ func ExampleDiff() {
 	target.Add("t2", map[string]any{"userName": "bob@contoso.com", "active": true, "title": "Engineer"})
 	state := &provision.State{Links: []provision.Link{{Source: "u1", Target: "t1", Provisioned: true}, {Source: "u2", Target: "t2", Provisioned: true}}}
 
-	plan, next, err := provision.Diff(rule, source, target, state, provision.Options{})
+	planner, err := provision.NewPlanner([]*mapping.CompiledObjectMapping{rule}, provision.Options{})
 	if err != nil {
 		panic(err)
 	}
+	plan, next := planner.Plan(source, target, state)
 	fmt.Print(plan)
 	fmt.Println(next.Links)
 	// Output:
@@ -78,10 +80,14 @@ func ExamplePlan() {
 	target := &provision.Snapshot{}
 	target.Add("t9", map[string]any{"userName": "ZOE@contoso.com"})
 
-	plan, state, _ := provision.Diff(rule, source, target, nil, provision.Options{})
+	planner, err := provision.NewPlanner([]*mapping.CompiledObjectMapping{rule}, provision.Options{})
+	if err != nil {
+		panic(err)
+	}
+	plan, state := planner.Plan(source, target, nil)
 	fmt.Println(plan.Summary())
 	applied, _ := provision.Apply(target, plan)
-	again, _, _ := provision.Diff(rule, source, applied, state, provision.Options{})
+	again, _ := planner.Plan(source, applied, state)
 	fmt.Println(again.IsEmpty(), again.Summary())
 	// Output:
 	// 0 to create, 1 to update, 0 to disable, 0 to delete; 0 unchanged, 0 skipped, 0 errors
@@ -152,4 +158,41 @@ func ExampleDiffRules() {
 	// unresolved references:
 	//   ? User u-erin manager = "u-finn": the referenced object is out of scope
 	//   ? Group g-1 members = "u-finn": the referenced object is out of scope
+}
+
+// Explain walks one object through the cycle, as provision-on-demand does.
+func ExamplePlanner_Explain() {
+	schema, err := mapping.Decode([]byte(`{
+	  "name": "Users", "sourceObjectName": "User", "targetObjectName": "User",
+	  "attributeMappings": [
+	    {"targetAttributeName": "userName", "matchingPriority": 1, "source": {"expression": "[userPrincipalName]"}},
+	    {"targetAttributeName": "title", "source": {"expression": "[jobTitle]"}, "defaultValue": "Employee"}
+	  ]}`))
+	if err != nil {
+		panic(err)
+	}
+	rule, err := schema.Compile("", "")
+	if err != nil {
+		panic(err)
+	}
+	planner, err := provision.NewPlanner([]*mapping.CompiledObjectMapping{rule}, provision.Options{})
+	if err != nil {
+		panic(err)
+	}
+	source := &provision.Snapshot{}
+	source.Add("u1", map[string]any{"userPrincipalName": "alice@contoso.com"})
+	x, err := planner.Explain(source, nil, nil, "u1")
+	if err != nil {
+		panic(err)
+	}
+	fmt.Print(x)
+	// Output:
+	// object u1
+	//   scope:  in scope: assigned; no scoping filter
+	//   map:    title <- [jobTitle] = "Employee" (default)
+	//   map:    userName <- [userPrincipalName] = "alice@contoso.com"
+	//   match:  no target object has userName = "alice@contoso.com"
+	//   result: create User u1 -> u1
+	//           title = "Employee"
+	//           userName = "alice@contoso.com"
 }

@@ -34,21 +34,15 @@ type Explanation struct {
 	Err *ObjectError
 }
 
-// Explain computes the plan as Diff does and explains what it decides for
+// Explain plans the cycle as Plan does and explains what it decides for
 // one object, named by its source id or by the target id it is linked to.
-func Explain(rule *mapping.CompiledObjectMapping, source, target *Snapshot, state *State, opts Options, id string) (*Explanation, error) {
-	return ExplainRules([]*mapping.CompiledObjectMapping{rule}, source, target, state, opts, id)
-}
-
-// ExplainRules is Explain for a cycle of several object mappings, as
-// DiffRules plans it. An id found in several mappings (a user and a group
-// with the same id) is explained for the first, in plan order.
-func ExplainRules(rules []*mapping.CompiledObjectMapping, source, target *Snapshot, state *State, opts Options, id string) (*Explanation, error) {
+// An id found in several object mappings (a user and a group with the
+// same id) is explained for the first, in plan order. Options.Progress is
+// not called.
+func (p *Planner) Explain(source, target *Snapshot, state *State, id string) (*Explanation, error) {
+	opts := p.opts
 	opts.Progress = nil
-	c, err := newCycle(rules, source, target, state, opts)
-	if err != nil {
-		return nil, err
-	}
+	c := newCycle(p, source, target, state, opts)
 	plan, _ := c.plan()
 	// Find the object: a source id, a linked source id, or a linked target id.
 	var e *engine
@@ -196,4 +190,14 @@ func (x *Explanation) writeResult(b *strings.Builder, op *Op) {
 		}
 		fmt.Fprintf(b, "          %s\n", l)
 	}
+}
+
+// ExplainRules explains one object of one cycle: NewPlanner(rules, opts),
+// then Explain.
+func ExplainRules(rules []*mapping.CompiledObjectMapping, source, target *Snapshot, state *State, opts Options, id string) (*Explanation, error) {
+	p, err := NewPlanner(rules, opts)
+	if err != nil {
+		return nil, err
+	}
+	return p.Explain(source, target, state, id)
 }

@@ -120,3 +120,5 @@ func (c *cycle) sortUnresolved(us []Unresolved) {
 			strings.Compare(a.Attribute, b.Attribute), strings.Compare(a.Value, b.Value))
 	})
 }
+
+func sortStrings(s []string) { slices.Sort(s) }

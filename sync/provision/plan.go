@@ -1,341 +1,231 @@
 package provision
 
 import (
-	"errors"
 	"fmt"
-	"slices"
+	"strconv"
 	"strings"
-	"time"
 
 	"github.com/attrmap/attrmap/expr"
-	"github.com/attrmap/attrmap/mapping"
 )
 
-// Options configures Diff. The zero value is the service's default: only
-// assigned objects are in scope, out-of-scope objects are disabled, and
-// there is no accidental-deletion guard.
-type Options struct {
-	// SyncAll puts every source object in scope regardless of assignment
-	// (the portal's "Sync all users and groups"); by default only
-	// assigned objects are.
-	SyncAll bool
-	// SkipOutOfScopeDeletions leaves provisioned objects alone when their
-	// source goes out of scope, is unassigned, disabled or soft-deleted
-	// (the job secret of that name). Hard deletes still delete.
-	SkipOutOfScopeDeletions bool
-	// DeletionThreshold turns on the accidental-deletion guard: when the
-	// plan holds more disables and deletes than this, they are held back
-	// (Plan.Held). 0 turns the guard off.
-	DeletionThreshold int
-	// AllowDeletions lets a plan over the threshold through, as an admin's
-	// "Allow deletes" does.
-	AllowDeletions bool
-	// Now is the clock of Now and the date functions. Zero keeps the
-	// clock the mapping was compiled with; set it for reproducible plans.
-	Now time.Time
-	// NewTargetID gives the id of the target object a Create makes, from
-	// the source object's id. nil uses the source id. When the id is
-	// already taken in the target, "#2", "#3", ... is appended.
-	NewTargetID func(sourceID string) string
-	// Workers bounds the goroutines evaluating objects; 0 means GOMAXPROCS.
-	Workers int
-	// Progress, if set, is called at the end of each stage with the number
-	// of items it handled. It is called from Diff's goroutine only.
-	Progress func(stage string, count int)
+// HeldDeletions reports disables and deletes held back by the
+// accidental-deletion guard: more than Threshold of them were planned in
+// one cycle and Options.AllowDeletions was not set. The held operations
+// are not in Plan.Ops and their links are kept unchanged in the new state,
+// so the next cycle plans them again.
+type HeldDeletions struct {
+	Threshold int
+	// Ops are the held operations, in plan order.
+	Ops []Op
 }
 
-// Diff computes the plan of one provisioning cycle and the state to keep
-// for the next one. It is a pure function of its arguments: no I/O, no
-// clock (see Options.Now), no globals, and the same plan for any order of
-// the snapshots' objects. Errors on single objects are in Plan.Errors;
-// the error result is for unusable arguments only.
-//
-// source holds the source objects with their flags; target the target
-// objects; state the links of the previous cycle, or nil for an initial
-// cycle.
-func Diff(rule *mapping.CompiledObjectMapping, source, target *Snapshot, state *State, opts Options) (*Plan, *State, error) {
-	if rule == nil {
-		return nil, nil, errors.New("sync: no object mapping")
-	}
-	return DiffRules([]*mapping.CompiledObjectMapping{rule}, source, target, state, opts)
+// Stats counts what the plan saw and decided.
+type Stats struct {
+	Source, Target int // objects in the snapshots
+	InScope        int // source objects in scope
+	OutOfScope     int // source objects out of scope (unassigned, disabled, soft-deleted or filtered)
+	Gone           int // linked source objects absent from the source snapshot
+	Linked         int // in-scope objects found through the state
+	Matched        int // in-scope objects found through a matching attribute
+	Unchanged      int // in-scope objects whose target needs nothing
+	Create         int
+	Update         int
+	Disable        int
+	Delete         int
+	Skipped        int
+	Errors         int
+	Held           int
+	Unresolved     int // references left out (Plan.Unresolved)
 }
 
-func skipOp(op *Op, why string) *Op {
-	op.Action, op.Kind = op.Kind, Skip
-	op.Reason = op.Reason + "; skipped: " + why
-	return op
+// Plan is the outcome of Planner.Plan: what to do to the target, and what was not
+// done and why. Its content is deterministic: Ops are sorted by kind
+// (create, update, disable, delete) then key, Skipped and Errors by key,
+// and Changes by attribute name.
+type Plan struct {
+	// Rule names the object mapping the plan was computed with.
+	Rule string
+	// Initial reports an initial cycle: Plan was given no state.
+	Initial bool
+	Ops     []Op
+	Skipped []Op
+	Errors  []ObjectError
+	// Unresolved lists the references left out, sorted by object type,
+	// key, attribute and value.
+	Unresolved []Unresolved
+	// Held is non-nil when the accidental-deletion guard held back the
+	// plan's disables and deletes.
+	Held  *HeldDeletions
+	Stats Stats
 }
 
-func sortChangesIfNeeded(cs []AttrChange) {
-	if !slices.IsSortedFunc(cs, func(a, b AttrChange) int { return compareNames(a.Name, b.Name) }) {
-		sortChanges(cs)
-	}
+// Unresolved is a reference the plan could not resolve: the referenced
+// source object is not provisioned in the target (out of scope, not
+// assigned, not in the source snapshot, or failed), so no target id
+// exists for it. The reference is left out of the operation, never
+// invented; the next cycle resolves it once the object is provisioned.
+type Unresolved struct {
+	// Object and Key name the referring object (its target object type
+	// and source id); Attribute the reference attribute.
+	Object, Key, Attribute string
+	// Value is the referenced source id.
+	Value string
+	// Reason says why it did not resolve.
+	Reason string
 }
 
-func exprText(a *mapping.CompiledAttribute) string {
-	if a.Program == nil {
-		return "(no source)"
-	}
-	return a.Program.String()
-}
+// IsEmpty reports whether the plan changes nothing in the target. Skipped
+// actions, errors and held deletions do not count.
+func (p *Plan) IsEmpty() bool { return len(p.Ops) == 0 }
 
-func isRedacted(v expr.Value) bool {
-	_, r := expr.Unwrap(v)
-	return r
-}
-
-// part is one object mapping's share of a plan, between the per-object
-// results and the cross-rule steps (ids, the deletion guard, references).
-type part struct {
-	e   *engine
-	res []result
-	// ops, skipped and errors are this rule's, unsorted.
-	ops, skipped []Op
-	errors       []ObjectError
-	stats        Stats
-	// goneLinks are the links of hard-deleted sources whose delete the
-	// flow types withhold: kept as they were.
-	goneLinks []Link
-	// newIDs maps the source id of each created object to its new target
-	// id, once assignIDs has run.
-	newIDs map[string]string
-	// links is the new state's share, once newLinks has run.
-	links []Link
-	// held names the sources whose disable or delete the guard held.
-	held map[string]bool
-	// managed maps the target ids of the part's links to whether the
-	// engine manages them (see managedTarget); built on demand.
-	managed map[string]bool
-}
-
-// collect turns the per-object results into operations, skips, errors
-// and counts.
-func (e *engine) collect(res []result) *part {
-	pt := &part{e: e, res: res}
-	st := &pt.stats
-	st.Source, st.Target = len(e.src.Objects), len(e.tgt.Objects)
-
-	// Two source objects matched to one target: neither gets it. This
-	// is the only check that needs every result, hence here.
-	claims := make([]uint8, len(e.tgt.Objects))
-	for i := range res {
-		if r := &res[i]; r.how == foundMatched && r.err == nil {
-			claims[r.target] = min(claims[r.target]+1, 2)
+// Counts returns the number of operations of each kind.
+func (p *Plan) Counts() (create, update, disable, del int) {
+	for i := range p.Ops {
+		switch p.Ops[i].Kind {
+		case Create:
+			create++
+		case Update:
+			update++
+		case Disable:
+			disable++
+		case Delete:
+			del++
+		case Skip:
+			panic("sync: skip in Plan.Ops")
+		default:
+			panic("sync: unknown OpKind")
 		}
 	}
-	var contested map[int32][]string
-	for i := range res {
-		if r := &res[i]; r.how == foundMatched && r.err == nil && claims[r.target] > 1 {
-			if contested == nil {
-				contested = map[int32][]string{}
-			}
-			contested[r.target] = append(contested[r.target], e.src.Objects[i].ID)
-		}
-	}
-	for i := range res {
-		r := &res[i]
-		if r.how != foundMatched || r.err != nil || claims[r.target] < 2 {
-			continue
-		}
-		others := slices.Clone(contested[r.target])
-		sortStrings(others)
-		r.err = &ObjectError{Key: e.src.Objects[i].ID, Stage: "match", Err: fmt.Errorf("target %s is matched by %d source objects (%s); matching needs a unique value", e.tgt.Objects[r.target].ID, len(others), strings.Join(others, ", "))}
-		r.op, r.link, r.hasRefs = nil, linkKeep, false
-	}
+	return
+}
 
-	// Gone sources: linked in the state, absent from the snapshot.
-	var gone []Op
-	if e.state != nil {
-		for _, l := range e.state.Links {
-			if _, ok := e.srcByID[l.Source]; ok {
-				continue
-			}
-			st.Gone++
-			t, ok := e.targetByID[l.Target]
-			if !l.Provisioned || !ok {
-				continue // nothing to delete; the link goes
-			}
-			op := Op{Kind: Delete, Key: l.Source, Target: e.tgt.Objects[t].ID, Reason: "hard-deleted in the source (gone from the source snapshot)"}
-			if !e.flows.Delete {
-				op = *skipOp(&op, "the object mapping's target object actions do not include Delete")
-				pt.goneLinks = append(pt.goneLinks, l)
-			}
-			gone = append(gone, op)
+// Summary is the first line of String: the count of each action.
+func (p *Plan) Summary() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d to create, %d to update, %d to disable, %d to delete", p.Stats.Create, p.Stats.Update, p.Stats.Disable, p.Stats.Delete)
+	fmt.Fprintf(&b, "; %d unchanged, %d skipped, %d errors", p.Stats.Unchanged, p.Stats.Skipped, p.Stats.Errors)
+	if p.Stats.Unresolved > 0 {
+		fmt.Fprintf(&b, ", %d unresolved references", p.Stats.Unresolved)
+	}
+	if p.Held != nil {
+		fmt.Fprintf(&b, ", %d held", len(p.Held.Ops))
+	}
+	return b.String()
+}
+
+// String is the readable plan: a summary line, then each operation with
+// its reason and changes, then skipped actions, held deletions and errors.
+// Redacted values show as [Redact].
+func (p *Plan) String() string {
+	var b strings.Builder
+	b.WriteString("plan")
+	if p.Rule != "" {
+		fmt.Fprintf(&b, " for %s", p.Rule)
+	}
+	if p.Initial {
+		b.WriteString(" (initial cycle)")
+	}
+	b.WriteString(": ")
+	b.WriteString(p.Summary())
+	b.WriteString("\n")
+	for i := range p.Ops {
+		writeOp(&b, &p.Ops[i], "")
+	}
+	if p.Held != nil {
+		fmt.Fprintf(&b, "\nheld: %d disables and deletes exceed the accidental-deletion threshold of %d; allow them explicitly to apply\n", len(p.Held.Ops), p.Held.Threshold)
+		for i := range p.Held.Ops {
+			writeOp(&b, &p.Held.Ops[i], "  ")
 		}
 	}
+	if len(p.Skipped) > 0 {
+		b.WriteString("\nskipped:\n")
+		for i := range p.Skipped {
+			writeOp(&b, &p.Skipped[i], "  ")
+		}
+	}
+	if len(p.Unresolved) > 0 {
+		b.WriteString("\nunresolved references:\n")
+		for _, u := range p.Unresolved {
+			fmt.Fprintf(&b, "  ? %s %s %s = %q: %s\n", u.Object, u.Key, u.Attribute, u.Value, u.Reason)
+		}
+	}
+	if len(p.Errors) > 0 {
+		b.WriteString("\nerrors:\n")
+		for _, e := range p.Errors {
+			fmt.Fprintf(&b, "  ! %s\n", e.Error())
+		}
+	}
+	return b.String()
+}
 
-	for i := range res {
-		r := &res[i]
+// writeOp writes one operation in the layout of Plan.String.
+func writeOp(b *strings.Builder, op *Op, indent string) {
+	b.WriteString(indent)
+	b.WriteString(op.Kind.symbol())
+	b.WriteString(" ")
+	if op.Kind == Skip {
+		b.WriteString(op.Action.String())
+	} else {
+		b.WriteString(op.Kind.String())
+	}
+	if op.Object != "" {
+		b.WriteString(" ")
+		b.WriteString(op.Object)
+	}
+	b.WriteString(" ")
+	b.WriteString(op.Key)
+	if op.Target != "" {
+		b.WriteString(" -> ")
+		b.WriteString(op.Target)
+	}
+	if op.FollowUp {
+		b.WriteString(" (follow-up)")
+	}
+	b.WriteString("\n")
+	if op.Reason != "" {
+		fmt.Fprintf(b, "%s    why: %s\n", indent, op.Reason)
+	}
+	if op.Match != "" {
+		fmt.Fprintf(b, "%s    match: %s\n", indent, op.Match)
+	}
+	for _, c := range op.Changes {
 		switch {
-		case r.err != nil:
-			pt.errors = append(pt.errors, *r.err)
-		case r.op != nil && r.op.Kind == Skip:
-			pt.skipped = append(pt.skipped, *r.op)
-		case r.op != nil:
-			pt.ops = append(pt.ops, *r.op)
-		}
-		if r.inScope {
-			st.InScope++
-			if r.err == nil {
-				switch r.how {
-				case foundLinked:
-					st.Linked++
-				case foundMatched:
-					st.Matched++
-				}
-				if r.op == nil && r.target >= 0 {
-					st.Unchanged++
-				}
+		case c.IsSet():
+			fmt.Fprintf(b, "%s    %s:", indent, c.Name)
+			if len(c.Add) > 0 {
+				fmt.Fprintf(b, " +%s", displayValue(expr.Multi(c.Add), c.Redacted))
 			}
-		} else if r.err == nil || r.err.Stage != "source" {
-			st.OutOfScope++
-		}
-	}
-	for _, op := range gone {
-		if op.Kind == Skip {
-			pt.skipped = append(pt.skipped, op)
-		} else {
-			pt.ops = append(pt.ops, op)
-		}
-	}
-	obj := e.rule.TargetObjectName()
-	for i := range pt.ops {
-		pt.ops[i].Object = obj
-	}
-	for i := range pt.skipped {
-		pt.skipped[i].Object = obj
-	}
-	sortErrors(pt.errors)
-	pt.errors = slices.CompactFunc(pt.errors, sameError) // objects sharing an id report it once
-	for i := range pt.errors {
-		pt.errors[i].Object = obj
-	}
-	return pt
-}
-
-// assignIDs gives each created object its target id, unique in every
-// target snapshot and among the plan's creates, in rule then key order.
-func assignIDs(parts []*part, opts Options) {
-	taken := map[string]bool{}
-	for _, pt := range parts {
-		var keys []string
-		for i := range pt.ops {
-			if pt.ops[i].Kind == Create {
-				keys = append(keys, pt.ops[i].Key)
+			if len(c.Remove) > 0 {
+				fmt.Fprintf(b, " -%s", displayValue(expr.Multi(c.Remove), c.Redacted))
 			}
-		}
-		if len(keys) == 0 {
-			continue
-		}
-		sortStrings(keys)
-		pt.newIDs = make(map[string]string, len(keys))
-		for _, k := range keys {
-			base := k
-			if opts.NewTargetID != nil {
-				base = opts.NewTargetID(k)
-			}
-			id := base
-			for n := 2; taken[id] || hasTarget(parts, id); n++ {
-				id = fmt.Sprintf("%s#%d", base, n)
-			}
-			taken[id] = true
-			pt.newIDs[k] = id
-		}
-		for i := range pt.ops {
-			if pt.ops[i].Kind == Create {
-				pt.ops[i].Target = pt.newIDs[pt.ops[i].Key]
-			}
+			b.WriteString("\n")
+		case op.Kind == Create:
+			fmt.Fprintf(b, "%s    %s = %s\n", indent, c.Name, displayValue(c.New, c.Redacted))
+		default:
+			fmt.Fprintf(b, "%s    %s: %s -> %s\n", indent, c.Name, displayValue(c.Old, c.Redacted), displayValue(c.New, c.Redacted))
 		}
 	}
 }
 
-func hasTarget(parts []*part, id string) bool {
-	for _, pt := range parts {
-		if pt.e.hasTarget(id) {
-			return true
+// displayValue renders a value for people: quoted strings, <null>, and
+// [Redact] for anything redacted.
+func displayValue(v expr.Value, redacted bool) string {
+	if redacted {
+		return "[Redact]"
+	}
+	if v == nil || expr.IsNull(v) {
+		return "<null>"
+	}
+	switch v.Kind() {
+	case expr.KindString:
+		return strconv.Quote(expr.Render(v))
+	case expr.KindMulti:
+		vals := v.(expr.Multi)
+		q := make([]string, len(vals))
+		for i, s := range vals {
+			q[i] = strconv.Quote(s)
 		}
+		return "[" + strings.Join(q, ", ") + "]"
 	}
-	return false
+	return expr.Display(v)
 }
-
-// linkAt returns the new link of source object i, if it has one; a
-// duplicate id has none here (its old link is kept once by newLinks).
-func (pt *part) linkAt(i int) (Link, bool) {
-	e, r := pt.e, &pt.res[i]
-	o := &e.src.Objects[i]
-	if r.err != nil && r.err.Stage == "source" {
-		return Link{}, false
-	}
-	action := r.link
-	if pt.held[o.ID] {
-		action = linkKeep
-	}
-	switch action {
-	case linkKeep:
-		return e.oldLink(o.ID)
-	case linkSet:
-		return Link{Type: e.rule.SourceObjectName(), Source: o.ID, Target: e.tgt.Objects[r.target].ID, Provisioned: r.prov}, true
-	case linkNew:
-		return Link{Type: e.rule.SourceObjectName(), Source: o.ID, Target: pt.newIDs[o.ID], Provisioned: true}, true
-	}
-	return Link{}, false
-}
-
-// newLinks computes the rule's share of the new state, once pt.held
-// names the sources whose disable or delete the deletion guard held back.
-func (pt *part) newLinks() {
-	e, res := pt.e, pt.res
-	typ := e.rule.SourceObjectName()
-	links := make([]Link, 0, len(res))
-	for i := range res {
-		if l, ok := pt.linkAt(i); ok {
-			links = append(links, l)
-		}
-	}
-	if e.state != nil {
-		for _, l := range e.state.Links {
-			if j, ok := e.srcByID[l.Source]; ok && j >= 0 {
-				continue
-			}
-			if ok := e.srcByID[l.Source] == -1; ok {
-				links = append(links, l) // duplicate source id: keep as was
-				continue
-			}
-			if pt.held[l.Source] {
-				links = append(links, l)
-			}
-		}
-		links = append(links, pt.goneLinks...)
-	}
-	for i := range links {
-		links[i].Type = typ
-	}
-	sortLinks(links)
-	pt.links = slices.CompactFunc(links, func(a, b Link) bool { return a.Source == b.Source })
-}
-
-func (e *engine) oldLink(source string) (Link, bool) {
-	if e.links == nil {
-		return Link{}, false
-	}
-	i, ok := e.links[source]
-	if !ok {
-		return Link{}, false
-	}
-	return e.state.Links[i], true
-}
-
-func (e *engine) hasTarget(id string) bool {
-	_, ok := e.targetByID[id]
-	return ok
-}
-
-func ruleName(c *mapping.CompiledObjectMapping) string {
-	m := c.Mapping()
-	if m.Name != "" {
-		return m.Name
-	}
-	return m.SourceObjectName + " to " + m.TargetObjectName
-}
-
-func sortStrings(s []string) { slices.Sort(s) }

@@ -21,7 +21,7 @@ type Snapshot struct {
 	// Attributes names the attributes; Object.Values[i] is the value of
 	// Attributes[i]. Names are unique ignoring case.
 	Attributes []string
-	// Objects are in any order; Diff's result does not depend on it.
+	// Objects are in any order; the plan does not depend on it.
 	Objects []Object
 
 	ix *attrIndex // built on demand; see index

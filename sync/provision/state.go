@@ -13,7 +13,7 @@ import (
 
 // State is what a cycle remembers for the next one: the link from each
 // source object to its target object, as the service caches the target's
-// id once it has created or matched an object. Diff without a state runs
+// id once it has created or matched an object. Planning without a state runs
 // an initial cycle.
 type State struct {
 	// Rule names the object mapping the links belong to.

@@ -44,7 +44,7 @@ func ExampleBulk() {
 	target.Add("t2", map[string]any{"userName": "bob@contoso.com", "active": true, "name.givenName": "Bob", "title": "Engineer"})
 	state := &provision.State{Links: []provision.Link{{Source: "u1", Target: "t1", Provisioned: true}, {Source: "u2", Target: "t2", Provisioned: true}}}
 
-	plan, _, err := provision.Diff(rule, source, target, state, provision.Options{})
+	plan, _, err := provision.DiffRules([]*mapping.CompiledObjectMapping{rule}, source, target, state, provision.Options{})
 	if err != nil {
 		panic(err)
 	}

@@ -1,0 +1,192 @@
+package provision
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// part is one object mapping's share of a plan, between the per-object
+// results and the cross-rule steps (ids, the deletion guard, references).
+type part struct {
+	e   *engine
+	res []result
+	// ops, skipped and errors are this rule's, unsorted.
+	ops, skipped []Op
+	errors       []ObjectError
+	stats        Stats
+	// goneLinks are the links of hard-deleted sources whose delete the
+	// flow types withhold: kept as they were.
+	goneLinks []Link
+	// newIDs maps the source id of each created object to its new target
+	// id, once assignIDs has run.
+	newIDs map[string]string
+	// links is the new state's share, once newLinks has run.
+	links []Link
+	// held names the sources whose disable or delete the guard held.
+	held map[string]bool
+	// managed maps the target ids of the part's links to whether the
+	// engine manages them (see managedTarget); built on demand.
+	managed map[string]bool
+}
+
+// collect turns the per-object results into operations, skips, errors
+// and counts.
+func (e *engine) collect(res []result) *part {
+	pt := &part{e: e, res: res}
+	st := &pt.stats
+	st.Source, st.Target = len(e.src.Objects), len(e.tgt.Objects)
+
+	// Two source objects matched to one target: neither gets it. This
+	// is the only check that needs every result, hence here.
+	claims := make([]uint8, len(e.tgt.Objects))
+	for i := range res {
+		if r := &res[i]; r.how == foundMatched && r.err == nil {
+			claims[r.target] = min(claims[r.target]+1, 2)
+		}
+	}
+	var contested map[int32][]string
+	for i := range res {
+		if r := &res[i]; r.how == foundMatched && r.err == nil && claims[r.target] > 1 {
+			if contested == nil {
+				contested = map[int32][]string{}
+			}
+			contested[r.target] = append(contested[r.target], e.src.Objects[i].ID)
+		}
+	}
+	for i := range res {
+		r := &res[i]
+		if r.how != foundMatched || r.err != nil || claims[r.target] < 2 {
+			continue
+		}
+		others := slices.Clone(contested[r.target])
+		sortStrings(others)
+		r.err = &ObjectError{Key: e.src.Objects[i].ID, Stage: "match", Err: fmt.Errorf("target %s is matched by %d source objects (%s); matching needs a unique value", e.tgt.Objects[r.target].ID, len(others), strings.Join(others, ", "))}
+		r.op, r.link, r.hasRefs = nil, linkKeep, false
+	}
+
+	// Gone sources: linked in the state, absent from the snapshot.
+	var gone []Op
+	if e.state != nil {
+		for _, l := range e.state.Links {
+			if _, ok := e.srcByID[l.Source]; ok {
+				continue
+			}
+			st.Gone++
+			t, ok := e.targetByID[l.Target]
+			if !l.Provisioned || !ok {
+				continue // nothing to delete; the link goes
+			}
+			op := Op{Kind: Delete, Key: l.Source, Target: e.tgt.Objects[t].ID, Reason: "hard-deleted in the source (gone from the source snapshot)"}
+			if !e.flows.Delete {
+				op = *skipOp(&op, "the object mapping's target object actions do not include Delete")
+				pt.goneLinks = append(pt.goneLinks, l)
+			}
+			gone = append(gone, op)
+		}
+	}
+
+	for i := range res {
+		r := &res[i]
+		switch {
+		case r.err != nil:
+			pt.errors = append(pt.errors, *r.err)
+		case r.op != nil && r.op.Kind == Skip:
+			pt.skipped = append(pt.skipped, *r.op)
+		case r.op != nil:
+			pt.ops = append(pt.ops, *r.op)
+		}
+		if r.inScope {
+			st.InScope++
+			if r.err == nil {
+				switch r.how {
+				case foundLinked:
+					st.Linked++
+				case foundMatched:
+					st.Matched++
+				}
+				if r.op == nil && r.target >= 0 {
+					st.Unchanged++
+				}
+			}
+		} else if r.err == nil || r.err.Stage != "source" {
+			st.OutOfScope++
+		}
+	}
+	for _, op := range gone {
+		if op.Kind == Skip {
+			pt.skipped = append(pt.skipped, op)
+		} else {
+			pt.ops = append(pt.ops, op)
+		}
+	}
+	obj := e.rule.TargetObjectName()
+	for i := range pt.ops {
+		pt.ops[i].Object = obj
+	}
+	for i := range pt.skipped {
+		pt.skipped[i].Object = obj
+	}
+	sortErrors(pt.errors)
+	pt.errors = slices.CompactFunc(pt.errors, sameError) // objects sharing an id report it once
+	for i := range pt.errors {
+		pt.errors[i].Object = obj
+	}
+	return pt
+}
+
+// linkAt returns the new link of source object i, if it has one; a
+// duplicate id has none here (its old link is kept once by newLinks).
+func (pt *part) linkAt(i int) (Link, bool) {
+	e, r := pt.e, &pt.res[i]
+	o := &e.src.Objects[i]
+	if r.err != nil && r.err.Stage == "source" {
+		return Link{}, false
+	}
+	action := r.link
+	if pt.held[o.ID] {
+		action = linkKeep
+	}
+	switch action {
+	case linkKeep:
+		return e.oldLink(o.ID)
+	case linkSet:
+		return Link{Type: e.rule.SourceObjectName(), Source: o.ID, Target: e.tgt.Objects[r.target].ID, Provisioned: r.prov}, true
+	case linkNew:
+		return Link{Type: e.rule.SourceObjectName(), Source: o.ID, Target: pt.newIDs[o.ID], Provisioned: true}, true
+	}
+	return Link{}, false
+}
+
+// newLinks computes the rule's share of the new state, once pt.held
+// names the sources whose disable or delete the deletion guard held back.
+func (pt *part) newLinks() {
+	e, res := pt.e, pt.res
+	typ := e.rule.SourceObjectName()
+	links := make([]Link, 0, len(res))
+	for i := range res {
+		if l, ok := pt.linkAt(i); ok {
+			links = append(links, l)
+		}
+	}
+	if e.state != nil {
+		for _, l := range e.state.Links {
+			if j, ok := e.srcByID[l.Source]; ok && j >= 0 {
+				continue
+			}
+			if ok := e.srcByID[l.Source] == -1; ok {
+				links = append(links, l) // duplicate source id: keep as was
+				continue
+			}
+			if pt.held[l.Source] {
+				links = append(links, l)
+			}
+		}
+		links = append(links, pt.goneLinks...)
+	}
+	for i := range links {
+		links[i].Type = typ
+	}
+	sortLinks(links)
+	pt.links = slices.CompactFunc(links, func(a, b Link) bool { return a.Source == b.Source })
+}
