@@ -164,22 +164,76 @@ func (n Number) Float64() float64 {
 	return float64(n.i)
 }
 
-// String renders the number as .NET renders a double or long: invariant
-// culture, no exponent for ordinary magnitudes.
+// String renders the number as .NET renders a long or a double in the
+// invariant culture. It is the one place numbers become text: CStr, Join,
+// Append and every implicit conversion use it.
 func (n Number) String() string {
 	if !n.float {
 		return strconv.FormatInt(n.i, 10)
 	}
-	if math.IsNaN(n.f) {
+	return formatDouble(n.f)
+}
+
+// formatDouble renders f as .NET Core 3.0 and later's Double.ToString():
+// the shortest digits that read back as f, in fixed notation unless the
+// decimal exponent is 15 or more or below -4, where it switches to
+// scientific notation with a signed exponent of at least two digits
+// (1234567.5, 0.30000000000000004, 0.0001, 1E-05, 1E+15,
+// 1.2345678901234568E+20).
+func formatDouble(f float64) string {
+	switch {
+	case math.IsNaN(f):
 		return "NaN"
-	}
-	if math.IsInf(n.f, 0) {
-		if n.f > 0 {
-			return "Infinity"
-		}
+	case math.IsInf(f, 1):
+		return "Infinity"
+	case math.IsInf(f, -1):
 		return "-Infinity"
+	case f == 0:
+		if math.Signbit(f) {
+			return "-0"
+		}
+		return "0"
 	}
-	return strconv.FormatFloat(n.f, 'G', -1, 64)
+	e := strconv.FormatFloat(f, 'e', -1, 64) // -d.ddde±xx
+	mant, exps, _ := strings.Cut(e, "e")
+	exp, _ := strconv.Atoi(exps)
+	var b strings.Builder
+	if mant[0] == '-' {
+		b.WriteByte('-')
+		mant = mant[1:]
+	}
+	digits := strings.Replace(mant, ".", "", 1)
+	switch {
+	case exp >= 15 || exp < -4:
+		b.WriteByte(digits[0])
+		if len(digits) > 1 {
+			b.WriteByte('.')
+			b.WriteString(digits[1:])
+		}
+		b.WriteByte('E')
+		if exp < 0 {
+			b.WriteByte('-')
+			exp = -exp
+		} else {
+			b.WriteByte('+')
+		}
+		if exp < 10 {
+			b.WriteByte('0')
+		}
+		b.WriteString(strconv.Itoa(exp))
+	case exp < 0:
+		b.WriteString("0.")
+		b.WriteString(strings.Repeat("0", -exp-1))
+		b.WriteString(digits)
+	case len(digits) <= exp+1:
+		b.WriteString(digits)
+		b.WriteString(strings.Repeat("0", exp+1-len(digits)))
+	default:
+		b.WriteString(digits[:exp+1])
+		b.WriteByte('.')
+		b.WriteString(digits[exp+1:])
+	}
+	return b.String()
 }
 
 // literal renders n as a number literal of the language, which has no

@@ -181,13 +181,19 @@ func (g *gen) numberLiteral() string {
 
 func (g *gen) numbers() Case {
 	lit := g.numberLiteral()
+	op := "num"
+	if !strings.Contains(lit, ".") {
+		// the language reads an integer literal as a long (AD file times
+		// need all 64 bits), which .NET renders as Int64.ToString does
+		op = "int"
+	}
 	switch g.r.IntN(3) {
 	case 0:
-		return Case{Func: "CStr", Op: "num", Args: []string{lit}, Expr: "CStr(" + lit + ")"}
+		return Case{Func: "CStr", Op: op, Args: []string{lit}, Expr: "CStr(" + lit + ")"}
 	case 1:
-		return Case{Func: "Join", Op: "num", Args: []string{lit}, Expr: `Join("", ` + lit + `)`}
+		return Case{Func: "Join", Op: op, Args: []string{lit}, Expr: `Join("", ` + lit + `)`}
 	}
-	return Case{Func: "Append (implicit)", Op: "num", Args: []string{lit}, Expr: `Append("", ` + lit + `)`}
+	return Case{Func: "Append (implicit)", Op: op, Args: []string{lit}, Expr: `Append("", ` + lit + `)`}
 }
 
 // date returns a random instant between 1990 and 2040 (sometimes with a

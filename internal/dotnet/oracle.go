@@ -29,7 +29,7 @@ type Answer struct {
 // path of the program.
 func BuildOracle(srcDir, dir string) (string, error) {
 	exe := filepath.Join(dir, "oracle.exe")
-	cmd := exec.Command("mcs", "-nologo", "-optimize+", "-out:"+exe, filepath.Join(srcDir, "Oracle.cs"))
+	cmd := exec.Command("mcs", "-nologo", "-optimize+", "-r:System.Numerics", "-out:"+exe, filepath.Join(srcDir, "Oracle.cs"))
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return "", fmt.Errorf("mcs: %v\n%s", err, out)
 	}

@@ -89,6 +89,12 @@ static class Oracle
                     if (m != modern) mono = m;
                     return modern;
                 }
+            case "int":
+                {
+                    long l;
+                    if (long.TryParse(a[0], NumberStyles.AllowLeadingSign, Inv, out l)) return l.ToString(Inv);
+                    return ModernDouble(double.Parse(a[0], Inv)); // beyond a long: a double
+                }
             case "datediff":
                 return DateDiff(a[0], ParseIso(a[1]), ParseIso(a[2])).ToString(Inv);
             case "regex":
@@ -257,22 +263,19 @@ static class Oracle
         if (double.IsPositiveInfinity(d)) return "Infinity";
         if (double.IsNegativeInfinity(d)) return "-Infinity";
         if (d == 0) return (1 / d < 0) ? "-0" : "0";
-        string e = null;
-        for (int p = 0; p <= 16; p++)
+        string digits = null;
+        int exp = 0;
+        for (int p = 1; p <= 17; p++)
         {
-            e = d.ToString("E" + p, Inv);
-            if (double.Parse(e, Inv) == d) break;
+            digits = RoundedDigits(Math.Abs(d), p, out exp);
+            if (double.Parse("0." + digits + "E" + (exp + 1).ToString(Inv), Inv) == Math.Abs(d)) break;
         }
-        // e is d.ddddE+xxx
-        int ei = e.IndexOf('E');
-        string mant = e.Substring(0, ei);
-        int exp = int.Parse(e.Substring(ei + 1), Inv);
-        bool neg = mant[0] == '-';
-        string digits = mant.Replace("-", "").Replace(".", "").TrimEnd('0');
+        digits = digits.TrimEnd('0');
         if (digits == "") digits = "0";
+        bool neg = d < 0;
         var sb = new StringBuilder();
         if (neg) sb.Append('-');
-        if (exp >= 15 || exp < -5)
+        if (exp >= 15 || exp < -4)
         {
             sb.Append(digits[0]);
             if (digits.Length > 1) sb.Append('.').Append(digits.Substring(1));
@@ -291,6 +294,33 @@ static class Oracle
             sb.Append(digits.Substring(0, exp + 1)).Append('.').Append(digits.Substring(exp + 1));
         }
         return sb.ToString();
+    }
+
+    // RoundedDigits returns the first p significant digits of the exact
+    // decimal value of d > 0, rounded half to even as .NET Core's Dragon4
+    // does, and the decimal exponent of the first digit.
+    static string RoundedDigits(double d, int p, out int exp)
+    {
+        long bits = BitConverter.DoubleToInt64Bits(d);
+        int be = (int)((bits >> 52) & 0x7FF);
+        long m = bits & 0xFFFFFFFFFFFFFL;
+        if (be == 0) be = 1; else m |= 1L << 52;
+        be -= 1075;
+        System.Numerics.BigInteger n = m;
+        int scale = 0; // value = n / 10^scale
+        if (be >= 0) n <<= be;
+        else { n *= System.Numerics.BigInteger.Pow(5, -be); scale = -be; }
+        string all = n.ToString();
+        exp = all.Length - 1 - scale;
+        if (all.Length <= p) return all.PadRight(p, '0');
+        string head = all.Substring(0, p), rest = all.Substring(p);
+        int cmp = rest[0] > '5' ? 1 : rest[0] < '5' ? -1 : (rest.Substring(1).TrimEnd('0').Length > 0 ? 1 : 0);
+        bool up = cmp > 0 || (cmp == 0 && (head[p - 1] - '0') % 2 == 1);
+        if (!up) return head;
+        var h = System.Numerics.BigInteger.Parse(head) + 1;
+        string hs = h.ToString();
+        if (hs.Length > p) { exp++; hs = hs.Substring(0, p); }
+        return hs;
     }
 
     // ModernUtf8 decodes as .NET Core 3.0 and later do: one U+FFFD per
