@@ -4,6 +4,7 @@ import (
 	"math"
 	"strings"
 	"unicode"
+	"unicode/utf16"
 	"unicode/utf8"
 )
 
@@ -11,9 +12,10 @@ import (
 // Trim, Word and DNComponent.
 //
 // Shared conventions, stated once here and repeated in each Doc:
-//   - Characters are Unicode code points. .NET counts UTF-16 code units, so
-//     the two differ only for characters outside the Basic Multilingual
-//     Plane (emoji), which .NET would cut in half.
+//   - Positions and lengths count UTF-16 code units, as .NET does: a
+//     character outside the Basic Multilingual Plane (an emoji) is two
+//     positions. A cut through such a pair leaves half of it, which
+//     becomes U+FFFD, as .NET's UTF-8 encoder writes a lone surrogate.
 //   - Functions that map one string to another apply to each value of a
 //     multi-valued argument and return a multi-valued result, as the
 //     cloud-sync reference documents for Trim([proxyAddresses]).
@@ -23,6 +25,12 @@ import (
 // multiNote is the paragraph each element-wise function's Doc ends with.
 const multiNote = "A multi-valued source is transformed value by value and the result is multi-valued " +
 	"(the cloud-sync reference documents this for `Trim([proxyAddresses])`)."
+
+
+// utf16Note is the paragraph of the position-based functions on counting.
+const utf16Note = "Characters are counted as .NET counts them, in UTF-16 code units: a character outside the Basic " +
+	"Multilingual Plane, such as an emoji, is two. Decision: a cut through such a pair leaves half of it, which " +
+	"becomes U+FFFD (the replacement .NET's UTF-8 encoder writes for a lone surrogate). "
 
 func init() {
 	register(
@@ -74,9 +82,11 @@ func init() {
 			Params: []string{"string", "numChars"},
 			Doc: "Returns the first `numChars` characters of `string`.\n\n" +
 				"As documented: `numChars` = 0 gives the empty string, `numChars` < 0 gives the whole string, a null string gives " +
-				"the empty string, and a string shorter than `numChars` is returned whole. " + multiNote,
+				"the empty string, and a string shorter than `numChars` is returned whole. " + utf16Note + multiNote,
 			Examples: []Example{
+				{Expr: `Left("😀ab", 2)`, Want: "😀", Note: "the emoji is two UTF-16 code units, as in .NET"},
 				{Expr: `Left("John Doe", 3)`, Want: "Joh"},
+				{Expr: `Left("😀ab", 3)`, Want: "😀a", Note: "the emoji counts two positions, as in .NET"},
 				{Expr: `Left("John Doe", -1)`, Want: "John Doe"},
 				{Expr: `Left([missing], 3)`, Want: ""},
 			},
@@ -102,11 +112,12 @@ func init() {
 				"which the SuccessFactors guide's proper-casing idiom relies on); `start` < 1 and `length` < 0 are errors " +
 				"(VBA run-time error 5). A null source gives the empty string, as for `Left`. " +
 				"The Connect-sync form with two arguments, `Mid(string, start)`, is not accepted: the provisioning reference " +
-				"lists `length` as required. " + multiNote,
+				"lists `length` as required. " + utf16Note + multiNote,
 			Examples: []Example{
 				{Expr: `Mid("John Doe", 3, 5)`, Want: "hn Do"},
 				{Expr: `Mid("John Doe", 6, 999)`, Want: "Doe"},
 				{Expr: `Mid("J", 2, 64)`, Want: ""},
+				{Expr: `Mid("a😀b", 2, 2)`, Want: "😀", Note: "the emoji is positions 2 and 3, as in .NET"},
 			},
 			Impl: func(c *Call, args []Value) (Value, error) {
 				start, err := toInt(1, args[1])
@@ -138,7 +149,8 @@ func init() {
 				"(default 1), or 0 when it does not occur.\n\n" +
 				"`compareType` is `vbBinaryCompare` (0, the default: exact) or `vbTextCompare` (1: ignoring case); " +
 				"`vbDatabaseCompare` (2) compares as text. The names are also accepted as strings. " +
-				"VBA's rules apply: a `start` past the end of `value1` gives 0, an empty `value2` gives `start`, and `start` < 1 " +
+				"Positions count UTF-16 code units, as in .NET (an emoji is two). Microsoft.VisualBasic's rules apply: an empty `value1` " +
+				"gives 0, a `start` more than one past the end of `value1` gives 0, an empty `value2` gives `start`, and `start` < 1 " +
 				"is an error. Null values are empty strings (VBA would return Null, which the service's comparisons such as " +
 				"`InStr([mail], \"@\") = 0` cannot use), so `InStr` of a null `value1` is 0. " +
 				"An empty `start` argument is the default 1. A multi-valued `value1` or `value2` is an error: use `Contains` " +
@@ -450,14 +462,37 @@ func joinPart(b *strings.Builder, s, sep string, first bool) bool {
 	return false
 }
 
-// left returns the first n characters of s; n < 0 means all of s, as
-// documented for Left.
+// left returns the first n UTF-16 code units of s; n < 0 means all of s,
+// as documented for Left.
 func left(s string, n int) string {
 	if n < 0 {
 		return s
 	}
+	if hasAstral(s) {
+		u := utf16.Encode([]rune(s))
+		if n >= len(u) {
+			return s
+		}
+		return fromUTF16(u[:n])
+	}
 	return runePrefix(s, n)
 }
+
+// hasAstral reports whether s holds a character outside the Basic
+// Multilingual Plane (a four-byte UTF-8 sequence): only then do code points
+// and .NET's UTF-16 positions differ.
+func hasAstral(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0xF0 {
+			return true
+		}
+	}
+	return false
+}
+
+// fromUTF16 turns UTF-16 code units back into a string; half of a
+// surrogate pair becomes U+FFFD.
+func fromUTF16(u []uint16) string { return string(utf16.Decode(u)) }
 
 // runePrefix returns the first n code points of s (all of s if shorter).
 func runePrefix(s string, n int) string {
@@ -487,9 +522,20 @@ func skipRunes(s string, n int) string {
 	return s
 }
 
-// mid returns n code points of s from the 1-based position start (VBA's
-// Mid with start >= 1 and n >= 0).
+// mid returns n UTF-16 code units of s from the 1-based position start
+// (VB's Mid with start >= 1 and n >= 0).
 func mid(s string, start, n int) string {
+	if hasAstral(s) {
+		u := utf16.Encode([]rune(s))
+		if start > len(u) {
+			return ""
+		}
+		u = u[start-1:]
+		if n < len(u) {
+			u = u[:n]
+		}
+		return fromUTF16(u)
+	}
 	return runePrefix(skipRunes(s, start-1), n)
 }
 
@@ -514,20 +560,26 @@ func compareMode(i int, v Value) (text bool, err error) {
 	return n != 0, nil
 }
 
-// instr returns the 1-based code point position of sub in s at or after
-// position start, or 0. With text set, case is ignored (simple case
-// folding, code point for code point, so positions are preserved).
+// instr returns the 1-based UTF-16 position of sub in s at or after
+// position start, or 0, as Microsoft.VisualBasic's InStr: an empty s gives
+// 0, a start more than one past the end gives 0, and an empty sub gives
+// start. With text set, case is ignored (simple case folding, code point
+// for code point, so positions are preserved).
 func instr(s, sub string, start int, text bool) int {
+	if hasAstral(s) || hasAstral(sub) {
+		return instrUTF16(s, sub, start, text)
+	}
+	n := len(s) // bytes, an upper bound for the length in code points
 	rest := s
 	for i := 1; i < start; i++ {
 		if rest == "" {
-			return 0
+			return 0 // start is more than one past the end
 		}
 		_, w := utf8.DecodeRuneInString(rest)
 		rest = rest[w:]
 	}
-	if rest == "" {
-		return 0 // start is past the end (VBA checks this before an empty sub)
+	if n == 0 {
+		return 0
 	}
 	if sub == "" {
 		return start
@@ -541,6 +593,38 @@ func instr(s, sub string, start int, text bool) int {
 		return 0
 	}
 	return start + utf8.RuneCountInString(rest[:k])
+}
+
+// instrUTF16 is instr for text with characters outside the Basic
+// Multilingual Plane, searching UTF-16 code units as .NET does.
+func instrUTF16(s, sub string, start int, text bool) int {
+	if text {
+		s = strings.Map(unicode.ToLower, s)
+		sub = strings.Map(unicode.ToLower, sub)
+	}
+	u, f := utf16.Encode([]rune(s)), utf16.Encode([]rune(sub))
+	pos := start - 1
+	if pos > len(u) || len(u) == 0 {
+		return 0
+	}
+	if len(f) == 0 {
+		return start
+	}
+	for i := pos; i+len(f) <= len(u); i++ {
+		if u[i] == f[0] && equalUnits(u[i:i+len(f)], f) {
+			return i + 1
+		}
+	}
+	return 0
+}
+
+func equalUnits(a, b []uint16) bool {
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // split implements Split for one string.

@@ -110,7 +110,12 @@ func TestInstr(t *testing.T) {
 		{"first char", "abc", "a", 1, false, 1},
 		{"start skips match", "abcabc", "a", 2, false, 4},
 		{"empty sub gives start", "abc", "", 2, false, 2},
-		{"start past end", "abc", "", 4, false, 0},
+		{"start one past end, empty sub", "abc", "", 4, false, 4}, // VB.NET's InternalInStrBinary
+		{"start one past end", "abc", "c", 4, false, 0},
+		{"start two past end", "abc", "", 5, false, 0},
+		{"emoji is two positions", "😀ab", "a", 1, false, 3},
+		{"search from the second half", "😀ab", "b", 2, false, 4},
+		{"emoji found", "a😀b😀", "😀", 3, false, 5},
 		{"empty source", "", "", 1, false, 0},
 		{"code point positions", "Zoë Smith", "Smith", 1, false, 5},
 		{"text non-ASCII", "ÅNGSTRÖM", "ström", 1, true, 4},
