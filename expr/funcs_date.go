@@ -185,7 +185,8 @@ func ticksBetween(a, b time.Time) int64 {
 // count whole elapsed units, truncated towards zero (not calendar
 // boundaries: from 23:00 to 01:00 the next day is 0 days). Years,
 // quarters and months compare calendar fields, so they count boundaries
-// crossed. "ww" counts Sundays crossed.
+// crossed. "ww" moves each date back to the start of its week (Sunday),
+// keeping its time of day, and counts the whole weeks between them.
 func dateDiff(iv dateInterval, a, b time.Time) int64 {
 	const ticksPerDay = 864_000_000_000
 	a, b = a.UTC(), b.UTC()
@@ -199,10 +200,9 @@ func dateDiff(iv dateInterval, a, b time.Time) int64 {
 	case ivWeekday:
 		return ticksBetween(a, b) / (7 * ticksPerDay)
 	case ivWeekOfYear:
-		weekStart := func(t time.Time) time.Time {
-			d := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
-			return addSeconds(d, -int64(d.Weekday())*86400)
-		}
+		// DateAndTime.DateDiff: Date.AddDays(-GetDayOfWeek(Date)) for both
+		// dates, then Fix(TotalDays) \ 7; the time of day is kept.
+		weekStart := func(t time.Time) time.Time { return addSeconds(t, -int64(t.Weekday())*86400) }
 		return ticksBetween(weekStart(a), weekStart(b)) / ticksPerDay / 7
 	case ivHour:
 		return ticksBetween(a, b) / 36_000_000_000
@@ -484,8 +484,12 @@ the reference's table; both dates are compared in UTC):
   SuccessFactors guides' examples depend on this: with the clock at noon on 2025-07-30,
   ` + "`DateDiff(\"d\", Now(), CDate(\"2025-07-31\"))`" + ` is 0.
 - ` + "`yyyy`, `q`" + ` and ` + "`m`" + ` count calendar boundaries crossed: from December 31 to January 1 is one year.
-- ` + "`ww`" + ` counts week boundaries (Sundays) crossed: ` + "`DateDiff(\"ww\", \"8/25/2021 5:41:18 PM\", \"2012-03-16-07:00\")`" + `
-  is -493, where whole weeks give -492.`,
+- ` + "`ww`" + ` moves both dates back to the Sunday that starts their week, keeping the time of day, and
+  counts the whole weeks between them, truncated towards zero: from Sunday 5 PM to the next Sunday 7 AM is 0,
+  from Saturday to the next day, Sunday, at the same time is 1, and
+  ` + "`DateDiff(\"ww\", \"8/25/2021 5:41:18 PM\", \"2012-03-16-07:00\")`" + ` is -493, where whole weeks give -492.
+- The first day of the week is Sunday, VB's default (the function has no argument to change it), and the
+  counts are the same in both directions: swapping the dates negates every interval's result.`,
 			Impl: func(c *Call, args []Value) (Value, error) {
 				iv, err := intervalArg(args[0])
 				if err != nil {
@@ -505,6 +509,8 @@ the reference's table; both dates are compared in UTC):
 				{Expr: `DateDiff("d", CDate("2021-08-18+08:00"), CDate("2021-08-31+08:00"))`, Want: "13"},
 				{Expr: `DateDiff("d", CDate("8/25/2021 5:41:18 PM"), CDate("2012-03-16-07:00"))`, Want: "-3449"},
 				{Expr: `DateDiff("ww", CDate("8/25/2021 5:41:18 PM"), CDate("2012-03-16-07:00"))`, Want: "-493"},
+				{Expr: `DateDiff("ww", CDate("2021-08-22T17:00:00Z"), CDate("2021-08-29T07:00:00Z"))`, Want: "0", Note: "Sunday 5 PM to the next Sunday 7 AM: the time of day is kept, as in VB"},
+				{Expr: `DateDiff("ww", CDate("2021-08-28T07:00:00Z"), CDate("2021-08-29T07:00:00Z"))`, Want: "1", Note: "Saturday to Sunday: a new week"},
 				{Expr: `DateDiff("m", CDate("8/25/2021 5:41:18 PM"), CDate("2012-03-16-07:00"))`, Want: "-113"},
 				{Expr: `DateDiff("yyyy", CDate("8/25/2021 5:41:18 PM"), CDate("2012-03-16-07:00"))`, Want: "-9"},
 				{Expr: `DateDiff("d", CDate("2021-08-31+08:00"), CDate("2021-08-31+08:00"))`, Want: "0"},
