@@ -128,13 +128,7 @@ func fromBase64(s string, enc textEncoding) (string, error) {
 	// neither do we.
 	switch enc {
 	case encUTF8:
-		var sb strings.Builder
-		for len(b) > 0 {
-			r, n := utf8.DecodeRune(b)
-			sb.WriteRune(r) // RuneError is U+FFFD
-			b = b[n:]
-		}
-		return sb.String(), nil
+		return decodeUTF8(b), nil
 	case encASCII:
 		r := make([]byte, len(b))
 		for i, c := range b {
@@ -156,6 +150,60 @@ func fromBase64(s string, enc textEncoding) (string, error) {
 		out += "\uFFFD"
 	}
 	return out, nil
+}
+
+// decodeUTF8 decodes b as .NET Core 3.0 and later's UTF8Encoding does: one
+// U+FFFD for each maximal subpart of an ill-formed sequence (the Unicode
+// Standard's recommended practice, chapter 3.9), so a truncated three-byte
+// sequence E2 82 is one U+FFFD, not two as a byte-by-byte decoder gives.
+func decodeUTF8(b []byte) string {
+	var sb strings.Builder
+	for len(b) > 0 {
+		r, n := utf8.DecodeRune(b)
+		if r != utf8.RuneError || n > 1 {
+			sb.WriteRune(r)
+			b = b[n:]
+			continue
+		}
+		sb.WriteRune(utf8.RuneError)
+		b = b[maximalSubpart(b):]
+	}
+	return sb.String()
+}
+
+// maximalSubpart returns the length of the ill-formed prefix of b that
+// one U+FFFD replaces: the lead byte and the continuation bytes that still
+// could have completed a character (table 3-7 of the Unicode Standard).
+func maximalSubpart(b []byte) int {
+	c := b[0]
+	lo, hi, need := byte(0x80), byte(0xBF), 0
+	switch {
+	case c >= 0xC2 && c <= 0xDF:
+		need = 1
+	case c == 0xE0:
+		lo, need = 0xA0, 2
+	case c == 0xED:
+		hi, need = 0x9F, 2
+	case c >= 0xE1 && c <= 0xEF:
+		need = 2
+	case c == 0xF0:
+		lo, need = 0x90, 3
+	case c == 0xF4:
+		hi, need = 0x8F, 3
+	case c >= 0xF1 && c <= 0xF3:
+		need = 3
+	default:
+		return 1
+	}
+	n := 1
+	for k := 0; k < need && n < len(b); k++ {
+		if b[n] < lo || b[n] > hi {
+			break
+		}
+		lo, hi = 0x80, 0xBF
+		n++
+	}
+	return n
 }
 
 // utf8Hex returns the UTF-8 bytes of s in upper-case hexadecimal.
@@ -185,8 +233,10 @@ func sidString(s string) (string, error) {
 		return "", argErrorf(0, "expected a binary SID as base64 or hexadecimal (got %s)", quoteShort(s))
 	}
 	// Revision (1), sub-authority count, 48-bit big-endian identifier
-	// authority, then that many 32-bit little-endian sub-authorities.
-	if len(b) < 8 || b[0] != 1 || b[1] > 15 || len(b) != 8+4*int(b[1]) {
+	// authority, then that many 32-bit little-endian sub-authorities. As
+	// .NET's SecurityIdentifier(byte[], 0), bytes after the last
+	// sub-authority are ignored.
+	if len(b) < 8 || b[0] != 1 || b[1] > 15 || len(b) < 8+4*int(b[1]) {
 		return "", argErrorf(0, "expected a binary SID (got %d bytes that are not one)", len(b))
 	}
 	var auth uint64
@@ -195,12 +245,10 @@ func sidString(s string) (string, error) {
 	}
 	var sb strings.Builder
 	sb.WriteString("S-1-")
-	// Windows prints an authority that does not fit 32 bits in hexadecimal.
-	if auth < 1<<32 {
-		sb.WriteString(strconv.FormatUint(auth, 10))
-	} else {
-		fmt.Fprintf(&sb, "0x%012X", auth)
-	}
+	// .NET prints the authority in decimal whatever its size
+	// (SecurityIdentifier.ToString formats it as a ulong), where Windows'
+	// ConvertSidToStringSid switches to hexadecimal from 2^32.
+	sb.WriteString(strconv.FormatUint(auth, 10))
 	for i := 0; i < int(b[1]); i++ {
 		sb.WriteByte('-')
 		sb.WriteString(strconv.FormatUint(uint64(binary.LittleEndian.Uint32(b[8+4*i:])), 10))
@@ -461,7 +509,9 @@ default), UTF8 or ASCII, written as a bare word or a string, in any case. From t
 
 Decisions: white space in the base64 text is ignored and padding is required, as in .NET's
 Convert.FromBase64String; text that is not base64 is an error. Bytes that do not decode become U+FFFD
-(for ASCII, bytes above 127 become "?"), as .NET's replacement fallbacks do. Null stays null; a
+(for ASCII, bytes above 127 become "?"), as .NET's replacement fallbacks do; for UTF8, one U+FFFD replaces
+each maximal ill-formed subsequence, as .NET Core 3.0 and later decode (a truncated sequence E2 82 is one
+U+FFFD; .NET Framework and Mono give other counts). Null stays null; a
 multi-valued value is decoded value by value. A constant unknown encoding is a compile error.`,
 			Check: func(ck *CheckContext) error {
 				if v, ok := ck.Literal(1); ok {
@@ -482,6 +532,7 @@ multi-valued value is decoded value by value. A constant unknown encoding is a c
 			},
 			Examples: []Example{
 				{Expr: `ConvertFromBase64("SABlAGwAbABvACAAdwBvAHIAbABkACEA")`, Want: "Hello world!"},
+				{Expr: `ConvertFromBase64("YeKCYvCAgGM=", UTF8)`, Want: "a\uFFFDb\uFFFD\uFFFD\uFFFDc", Note: "E2 82 is one maximal subpart (one U+FFFD); F0 80 80 is three, as .NET Core decodes"},
 				{Expr: `ConvertFromBase64("SGVsbG8gd29ybGQh", UTF8)`, Want: "Hello world!"},
 			},
 		},
@@ -513,13 +564,17 @@ cloud sync reference.
 Decisions: attribute values are text here, so the binary value is given in base64 (as LDAP, Graph and
 JSON exports carry binary attributes) or in hexadecimal; the two cannot be confused, since a SID's first
 byte (its revision, 1) reads "01" in hexadecimal and starts with "A" in base64. A value already in string
-form (S-1-...) is returned as it is. Bytes that are not a SID are an error. An identifier authority that
-does not fit 32 bits is printed in hexadecimal, as Windows does. Null stays null; a multi-valued value is
-converted value by value.`,
+form (S-1-...) is returned as it is. Bytes that are not a SID (a revision other than 1, more than 15
+sub-authorities, fewer bytes than the count needs) are an error; bytes after the last sub-authority are
+ignored, as .NET's SecurityIdentifier(byte[], 0) ignores them. An identifier authority of 2^32 or more is
+printed in decimal, as SecurityIdentifier.ToString does (Windows' ConvertSidToStringSid would write it in
+hexadecimal, 0x...; the service is a .NET program). Null stays null; a multi-valued value is converted
+value by value.`,
 			Impl: func(c *Call, args []Value) (Value, error) { return convertEach(args[0], sidString) },
 			Examples: []Example{
 				{Expr: `StringFromSID("AQUAAAAAAAUVAAAAoGXPfnhLm1/nfIdwUQQAAA==")`, Want: "S-1-5-21-2127521184-1604012920-1887927527-1105"},
 				{Expr: `StringFromSID("01010000000000050A000000")`, Want: "S-1-5-10"},
+				{Expr: `StringFromSID("01010001000000000A000000FFFF")`, Want: "S-1-4294967296-10", Note: "an authority of 2^32 is decimal, and the trailing bytes are ignored, as in .NET"},
 			},
 		},
 		&Func{

@@ -160,7 +160,8 @@ func TestSIDString(t *testing.T) {
 		{"hex lower case", "010100000000000512000000", "S-1-5-18", false},
 		{"everyone", "AQEAAAAAAAEAAAAA", "S-1-1-0", false},
 		{"no sub-authority", "010000000000000F", "S-1-15", false},
-		{"large authority", "0101FFFFFFFFFFFF01000000", "S-1-0xFFFFFFFFFFFF-1", false},
+		{"large authority", "0101FFFFFFFFFFFF01000000", "S-1-281474976710655-1", false}, // decimal, as .NET
+		{"trailing bytes ignored", "01010000000000050A000000FF", "S-1-5-10", false},
 		{"string form kept", "S-1-5-18", "S-1-5-18", false},
 		{"wrong revision", "02010000000000050A000000", "", true},
 		{"wrong length", "01020000000000050A000000", "", true},
@@ -374,5 +375,27 @@ func TestConvertEval(t *testing.T) {
 				t.Errorf("(-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+// TestDecodeUTF8 pins .NET Core's replacement of maximal subparts.
+func TestDecodeUTF8(t *testing.T) {
+	for _, tc := range []struct {
+		in   []byte
+		want string
+	}{
+		{[]byte("abc"), "abc"},
+		{[]byte{0xE2, 0x82}, "\uFFFD"},                   // truncated three-byte sequence: one
+		{[]byte{0xF0, 0x80, 0x80}, "\uFFFD\uFFFD\uFFFD"}, // F0 80 can never be valid: three
+		{[]byte{0xF0, 0x9F, 0x98}, "\uFFFD"},             // a truncated emoji: one
+		{[]byte{0xED, 0xA0, 0x80}, "\uFFFD\uFFFD\uFFFD"}, // an encoded surrogate: three
+		{[]byte{0xC0, 0xAF}, "\uFFFD\uFFFD"},             // overlong: two
+		{[]byte{0xE2, 0x82, 0x41}, "\uFFFDA"},
+		{[]byte{0xF4, 0x90, 0x80, 0x80}, "\uFFFD\uFFFD\uFFFD\uFFFD"}, // above U+10FFFF
+		{[]byte{0xE2, 0x82, 0xAC}, "€"},
+	} {
+		if got := decodeUTF8(tc.in); got != tc.want {
+			t.Errorf("decodeUTF8(% X) = %+q, want %+q", tc.in, got, tc.want)
+		}
 	}
 }
