@@ -196,12 +196,9 @@ func toInt(i int, v Value) (int64, error) {
 		}
 		return v.Int64(), nil
 	case String:
-		s := strings.TrimSpace(string(v))
-		if n, err := strconv.ParseInt(s, 10, 64); err == nil {
-			return n, nil
-		}
-		if n, ok := parseHex(s); ok {
-			return n, nil
+		// VB's numeric strings (vbnum.go), without CLng's rounding
+		if n, ok := parseVBNumber(string(v)); ok && n.IsInt() {
+			return n.Int64(), nil
 		}
 		return 0, argErrorf(i, "expected an integer (got %q)", string(v))
 	case Bool:
@@ -222,15 +219,8 @@ func toNumber(i int, v Value) (Number, error) {
 	case Number:
 		return v, nil
 	case String:
-		s := strings.TrimSpace(string(v))
-		if n, err := strconv.ParseInt(s, 10, 64); err == nil {
-			return Int(n), nil
-		}
-		if n, ok := parseHex(s); ok {
-			return Int(n), nil
-		}
-		if f, err := strconv.ParseFloat(s, 64); err == nil {
-			return Float(f), nil
+		if n, ok := parseVBNumber(string(v)); ok { // VB's numeric strings (vbnum.go)
+			return n, nil
 		}
 		return Number{}, argErrorf(i, "expected a number (got %q)", string(v))
 	case Bool:
@@ -268,15 +258,16 @@ func toBool(v Value) (b, ok bool) {
 	case Number:
 		return v.Float64() != 0, true
 	case String:
-		s := strings.TrimSpace(string(v))
+		// Conversions.ToBoolean(String): True or False in any case, else
+		// VB's numeric strings (vbnum.go)
 		switch {
-		case strings.EqualFold(s, "true"):
+		case strings.EqualFold(string(v), "true"):
 			return true, true
-		case strings.EqualFold(s, "false"):
+		case strings.EqualFold(string(v), "false"):
 			return false, true
 		}
-		if f, err := strconv.ParseFloat(s, 64); err == nil {
-			return f != 0, true
+		if n, ok := parseVBNumber(string(v)); ok {
+			return n.Float64() != 0, true
 		}
 	}
 	return false, false

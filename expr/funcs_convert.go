@@ -426,7 +426,13 @@ func init() {
 			MinArgs:  1, MaxArgs: 1,
 			Params: []string{"expression"},
 			Doc: `Converts a value to a boolean: booleans (such as the result of a comparison) as they are,
-numbers and numeric strings to True when non-zero, and the strings True and False in any case.
+numbers and numeric strings to True when non-zero, and the strings True and False in any case (the whole
+text: " True" with a space is not, as in VB's Conversions.ToBoolean).
+
+Numeric strings are read as Visual Basic reads them (Conversions.ToDouble in the invariant culture): "&H10" and
+"&O17" are hexadecimal and octal, "1,000" is a thousand, "1e3" has an exponent, white space around, a sign after
+the number ("7-") and parentheses ("(8)", negative) are allowed; "1_000", "0x10", full-width digits and "&H10 "
+(a space after hexadecimal digits) are not numbers.
 
 Decisions: null (an absent attribute) is False, as .NET's ` + "`Convert.ToBoolean(null)`" + ` is. Any other string
 (including "") and a multi-valued value are errors, as VBA's CBool raises a type mismatch.`,
@@ -464,7 +470,14 @@ returned unchanged (its values already are strings; joining them would lose wher
 numeric strings (also "&HF7") are accepted, booleans are -1 and 0 as in VBA. Typical use:
 ` + "`BitAnd([userAccountControl], 2)`" + ` tests the ACCOUNTDISABLE flag.
 
-Decisions: a null or non-integral argument is an error (there is no number to combine); the
+Numeric strings are read as Visual Basic reads them (Conversions.ToDouble in the invariant culture): "&H10" and
+"&O17" are hexadecimal and octal, "1,000" is a thousand, "1e3" has an exponent, white space around, a sign after
+the number ("7-") and parentheses ("(8)", negative) are allowed; "1_000", "0x10", full-width digits and "&H10 "
+(a space after hexadecimal digits) are not numbers.
+
+Decisions: a null or non-integral argument is an error (there is no number to combine), also a numeric string
+with a fraction such as "3.5", which VB's CLng would round half to even (to 4) before combining: a bit mask
+with a fraction is a mistake to report, not to round; the
 documentation's worked example writes the 8-bit &HF as 00000111, but &HF is 00001111, and the result, 7,
 is the same either way.`,
 			Impl: func(c *Call, args []Value) (Value, error) {

@@ -22,7 +22,11 @@ func TestCBool(t *testing.T) {
 		{"negative", Int(-1), Bool(true), false},
 		{"fraction", Float(0.5), Bool(true), false},
 		{"text True", String("True"), Bool(true), false},
-		{"text false", String(" false "), Bool(false), false},
+		{"text false", String("FALSE"), Bool(false), false},
+		{"text false with spaces", String(" false "), nil, true}, // VB compares the whole text with True and False
+		{"hexadecimal", String("&H10"), Bool(true), false},
+		{"thousands", String("1,000"), Bool(true), false},
+		{"exponent", String(" 0e3 "), Bool(false), false},
 		{"numeric text", String("0"), Bool(false), false},
 		{"null", Null, Bool(false), false},
 		{"empty", String(""), nil, true},

@@ -134,9 +134,12 @@ func dateAdd(iv dateInterval, n float64, t time.Time) (time.Time, error) {
 		return time.Time{}, fmt.Errorf("the number to add must be finite")
 	}
 	k := math.Trunc(n)
-	// VBA converts the count with CInt for calendar units; anything
-	// beyond int32 overflows there, and is out of range anyway.
-	if math.Abs(k) > math.MaxInt32 {
+	// VB converts the count with CInt for the calendar units (years,
+	// quarters, months, weeks), where anything beyond int32 overflows; the
+	// other units go to DateTime.AddDays, AddHours... as a double, and
+	// anything too large is out of range anyway.
+	if math.Abs(k) > math.MaxInt32 && (iv == ivYear || iv == ivQuarter || iv == ivMonth || iv == ivWeekOfYear) ||
+		math.Abs(k) > 1e15 {
 		return time.Time{}, fmt.Errorf("the result is outside the range 1/1/0001 to 12/31/9999")
 	}
 	ki := int64(k)
@@ -433,7 +436,8 @@ DateAdd does). Intervals ignore case and surrounding spaces. ` + dateArgDoc + `
 
 Decisions, following Microsoft.VisualBasic's DateAndTime.DateAdd:
 - value is truncated towards zero (` + "`DateAdd(\"d\", 1.9, ...)`" + ` adds one day); a numeric string such as "10"
-  is accepted, as the SuccessFactors guide writes ` + "`DateAdd(\"d\", \"10\", Now())`" + `.
+  is accepted, as the SuccessFactors guide writes ` + "`DateAdd(\"d\", \"10\", Now())`" + `, and read as VB reads numeric
+  strings ("&H10", "1,000", "1e3", " 12 ", "7-"; see CBool).
 - Adding months, quarters or years keeps the day of the month and clamps it to the end of a shorter
   month (January 31 plus one month is February 28 or 29; February 29 plus one year is February 28).
 - A result outside 1/1/0001 to 12/31/9999 is an error, as is a null dateTime or value.

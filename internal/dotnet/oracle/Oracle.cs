@@ -228,7 +228,17 @@ static class Oracle
 
     static double VbParseDouble(string v)
     {
-        return double.Parse(v, NumberStyles.Any, Inv);
+        try
+        {
+            return double.Parse(v, NumberStyles.Any, Inv);
+        }
+        catch (OverflowException)
+        {
+            // .NET Core 3.0 and later return infinity (IEEE 754), where
+            // Mono and .NET Framework throw.
+            mono = "OverflowException";
+            return v.Contains("-") ? double.NegativeInfinity : double.PositiveInfinity;
+        }
     }
 
     // Conversions.IsHexOrOctValue.
