@@ -26,7 +26,6 @@ import (
 const multiNote = "A multi-valued source is transformed value by value and the result is multi-valued " +
 	"(the cloud-sync reference documents this for `Trim([proxyAddresses])`)."
 
-
 // utf16Note is the paragraph of the position-based functions on counting.
 const utf16Note = "Characters are counted as .NET counts them, in UTF-16 code units: a character outside the Basic " +
 	"Multilingual Plane, such as an emoji, is two. Decision: a cut through such a pair leaves half of it, which " +
