@@ -163,6 +163,10 @@ func parseInt(s string) (int64, error) {
 	return strconv.ParseInt(strings.TrimSpace(s), 10, 64)
 }
 
+// String renders the clause as messages show it: `department EQUALS
+// "Sales"`, the operator as written.
+func (c Clause) String() string { return clauseText(&c) }
+
 // clauseText renders a clause for messages: `department EQUALS "Sales"`.
 // The operator is shown as written, so the admin recognises their filter.
 func clauseText(c *Clause) string {

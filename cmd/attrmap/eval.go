@@ -149,19 +149,19 @@ func cmdEval(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	src := pos[0]
 	prog, err := expr.Compile(src)
 	if err != nil {
-		return exprFailure(err)
+		return cfg.fail(stdout, exprFailure(err), codeCompile)
 	}
 	if cfg.input == "" {
 		return evalOne(&cfg, prog, expr.MapEnv{}, stdout, stderr)
 	}
 	in, err := openInput(cfg.input, stdin)
 	if err != nil {
-		return err
+		return cfg.fail(stdout, err, codeInput)
 	}
 	defer in.Close()
 	obj, rows, err := sniffInput(cfg.input, in)
 	if err != nil {
-		return fmt.Errorf("%s: %w", cfg.input, err)
+		return cfg.fail(stdout, fmt.Errorf("%s: %w", cfg.input, err), codeInput)
 	}
 	if rows == nil {
 		return evalOne(&cfg, prog, expr.NewEnv(obj.attrs), stdout, stderr)
@@ -183,11 +183,24 @@ func (cfg *evalConfig) options(now time.Time, exists func(string) bool) expr.Eva
 	return o
 }
 
+// fail ends eval with err. With --json, the error is printed on stdout as
+// {"error": {message, line, column, hint, code}} instead of on stderr, so
+// a script reads one JSON document whatever happened.
+func (cfg *evalConfig) fail(stdout io.Writer, err error, code string) error {
+	if !cfg.json {
+		return err
+	}
+	writeJSONLine(stdout, struct {
+		Error *errorJSON `json:"error"`
+	}{errorObject(err, code)})
+	return errReported
+}
+
 // evalOne evaluates prog against one object and prints the result.
 func evalOne(cfg *evalConfig, prog *expr.Program, env expr.Env, stdout, stderr io.Writer) error {
 	v, err := prog.EvalWith(env, cfg.options(time.Time{}, nil))
 	if err != nil {
-		return exprFailure(err)
+		return cfg.fail(stdout, exprFailure(err), codeEval)
 	}
 	// Redaction hides values from logs; this is a test tool run by the
 	// admin who owns the data, so the value is shown and only flagged.
@@ -238,18 +251,19 @@ type outcome struct {
 	Value    json.RawMessage `json:"value,omitempty"`
 	Ignored  bool            `json:"ignored,omitempty"`
 	Redacted bool            `json:"redacted,omitempty"`
-	Error    string          `json:"error,omitempty"`
+	Error    *errorJSON      `json:"error,omitempty"`
 	// IgnoredObject is set for IgnoreObjectFlow: the whole object does not
 	// flow.
 	IgnoredObject bool `json:"ignored_object,omitempty"`
 
-	text string // the outcome for people, as in the table and summary
+	text    string // the outcome for people, as in the table and summary
+	errText string // the error for people, "" if none
 }
 
 // newOutcome converts an evaluation result.
 func newOutcome(v expr.Value, err error) outcome {
 	if err != nil {
-		return errOutcome(err)
+		return errOutcome(err, codeEval)
 	}
 	inner, redacted := expr.Unwrap(v)
 	o := outcome{Redacted: redacted}
@@ -270,10 +284,16 @@ func newOutcome(v expr.Value, err error) outcome {
 	return o
 }
 
-// errOutcome reports err on one line.
-func errOutcome(err error) outcome {
+// errOutcome reports err on one line; code is its errorJSON code.
+func errOutcome(err error, code string) outcome {
 	msg := err.Error()
-	return outcome{Error: msg, text: "error: " + msg}
+	return outcome{Error: errorObject(err, code), errText: msg, text: "error: " + msg}
+}
+
+// at sets the line of an outcome that has no id.
+func (o outcome) at(line int) outcome {
+	o.Line = line
+	return o
 }
 
 // displayValue renders a value for the table: strings quoted (so spaces
@@ -690,11 +710,11 @@ func evalRows(ctx context.Context, cfg *evalConfig, prog *expr.Program, rows ite
 		total++
 		var o outcome
 		if r.err != nil {
-			o = errOutcome(fmt.Errorf("bad input: %w", r.err))
+			o = errOutcome(fmt.Errorf("bad input: %w", r.err), codeInput)
 		} else {
 			o = newOutcome(prog.EvalWith(expr.NewEnv(r.obj.attrs), opts))
 		}
-		if o.Error != "" {
+		if o.Error != nil {
 			failed++
 		}
 		// Unique values (a UPN per user) would grow the map with the
@@ -712,10 +732,10 @@ func evalRows(ctx context.Context, cfg *evalConfig, prog *expr.Program, rows ite
 		// An error row's outcome text is the error itself; show it once, in
 		// the ERROR column.
 		output := o.text
-		if o.Error != "" {
+		if o.Error != nil {
 			output = ""
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\n", cell(r.key), cell(output), cell(o.Error))
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", cell(r.key), cell(output), cell(o.errText))
 		// tabwriter buffers until Flush; flushing per block bounds memory
 		// at the cost of realigning the columns every tableBlock rows.
 		if total%tableBlock == 0 {
@@ -849,7 +869,7 @@ func evalBatch(ctx context.Context, cfg *evalConfig, stdin io.Reader, stdout io.
 		}
 		o := evalCase(cfg, line, n)
 		total++
-		if o.Error != "" {
+		if o.Error != nil {
 			failed++
 		}
 		writeJSONLine(stdout, o)
@@ -864,27 +884,27 @@ func evalBatch(ctx context.Context, cfg *evalConfig, stdin io.Reader, stdout io.
 func evalCase(cfg *evalConfig, line []byte, n int) outcome {
 	var c batchCase
 	if err := json.Unmarshal(line, &c); err != nil {
-		return outcome{Line: n, Error: "invalid JSON: " + err.Error()}
+		return errOutcome(fmt.Errorf("invalid JSON: %w", err), codeInput).at(n)
 	}
 	// The closure lets every failure return early while the id (or line
 	// number) is still attached below, so each output line can be matched
 	// with its case.
 	o := func() outcome {
 		if c.Expression == nil {
-			return outcome{Error: `missing "expression"`}
+			return errOutcome(errors.New(`missing "expression"`), codeInput)
 		}
 		obj := object{attrs: map[string]any{}}
 		if len(c.Input) > 0 && string(c.Input) != "null" {
 			var err error
 			if obj, err = decodeObject(c.Input); err != nil {
-				return outcome{Error: "input: " + err.Error()}
+				return errOutcome(fmt.Errorf("input: %w", err), codeInput)
 			}
 		}
 		var now time.Time
 		if c.Now != "" {
 			var err error
 			if now, err = time.Parse(time.RFC3339, c.Now); err != nil {
-				return outcome{Error: fmt.Sprintf("now: %q is not an RFC 3339 time", c.Now)}
+				return errOutcome(fmt.Errorf("now: %q is not an RFC 3339 time", c.Now), codeInput)
 			}
 		}
 		var exists func(string) bool
@@ -895,7 +915,7 @@ func evalCase(cfg *evalConfig, line []byte, n int) outcome {
 		// test run, not a hot path.
 		prog, err := expr.Compile(*c.Expression)
 		if err != nil {
-			return errOutcome(err)
+			return errOutcome(err, codeCompile)
 		}
 		return newOutcome(prog.EvalWith(expr.NewEnv(obj.attrs), cfg.options(now, exists)))
 	}()

@@ -29,7 +29,9 @@ object, "NAME: in scope" or "NAME: out of scope", where NAME is the object's
 id, objectId or userPrincipalName, else (for CSV) its first column, else its
 position (#1, #2, ...).
 --explain adds why: the group that matched, or for each group the first
-clause that failed.
+clause that failed. --json prints one JSON line per object instead, as
+--batch does: {"id", "in_scope", "reason"}; a bad filter or input is a
+line {"error": {"message", "line", "column", "hint", "code"}}.
 
 --batch FILE (or "-") reads JSON lines {"id", "filter", "object"} and writes
 one JSON line per input line, in order: {"id", "in_scope", "reason"} or
@@ -48,6 +50,7 @@ func cmdScope(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	fs.StringVar(input, "input", "", "same as -i")
 	explain := fs.Bool("explain", false, "print why each object is in or out of scope")
 	batch := fs.String("batch", "", "evaluate JSON lines {id, filter, object} from `FILE` (\"-\" for standard input)")
+	asJSON := fs.Bool("json", false, "print one JSON line per object: {\"id\", \"in_scope\", \"reason\"}")
 	positional, err := parseFlags(fs, args, stdout, stderr)
 	if err != nil {
 		return err
@@ -55,8 +58,8 @@ func cmdScope(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	switch {
 	case len(positional) > 0:
 		return usagef("unexpected argument %q", positional[0])
-	case *batch != "" && (*filterPath != "" || *input != "" || *explain):
-		return usagef("--batch cannot be combined with --filter, -i or --explain")
+	case *batch != "" && (*filterPath != "" || *input != "" || *explain || *asJSON):
+		return usagef("--batch cannot be combined with --filter, -i, --explain or --json (it prints JSON already)")
 	case *batch != "":
 		return scopeBatch(ctx, *batch, stdin, stdout)
 	case *filterPath == "":
@@ -65,17 +68,25 @@ func cmdScope(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		return usagef("--filter and the objects cannot both come from standard input")
 	}
 
+	// With --json, a bad filter or input is a JSON line too.
+	fail := func(err error, code string) error {
+		if !*asJSON {
+			return err
+		}
+		writeJSONLine(stdout, scopeBatchResult{Error: errorObject(err, code)})
+		return errReported
+	}
 	m, err := scopeLoadMatcher(*filterPath, stdin)
 	if err != nil {
-		return err
+		return fail(err, codeFilter)
 	}
 	data, name, err := scopeReadInput(*input, stdin)
 	if err != nil {
-		return err
+		return fail(err, codeInput)
 	}
 	objects, err := scopeParseObjects(data)
 	if err != nil {
-		return fmt.Errorf("%s: %w", name, err)
+		return fail(fmt.Errorf("%s: %w", name, err), codeInput)
 	}
 	w := bufio.NewWriter(stdout)
 	defer w.Flush()
@@ -83,6 +94,11 @@ func cmdScope(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	for _, o := range objects {
 		if err := stop.err(); err != nil {
 			return err
+		}
+		if *asJSON {
+			d := m.Explain(o.obj)
+			writeJSONLine(w, scopeBatchResult{ID: marshalJSON(o.name), InScope: &d.InScope, Reason: d.Reason()})
+			continue
 		}
 		if *explain {
 			fmt.Fprintf(w, "%s: %s\n", o.name, m.Explain(o.obj))
@@ -258,10 +274,10 @@ type scopeBatchLine struct {
 
 // scopeBatchResult is one output line of --batch.
 type scopeBatchResult struct {
-	ID      json.RawMessage `json:"id"`
+	ID      json.RawMessage `json:"id,omitempty"`
 	InScope *bool           `json:"in_scope,omitempty"`
 	Reason  string          `json:"reason,omitempty"`
-	Error   string          `json:"error,omitempty"`
+	Error   *errorJSON      `json:"error,omitempty"`
 }
 
 // scopeBatch implements --batch. Only failing to read the input is fatal.
@@ -289,7 +305,7 @@ func scopeBatch(ctx context.Context, path string, stdin io.Reader, stdout io.Wri
 		if len(bytes.TrimSpace(line)) > 0 {
 			res := scopeEvalBatchLine(line, n)
 			total++
-			if res.Error != "" {
+			if res.Error != nil {
 				failed++
 			}
 			if err := enc.Encode(res); err != nil {
@@ -314,33 +330,33 @@ func scopeBatch(ctx context.Context, path string, stdin io.Reader, stdout io.Wri
 func scopeEvalBatchLine(line []byte, n int) scopeBatchResult {
 	var bl scopeBatchLine
 	if err := json.Unmarshal(line, &bl); err != nil {
-		return scopeBatchResult{ID: json.RawMessage("null"), Error: fmt.Sprintf("line %d: %v", n, err)}
+		return scopeBatchResult{ID: json.RawMessage("null"), Error: errorObject(fmt.Errorf("line %d: %w", n, err), codeInput)}
 	}
 	res := scopeBatchResult{ID: bl.ID}
 	if res.ID == nil {
 		res.ID = json.RawMessage("null")
 	}
-	fail := func(format string, args ...any) scopeBatchResult {
-		res.Error = fmt.Sprintf("line %d: ", n) + fmt.Sprintf(format, args...)
+	fail := func(code, format string, args ...any) scopeBatchResult {
+		res.Error = errorObject(fmt.Errorf("line %d: "+format, append([]any{n}, args...)...), code)
 		return res
 	}
 	if bl.Filter == nil {
-		return fail(`missing "filter" (use null for no filter)`)
+		return fail(codeInput, `missing "filter" (use null for no filter)`)
 	}
 	if bl.Object == nil {
-		return fail(`missing "object"`)
+		return fail(codeInput, `missing "object"`)
 	}
 	f, err := scoping.Decode(bl.Filter)
 	if err != nil {
-		return fail("filter: %v", err)
+		return fail(codeFilter, "filter: %w", err)
 	}
 	m, err := f.Compile()
 	if err != nil {
-		return fail("filter: %v", err)
+		return fail(codeFilter, "filter: %w", err)
 	}
 	obj, err := scopeDecodeObject(bl.Object)
 	if err != nil {
-		return fail("object: %v", err)
+		return fail(codeInput, "object: %w", err)
 	}
 	d := m.Explain(obj)
 	res.InScope, res.Reason = &d.InScope, d.Reason()

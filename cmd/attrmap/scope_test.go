@@ -158,9 +158,9 @@ cloud-2: out of scope
 			wantOut: `{"id":"sales-in","in_scope":true,"reason":"group \"Sales\" matched"}
 {"id":"sales-out","in_scope":false,"reason":"group \"Sales\": clause 1 (department EQUALS \"Sales\"): value \"Marketing\" does not equal \"Sales\""}
 {"id":3,"in_scope":true,"reason":"no scoping filter"}
-{"id":"typo","error":"line 4: filter: group \"Sales\": clause 1 (department EQULAS \"Sales\"): unknown operator \"EQULAS\" (did you mean \"EQUALS\"?)"}
-{"id":null,"error":"line 6: unexpected end of JSON input"}
-{"id":"no-object","error":"line 7: missing \"object\""}
+{"id":"typo","error":{"message":"line 4: filter: group \"Sales\": clause 1 (department EQULAS \"Sales\"): unknown operator \"EQULAS\" (did you mean \"EQUALS\"?)","line":0,"column":0,"hint":"did you mean \"EQUALS\"?","code":"filter"}}
+{"id":null,"error":{"message":"line 6: unexpected end of JSON input","line":0,"column":0,"hint":"","code":"input"}}
+{"id":"no-object","error":{"message":"line 7: missing \"object\"","line":0,"column":0,"hint":"","code":"input"}}
 {"id":"amp","in_scope":true,"reason":"group \"Depts\" matched"}
 `,
 			wantErr:    "attrmap scope: 3 of 7 cases failed\n",
@@ -238,9 +238,9 @@ func TestCmdScopeBatchConformance(t *testing.T) {
 					WantInScope *bool  `json:"want_in_scope"`
 				}
 				var r struct {
-					ID      string `json:"id"`
-					InScope *bool  `json:"in_scope"`
-					Error   string `json:"error"`
+					ID      string     `json:"id"`
+					InScope *bool      `json:"in_scope"`
+					Error   *errorJSON `json:"error"`
 				}
 				if err := json.Unmarshal(want.Bytes(), &c); err != nil {
 					t.Fatal(err)
@@ -252,7 +252,7 @@ func TestCmdScopeBatchConformance(t *testing.T) {
 					t.Fatalf("output out of order: got id %q, want %q", r.ID, c.ID)
 				}
 				switch {
-				case c.WantInScope == nil && r.Error == "":
+				case c.WantInScope == nil && r.Error == nil:
 					t.Errorf("%s: want an error, got %s", c.ID, got.Bytes())
 				case c.WantInScope != nil && (r.InScope == nil || *r.InScope != *c.WantInScope):
 					t.Errorf("%s: want in_scope %v, got %s", c.ID, *c.WantInScope, got.Bytes())
