@@ -137,6 +137,22 @@ func argErrorf(i int, format string, args ...any) error {
 	return &ArgError{Index: i, Msg: fmt.Sprintf(format, args...)}
 }
 
+// suggestError is a helper's error with a "did you mean" suggestion kept
+// apart from the message, so that the ArgError built from it (argError)
+// shows the suggestion on the hint line.
+type suggestError struct{ msg, hint string }
+
+func (e *suggestError) Error() string { return e.msg + "; " + e.hint }
+
+// argError builds the ArgError of argument i from a helper's error,
+// carrying its suggestion, if any, as the Hint.
+func argError(i int, err error) error {
+	if se, ok := err.(*suggestError); ok {
+		return &ArgError{Index: i, Msg: se.msg, Hint: se.hint}
+	}
+	return &ArgError{Index: i, Msg: err.Error()}
+}
+
 // ErrorList is a list of errors, for tools that report every problem.
 type ErrorList []*Error
 

@@ -204,13 +204,7 @@ func (p *Program) wrapError(n *CallExpr, err error) error {
 		if _, empty := n.Args[ae.Index].(*EmptyArg); empty {
 			span = n.NameSpan
 		}
-		msg, hint := ae.Msg, ae.Hint
-		// Helpers shared by Check and Impl phrase suggestions inside the
-		// message; lift them into the hint line.
-		if i := strings.Index(msg, "; did you mean "); i >= 0 && hint == "" {
-			msg, hint = msg[:i], msg[i+2:]
-		}
-		e := newError(p.src, span, hint, "invalid argument %d (%s) to %s: %s", ae.Index+1, param, n.Func.Name, msg)
+		e := newError(p.src, span, ae.Hint, "invalid argument %d (%s) to %s: %s", ae.Index+1, param, n.Func.Name, ae.Msg)
 		e.Err = err
 		return e
 	}

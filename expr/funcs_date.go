@@ -1,6 +1,7 @@
 package expr
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"strings"
@@ -86,16 +87,16 @@ func parseInterval(s string) (dateInterval, error) {
 	}
 	msg := fmt.Sprintf("unknown interval %s (expected yyyy, q, m, y, d, w, ww, h, n or s)", quoteShort(s))
 	if h, ok := intervalHints[k]; ok {
-		msg += fmt.Sprintf(`; did you mean "%s"?`, h)
+		return 0, &suggestError{msg: msg, hint: fmt.Sprintf(`did you mean "%s"?`, h)}
 	}
-	return 0, fmt.Errorf("%s", msg)
+	return 0, errors.New(msg)
 }
 
 // checkInterval validates a literal interval argument at Compile time.
 func checkInterval(ck *CheckContext) error {
 	if v, ok := ck.Literal(0); ok {
 		if _, err := parseInterval(str(v)); err != nil {
-			return ck.ArgErrorf(0, "%v", err)
+			return argError(0, err)
 		}
 	}
 	return nil
@@ -108,7 +109,7 @@ func intervalArg(v Value) (dateInterval, error) {
 	}
 	iv, err := parseInterval(str(v))
 	if err != nil {
-		return 0, argErrorf(0, "%v", err)
+		return 0, argError(0, err)
 	}
 	return iv, nil
 }
@@ -284,7 +285,7 @@ func formatDateTimeCheck(ck *CheckContext) error {
 	if si >= 0 {
 		if v, ok := ck.Literal(si); ok && !IsNull(v) {
 			if _, err := parseDateStyles(str(v)); err != nil {
-				return ck.ArgErrorf(si, "%v", err)
+				return argError(si, err)
 			}
 		}
 	}
@@ -305,7 +306,7 @@ func formatDateTime(now time.Time, args []Value) (Value, error) {
 	if si >= 0 && !IsNull(args[si]) {
 		st, err := parseDateStyles(str(args[si]))
 		if err != nil {
-			return nil, argErrorf(si, "%v", err)
+			return nil, argError(si, err)
 		}
 		styles = st
 	}

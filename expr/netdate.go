@@ -381,7 +381,7 @@ func parseDateStyles(s string) (dateStyles, error) {
 				}
 			}
 			if hint != "" {
-				msg += fmt.Sprintf("; did you mean %q?", hint)
+				return 0, &suggestError{msg: msg, hint: fmt.Sprintf("did you mean %q?", hint)}
 			}
 			return 0, errors.New(msg)
 		}
