@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/attrmap/attrmap/internal/diag"
 )
 
 // Span is a half-open range of byte offsets into the source text.
@@ -89,7 +91,7 @@ func sourceLine(src string, n int) (string, bool) {
 // offset of span.Start in src. Offsets outside src are clamped.
 func newError(src string, span Span, hint string, format string, args ...any) *Error {
 	e := &Error{Span: clampSpan(span, len(src)), Msg: fmt.Sprintf(format, args...), Hint: hint, Source: src}
-	e.Line, e.Col = LineCol(src, e.Span.Start)
+	e.Line, e.Col = diag.LineCol(src, e.Span.Start)
 	return e
 }
 
@@ -97,25 +99,6 @@ func clampSpan(s Span, n int) Span {
 	s.Start = min(max(s.Start, 0), n)
 	s.End = min(max(s.End, s.Start), n)
 	return s
-}
-
-// LineCol converts a byte offset in src to the 1-based line and rune
-// column that Error reports, for tools that point into expressions the
-// same way (the linter).
-func LineCol(src string, off int) (line, col int) {
-	line, col = 1, 1
-	for i, r := range src {
-		if i >= off {
-			break
-		}
-		if r == '\n' {
-			line++
-			col = 1
-			continue
-		}
-		col++
-	}
-	return line, col
 }
 
 // ArgError is returned by a function implementation to blame one of its

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 	"unicode"
+
+	"github.com/attrmap/attrmap/internal/diag"
 )
 
 // This file reimplements the parts of .NET's date handling that the
@@ -374,7 +376,7 @@ func parseDateStyles(s string) (dateStyles, error) {
 				names[i] = sn.name
 			}
 			msg := fmt.Sprintf("unknown DateTimeStyles %q (expected a comma-separated list of %s)", part, strings.Join(names, ", "))
-			hint := Suggest(part, names)
+			hint := diag.Suggest(part, names)
 			for _, n := range names {
 				if hint == "" && len(part) >= 3 && strings.HasPrefix(strings.ToLower(n), strings.ToLower(part)) {
 					hint = n

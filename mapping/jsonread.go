@@ -10,6 +10,8 @@ import (
 	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
+
+	"github.com/attrmap/attrmap/internal/diag"
 )
 
 // This file holds a small JSON reader that keeps the byte offset of every
@@ -113,43 +115,18 @@ func parseJSON(src []byte, lenient bool) (*jnode, []Repair, error) {
 // LoadError reports a document that cannot be loaded: invalid JSON, or a
 // member whose type does not fit the Graph model. Line and Col (1-based,
 // runes) locate the problem; Path is the JSON path of the member at fault,
-// when known.
-type LoadError struct {
-	Line, Col int
-	Path      string
-	Msg       string
-}
-
-// Error formats the error as "line 3, column 5: path: msg".
-func (e *LoadError) Error() string {
-	var b strings.Builder
-	if e.Line > 0 {
-		fmt.Fprintf(&b, "line %d, column %d: ", e.Line, e.Col)
-	}
-	if e.Path != "" {
-		b.WriteString(e.Path)
-		b.WriteString(": ")
-	}
-	b.WriteString(e.Msg)
-	return b.String()
-}
+// when known. It is the one decode error of attrmap (scoping.DecodeError
+// is the same type).
+type LoadError = diag.DecodeError
 
 func (r *reader) errorf(off int, format string, args ...any) error {
-	line, col := position(r.src, off)
+	line, col := diag.LineCol(r.src, off)
 	return &LoadError{Line: line, Col: col, Msg: fmt.Sprintf(format, args...)}
 }
 
 func (r *reader) repair(off int, msg string) {
-	line, col := position(r.src, off)
+	line, col := diag.LineCol(r.src, off)
 	r.repairs = append(r.repairs, Repair{Line: line, Col: col, Msg: msg})
-}
-
-// position converts a byte offset to a 1-based line and rune column.
-func position(src []byte, off int) (line, col int) {
-	off = min(max(off, 0), len(src))
-	line = 1 + bytes.Count(src[:off], []byte("\n"))
-	start := bytes.LastIndexByte(src[:off], '\n') + 1
-	return line, utf8.RuneCount(src[start:off]) + 1
 }
 
 // describe names the token at off for error messages.

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/attrmap/attrmap/expr"
+	"github.com/attrmap/attrmap/internal/diag"
 	"github.com/attrmap/attrmap/scoping"
 )
 
@@ -276,7 +277,7 @@ func didYouMean(name string, o *ObjectDefinition) string {
 	for i, a := range o.Attributes {
 		names[i] = a.Name
 	}
-	best := expr.Suggest(name, names)
+	best := diag.Suggest(name, names)
 	if best == "" {
 		return ""
 	}

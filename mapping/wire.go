@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/attrmap/attrmap/internal/diag"
 	"github.com/attrmap/attrmap/scoping"
 )
 
@@ -42,7 +43,11 @@ type decoder struct {
 }
 
 func (d *decoder) errorf(n *jnode, path, format string, args ...any) error {
-	line, col := position(d.src, n.off)
+	return d.errorAt(n.off, path, format, args...)
+}
+
+func (d *decoder) errorAt(off int, path, format string, args ...any) error {
+	line, col := diag.LineCol(d.src, off)
 	return &LoadError{Line: line, Col: col, Path: path, Msg: fmt.Sprintf(format, args...)}
 }
 
@@ -69,7 +74,7 @@ func (d *decoder) object(n *jnode, path string, names []string, set func(i int, 
 		}
 		p := joinPath(path, canon)
 		if seen[strings.ToLower(canon)] {
-			return w, nil, &LoadError{Path: p, Msg: fmt.Sprintf("duplicate member %q", m.key), Line: lineOf(d.src, m.off), Col: colOf(d.src, m.off)}
+			return w, nil, d.errorAt(m.off, p, "duplicate member %q", m.key)
 		}
 		seen[strings.ToLower(canon)] = true
 		if i < 0 {
@@ -89,9 +94,6 @@ func (d *decoder) object(n *jnode, path string, names []string, set func(i int, 
 	}
 	return w, extra, nil
 }
-
-func lineOf(src []byte, off int) int { l, _ := position(src, off); return l }
-func colOf(src []byte, off int) int  { _, c := position(src, off); return c }
 
 func (d *decoder) str(n *jnode, path string) (string, error) {
 	switch n.kind {

@@ -4,8 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"strconv"
 	"strings"
+
+	"github.com/attrmap/attrmap/internal/diag"
 )
 
 // Filter is a Microsoft Graph synchronization filter (objectMapping.scope).
@@ -523,22 +524,6 @@ func join(path, name string) string {
 
 // DecodeError reports JSON that is not a valid filter. Syntax errors carry a
 // 1-based Line and Col; structural errors carry the JSON Path of the member
-// at fault, such as "groups[0].clauses[1].targetOperand.values[0]".
-type DecodeError struct {
-	Path      string
-	Line, Col int
-	Msg       string
-}
-
-// Error formats the error as "line:col: msg" or "path: msg".
-func (e *DecodeError) Error() string {
-	var b strings.Builder
-	if e.Line > 0 {
-		b.WriteString("line " + strconv.Itoa(e.Line) + ", column " + strconv.Itoa(e.Col) + ": ")
-	}
-	if e.Path != "" {
-		b.WriteString(e.Path + ": ")
-	}
-	b.WriteString(e.Msg)
-	return b.String()
-}
+// at fault, such as "groups[0].clauses[1].targetOperand.values[0]". It is
+// the one decode error of attrmap (mapping.LoadError is the same type).
+type DecodeError = diag.DecodeError

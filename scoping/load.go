@@ -5,7 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
-	"unicode/utf8"
+
+	"github.com/attrmap/attrmap/internal/diag"
 )
 
 // Load reads all of r and decodes it with Decode.
@@ -94,26 +95,10 @@ func checkSyntax(data []byte) error {
 	}
 	var se *json.SyntaxError
 	if errors.As(err, &se) {
-		line, col := position(data, se.Offset)
+		line, col := diag.LineCol(data, int(se.Offset)-1) // Offset counts the byte at fault
 		return &DecodeError{Line: line, Col: col, Msg: se.Error()}
 	}
 	return &DecodeError{Msg: err.Error()}
-}
-
-// position converts the offset of a json.SyntaxError (bytes read before the
-// error was noticed) to the 1-based line and column, in runes, of the byte
-// that caused it.
-func position(data []byte, offset int64) (line, col int) {
-	at := int(offset) - 1
-	if at < 0 {
-		at = 0
-	}
-	if at > len(data) {
-		at = len(data)
-	}
-	line = 1 + bytes.Count(data[:at], []byte("\n"))
-	start := bytes.LastIndexByte(data[:at], '\n') + 1
-	return line, utf8.RuneCount(data[start:at]) + 1
 }
 
 // Save writes the filter in its canonical form: members sorted by name,

@@ -4,6 +4,8 @@ import (
 	"sort"
 	"strings"
 	"unicode"
+
+	"github.com/attrmap/attrmap/internal/diag"
 )
 
 // Arity says how many operands an operator takes besides the attribute.
@@ -175,7 +177,7 @@ func suggestOperator(name string) string {
 	key := NormalizeOperator(name)
 	best, bestDist := "", 3
 	for i := range operators {
-		d := levenshtein(key, NormalizeOperator(operators[i].Name))
+		d := diag.Distance(key, NormalizeOperator(operators[i].Name))
 		if d < bestDist {
 			best, bestDist = operators[i].Name, d
 		}
@@ -190,28 +192,6 @@ func operatorNames() string {
 		names[i] = operators[i].Name
 	}
 	return strings.Join(names, ", ")
-}
-
-// levenshtein is the edit distance between a and b, counted in runes.
-func levenshtein(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
 }
 
 // sortedKeys returns m's keys in byte order; output never depends on map order.

@@ -3,6 +3,7 @@ package scoping
 import (
 	"testing"
 
+	"github.com/attrmap/attrmap/internal/diag"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -110,7 +111,7 @@ func TestLevenshtein(t *testing.T) {
 		{"", "", 0}, {"a", "", 1}, {"kitten", "sitting", 3}, {"ÉQUALS", "EQUALS", 1},
 	}
 	for _, tt := range tests {
-		got := levenshtein(tt.a, tt.b)
+		got := diag.Distance(tt.a, tt.b)
 		if diff := cmp.Diff(tt.want, got); diff != "" {
 			t.Errorf("levenshtein(%q, %q) (-want +got):\n%s", tt.a, tt.b, diff)
 		}

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"github.com/attrmap/attrmap/expr"
+	"github.com/attrmap/attrmap/internal/diag"
 )
 
 // cmdFunc is the signature of a command: it gets the arguments after its
@@ -201,4 +201,4 @@ func parseFlags(fs *flagSet, args []string, stdout, stderr io.Writer) (positiona
 }
 
 // suggest is expr.Suggest: one "did you mean" for the whole tool.
-func suggest(name string, candidates []string) string { return expr.Suggest(name, candidates) }
+func suggest(name string, candidates []string) string { return diag.Suggest(name, candidates) }

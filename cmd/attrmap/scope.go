@@ -12,6 +12,7 @@ import (
 	"os"
 	"strconv"
 
+	"github.com/attrmap/attrmap/internal/diag"
 	"github.com/attrmap/attrmap/scoping"
 )
 
@@ -396,9 +397,4 @@ func scopeJSONError(data []byte, err error) error {
 
 // scopeLineCol converts a json offset (bytes consumed when the error was found)
 // to the 1-based line and column of the byte at fault.
-func scopeLineCol(data []byte, offset int64) (int, int) {
-	at := min(max(int(offset)-1, 0), len(data))
-	line := 1 + bytes.Count(data[:at], []byte("\n"))
-	col := at - bytes.LastIndexByte(data[:at], '\n')
-	return line, col
-}
+func scopeLineCol(data []byte, offset int64) (int, int) { return diag.LineCol(data, int(offset)-1) }

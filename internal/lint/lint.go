@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/attrmap/attrmap/expr"
+	"github.com/attrmap/attrmap/internal/diag"
 )
 
 // Warning is one pitfall found in an expression. Span, Line and Col locate
@@ -160,7 +161,7 @@ func (c *checker) report(r *Rule, span expr.Span, fix, suggestion, format string
 	if w.Suggestion == "" {
 		w.Suggestion = fix
 	}
-	w.Line, w.Col = expr.LineCol(c.src, span.Start)
+	w.Line, w.Col = diag.LineCol(c.src, span.Start)
 	c.out = append(c.out, w)
 }
 

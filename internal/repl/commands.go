@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/attrmap/attrmap/expr"
+	"github.com/attrmap/attrmap/internal/diag"
 	"github.com/attrmap/attrmap/internal/lint"
 )
 
@@ -341,4 +342,4 @@ func renderWarnings(ws []lint.Warning) string {
 
 // suggest returns the candidate closest to name (ignoring case) when it is
 // close enough to be a typo, or "". Ties go to the first in sorted order.
-func suggest(name string, candidates []string) string { return expr.Suggest(name, candidates) }
+func suggest(name string, candidates []string) string { return diag.Suggest(name, candidates) }
