@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"text/tabwriter"
 
@@ -16,7 +17,7 @@ import (
 	"github.com/attrmap/attrmap/mapping"
 )
 
-const lintUsage = `usage: attrmap lint [--json] [--strict] FILE|EXPRESSION
+const lintUsage = `usage: attrmap lint [--json] [--strict] FILE...|EXPRESSION
        attrmap lint --rules
 
 Lint warns about expressions that compile but do not do what they seem to
@@ -27,7 +28,7 @@ it is not supported, Switch keys that differ only in case, ...). Each
 warning has a stable code (AM001...), the position of the problem with a
 caret under it, and a suggested rewrite. --rules lists the rules.
 
-The argument is, in order of preference:
+Each argument is one of:
 
 	a schema file    a synchronizationSchema, synchronizationRule or
 	                 objectMapping document (JSON): every attribute mapping
@@ -36,19 +37,26 @@ The argument is, in order of preference:
 	                 directories); warnings carry the JSON path
 	a text file      one expression per line (blank lines and lines
 	                 starting with # are skipped), or - for stdin
-	an expression    anything else
+	an expression    when there is one argument and it is no file; an
+	                 argument that looks like a path (a .json or .txt name,
+	                 or one with a slash and no brackets or quotes) and
+	                 does not exist is reported as a missing file
 
---json prints a JSON array of warnings instead, each with code, rule,
-path, line, col, offset, end, message, suggestion, fix and source.
+With several arguments, every one is a file (lint *.json).
 
-Exit status: 1 when an expression does not compile, or when there are
-warnings and --strict is given; else 0.
+--json prints {"version": 1, "warnings": [...]}, each warning with code,
+rule, file, path, line, column, offset, end, message, hint (the suggested
+rewrite), fix and source. An expression that does not compile is a
+warning with code AM000.
+
+Exit status: 1 when an expression does not compile or a file cannot be
+read, or when there are warnings and --strict is given; else 0.
 `
 
 // cmdLint implements "attrmap lint".
 func cmdLint(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := newFlagSet("lint", lintUsage, stderr)
-	asJSON := fs.Bool("json", false, "print the warnings as a JSON array")
+	asJSON := fs.Bool("json", false, "print the warnings as JSON")
 	strict := fs.Bool("strict", false, "exit with status 1 when there are warnings")
 	listRules := fs.Bool("rules", false, "list the rules and exit")
 	rest, err := parseFlags(fs, args, stdout, stderr)
@@ -59,20 +67,39 @@ func cmdLint(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		printRules(stdout)
 		return nil
 	}
-	if len(rest) != 1 {
-		return usagef("expected one FILE or EXPRESSION (got %d arguments)", len(rest))
+	if len(rest) == 0 {
+		return usagef("expected a FILE or an EXPRESSION")
 	}
-	ws, err := lintTarget(rest[0], stdin)
-	if err != nil {
-		if _, ok := expr.AsError(err); ok {
-			return exprFailure(err)
+	if countStdin(rest...) > 1 {
+		return usagef("only one argument can be - (standard input)")
+	}
+	var ws []lint.Warning
+	failed := 0
+	for _, arg := range rest {
+		if err := ctx.Err(); err != nil {
+			return err
 		}
-		return err
+		w, err := lintTarget(arg, stdin, len(rest) > 1)
+		if err != nil {
+			if len(rest) == 1 {
+				if _, ok := expr.AsError(err); ok {
+					return exprFailure(err)
+				}
+				return err
+			}
+			report(stderr, "lint", err)
+			failed++
+			continue
+		}
+		ws = append(ws, w...)
 	}
 	if *asJSON {
 		writeLintJSON(stdout, ws)
 	} else {
 		writeLintText(stdout, ws)
+	}
+	if failed > 0 {
+		return fmt.Errorf("%d of %s could not be linted", failed, plural(len(rest), "file"))
 	}
 	for _, w := range ws {
 		if w.Code == lint.CompileErrorCode {
@@ -85,8 +112,9 @@ func cmdLint(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	return nil
 }
 
-// lintTarget lints a schema file, a file of expressions, or an expression.
-func lintTarget(arg string, stdin io.Reader) ([]lint.Warning, error) {
+// lintTarget lints a schema file, a file of expressions, or (unless
+// filesOnly) an expression. The warnings' File is the file.
+func lintTarget(arg string, stdin io.Reader, filesOnly bool) ([]lint.Warning, error) {
 	var data []byte
 	switch {
 	case arg == "-":
@@ -99,7 +127,10 @@ func lintTarget(arg string, stdin io.Reader) ([]lint.Warning, error) {
 		b, err := os.ReadFile(arg)
 		if err != nil {
 			if _, statErr := os.Stat(arg); statErr == nil {
-				return nil, err // exists but unreadable
+				return nil, err // there but unreadable
+			}
+			if filesOnly || looksLikePath(arg) {
+				return nil, fmt.Errorf("%s: no such file (an expression to lint needs its brackets or quotes)", arg)
 			}
 			return lint.Lint(arg) // not a file: an expression
 		}
@@ -109,11 +140,30 @@ func lintTarget(arg string, stdin io.Reader) ([]lint.Warning, error) {
 	if len(trimmed) > 0 && trimmed[0] == '{' {
 		s, err := mapping.Decode(data)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %v", arg, err)
+			return nil, fmt.Errorf("%s: %w", arg, err)
 		}
-		return lint.LintSchema(s), nil
+		ws := lint.LintSchema(s)
+		for i := range ws {
+			ws[i].Path = arg + ": " + ws[i].Path
+		}
+		return ws, nil
 	}
 	return lintLines(arg, data), nil
+}
+
+// looksLikePath reports whether a lint argument that is no file was meant
+// as one: a name ending in a file extension lint reads, or one with a path
+// separator and none of the brackets, parentheses and quotes expressions
+// are made of.
+func looksLikePath(arg string) bool {
+	if strings.ContainsAny(arg, "[]()\"\u201c\u201d") {
+		return false
+	}
+	switch strings.ToLower(filepath.Ext(arg)) {
+	case ".json", ".txt", ".jsonl", ".expr":
+		return true
+	}
+	return strings.ContainsAny(arg, "/\\")
 }
 
 // lintLines lints one expression per line; the path of each warning is
@@ -176,25 +226,29 @@ func count(n int, noun string) string {
 	return fmt.Sprintf("%d %ss", n, noun)
 }
 
-// lintJSON is the --json form of a warning.
+// lintJSON is the --json form of a warning: the members of every JSON
+// error (message, line, column, hint, code) and the warning's own.
 type lintJSON struct {
-	Code       string `json:"code"`
-	Rule       string `json:"rule"`
-	Path       string `json:"path,omitempty"`
-	Line       int    `json:"line"`
-	Col        int    `json:"col"`
-	Offset     int    `json:"offset"`
-	End        int    `json:"end"`
-	Message    string `json:"message"`
-	Suggestion string `json:"suggestion,omitempty"`
-	Fix        string `json:"fix,omitempty"`
-	Source     string `json:"source"`
+	Code    string `json:"code"`
+	Rule    string `json:"rule"`
+	Path    string `json:"path,omitempty"`
+	Line    int    `json:"line"`
+	Column  int    `json:"column"`
+	Offset  int    `json:"offset"`
+	End     int    `json:"end"`
+	Message string `json:"message"`
+	Hint    string `json:"hint"`
+	Fix     string `json:"fix,omitempty"`
+	Source  string `json:"source"`
 }
 
 func writeLintJSON(w io.Writer, ws []lint.Warning) {
-	out := make([]lintJSON, len(ws))
+	out := struct {
+		Version  int        `json:"version"`
+		Warnings []lintJSON `json:"warnings"`
+	}{jsonVersion, make([]lintJSON, len(ws))}
 	for i, x := range ws {
-		out[i] = lintJSON{x.Code, x.Rule, x.Path, x.Line, x.Col, x.Span.Start, x.Span.End, x.Msg, x.Suggestion, x.Fix, x.Source}
+		out.Warnings[i] = lintJSON{x.Code, x.Rule, x.Path, x.Line, x.Col, x.Span.Start, x.Span.End, x.Msg, x.Suggestion, x.Fix, x.Source}
 	}
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)

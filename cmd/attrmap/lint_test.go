@@ -23,6 +23,9 @@ func TestLint(t *testing.T) {
 		{name: "json", args: []string{"lint", "--json", `Left([a], 0)`}},
 		{name: "rules", args: []string{"lint", "--rules"}},
 		{name: "no argument", args: []string{"lint"}},
+		{name: "missing file", args: []string{"lint", "testdata/cli/lint/nothere.json"}},
+		{name: "several files", args: []string{"lint", "testdata/cli/lint/exprs.txt", "testdata/lint/schema.json"}},
+		{name: "several files, one missing", args: []string{"lint", "testdata/cli/lint/exprs.txt", "nothere.txt"}},
 	})
 }
 
@@ -32,15 +35,21 @@ func TestLintJSON(t *testing.T) {
 	if code := run([]string{"lint", "--json", `Item([p], 0)`}, strings.NewReader(""), &stdout, &stderr); code != exitOK {
 		t.Fatalf("exit %d: %s", code, stderr.String())
 	}
-	var got []lintJSON
+	var got struct {
+		Version  int
+		Warnings []lintJSON
+	}
 	if err := json.Unmarshal(stdout.Bytes(), &got); err != nil {
 		t.Fatal(err)
 	}
 	want := []lintJSON{{
-		Code: "AM004", Rule: "item-index-zero", Line: 1, Col: 11, Offset: 10, End: 11,
-		Message: "Item indexes start at 1: index 0 returns nothing", Suggestion: "Item([p], 1)", Fix: "1", Source: "Item([p], 0)",
+		Code: "AM004", Rule: "item-index-zero", Line: 1, Column: 11, Offset: 10, End: 11,
+		Message: "Item indexes start at 1: index 0 returns nothing", Hint: "Item([p], 1)", Fix: "1", Source: "Item([p], 0)",
 	}}
-	if diff := cmp.Diff(want, got); diff != "" {
+	if got.Version != jsonVersion {
+		t.Errorf("version %d, want %d", got.Version, jsonVersion)
+	}
+	if diff := cmp.Diff(want, got.Warnings); diff != "" {
 		t.Errorf("lint --json mismatch (-want +got):\n%s", diff)
 	}
 }
