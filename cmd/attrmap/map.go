@@ -48,6 +48,7 @@ func cmdMap(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	reveal := fs.Bool("reveal", false, "print redacted values instead of [Redact]")
 	lenient := fs.Bool("lenient", false, "repair the schema's comments, trailing commas and placeholders")
 	nowFlag := fs.String("now", "", "freeze the clock at this RFC 3339 `TIME`")
+	asJSON := fs.Bool("json", false, "print one JSON report per object: attributes, explanation and errors")
 	pos, err := parseFlags(fs, args, stdout, stderr)
 	if err != nil {
 		return err
@@ -57,6 +58,9 @@ func cmdMap(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	}
 	if *schemaFile == "" {
 		return usagef("--schema is required")
+	}
+	if *asJSON && (*table || *explain) {
+		return usagef("--json cannot be combined with --table or --explain (it holds the explanation)")
 	}
 	var now time.Time
 	if *nowFlag != "" {
@@ -83,7 +87,7 @@ func cmdMap(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	if rows == nil {
 		rows = func(yield func(row) bool) { yield(row{n: 1, key: rowKey(1, one.keys, one.attrs), obj: one}) }
 	}
-	return mapRows(ctx, cm, rows, mapping.ApplyOptions{OnCreate: *onCreate, Now: now}, mapOutput{table: *table, all: *all, explain: *explain, reveal: *reveal}, stdout, stderr)
+	return mapRows(ctx, cm, rows, mapping.ApplyOptions{OnCreate: *onCreate, Now: now}, mapOutput{table: *table, all: *all, explain: *explain, reveal: *reveal, json: *asJSON}, stdout, stderr)
 }
 
 // compileSchema loads the schema at path (or standard input) and compiles
@@ -157,7 +161,55 @@ func schemaError(path string, err error) error {
 }
 
 type mapOutput struct {
-	table, all, explain, reveal bool
+	table, all, explain, reveal, json bool
+}
+
+// mapReport is one line of map --json.
+type mapReport struct {
+	Row        int              `json:"row"`
+	Key        string           `json:"key"`
+	InScope    bool             `json:"in_scope"`
+	Reason     string           `json:"reason,omitempty"`
+	Attributes json.RawMessage  `json:"attributes"`
+	Explain    []mapExplainJSON `json:"explain"`
+	Errors     []*errorJSON     `json:"errors"`
+}
+
+// mapExplainJSON is what happened to one attribute mapping.
+type mapExplainJSON struct {
+	Target     string `json:"target"`
+	Type       string `json:"type"`
+	Expression string `json:"expression"`
+	Outcome    string `json:"outcome"`
+	Value      any    `json:"value"`
+	Redacted   bool   `json:"redacted,omitempty"`
+	Default    bool   `json:"default,omitempty"`
+}
+
+// writeMapReport writes the --json line of one object.
+func writeMapReport(w io.Writer, r mapReport, t mapping.Target, applyErr error, reveal bool) {
+	var b bytes.Buffer
+	writeTargetJSON(&b, t, reveal)
+	r.Attributes = bytes.TrimSuffix(b.Bytes(), []byte("\n"))
+	r.Explain, r.Errors = []mapExplainJSON{}, []*errorJSON{}
+	for _, ex := range t.Explain {
+		e := mapExplainJSON{Target: ex.Target, Type: ex.Type.String(), Expression: ex.Expression, Outcome: ex.Outcome.String(), Redacted: ex.Redacted, Default: ex.DefaultUsed}
+		if ex.Value != nil {
+			e.Value = expr.ToGo(ex.Value)
+			if ex.Redacted && !reveal {
+				e.Value = "[Redact]"
+			}
+		}
+		r.Explain = append(r.Explain, e)
+	}
+	if list, ok := applyErr.(mapping.ApplyErrors); ok {
+		for _, e := range list {
+			o := errorObject(e.Err, codeEval)
+			o.Path = e.Target
+			r.Errors = append(r.Errors, o)
+		}
+	}
+	writeJSONLine(w, r)
 }
 
 // mapRows applies cm to every row and prints the results.
@@ -174,6 +226,11 @@ func mapRows(ctx context.Context, cm *mapping.CompiledObjectMapping, rows iter.S
 			return err
 		}
 		label := fmt.Sprintf("#%d (%s)", r.n, r.key)
+		if r.err != nil && out.json {
+			writeJSONLine(stdout, mapReport{Row: r.n, Key: r.key, Attributes: json.RawMessage("null"), Explain: []mapExplainJSON{}, Errors: []*errorJSON{errorObject(r.err, codeInput)}})
+			failed = true
+			continue
+		}
 		if r.err != nil {
 			fmt.Fprintf(stderr, "%s: %v\n", label, r.err)
 			failed = true
@@ -181,10 +238,21 @@ func mapRows(ctx context.Context, cm *mapping.CompiledObjectMapping, rows iter.S
 		}
 		env := expr.NewEnv(r.obj.attrs)
 		if !out.all && !cm.InScope(env) {
+			if out.json {
+				writeJSONLine(stdout, mapReport{Row: r.n, Key: r.key, Reason: cm.Scope(env).Reason(), Attributes: json.RawMessage("null"), Explain: []mapExplainJSON{}, Errors: []*errorJSON{}})
+				continue
+			}
 			fmt.Fprintf(stderr, "%s: %s\n", label, cm.Scope(env))
 			continue
 		}
 		t, err := cm.Apply(env, opts)
+		if out.json {
+			if err != nil {
+				failed = true
+			}
+			writeMapReport(stdout, mapReport{Row: r.n, Key: r.key, InScope: true}, t, err, out.reveal)
+			continue
+		}
 		if err != nil {
 			for _, e := range err.(mapping.ApplyErrors) {
 				fmt.Fprintf(stderr, "%s: %s: %v\n", label, e.Target, e.Err)

@@ -27,6 +27,8 @@ func TestCmdMap(t *testing.T) {
 		{"ambiguous object mapping", []string{"--schema", schemasDir + "scim-app.json"}, `{}`},
 		{"unknown rule", []string{"--schema", salesforce, "--rule", "USERS"}, `{}`},
 		{"missing schema flag", []string{"-i", "x.json"}, ""},
+		{"json report", []string{"--schema", schemasDir + "workday-to-ad.json", "-i", mapCLIData + "workday.jsonl", "--on-create", "--now", "2024-05-01T00:00:00Z", "--json"}, ""},
+		{"json with table", []string{"--schema", salesforce, "--json", "--table"}, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
