@@ -62,9 +62,7 @@ func parseVBHexOct(s string) (n int64, ok, isHex bool) {
 	if base == 16 && len(digits) > 2 && digits[0] == '0' && (digits[1] == 'x' || digits[1] == 'X') {
 		digits = digits[2:] // Convert.ToInt64 accepts a 0x prefix
 	}
-	if strings.HasPrefix(digits, "+") {
-		digits = digits[1:]
-	}
+	digits = strings.TrimPrefix(digits, "+")
 	u, err := strconv.ParseUint(digits, base, 64)
 	if err != nil || strings.ContainsAny(digits, "_") {
 		return 0, false, true

@@ -131,10 +131,3 @@ func isRedacted(v expr.Value) bool {
 	_, r := expr.Unwrap(v)
 	return r
 }
-
-func exprText(a *mapping.CompiledAttribute) string {
-	if a.Program == nil {
-		return "(no source)"
-	}
-	return a.Program.String()
-}

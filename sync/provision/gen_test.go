@@ -125,7 +125,6 @@ var (
 	poolState   = newPool("WA", "BE", "IDF", "", "MD")
 	poolStreet  = newPool("1 Microsoft Way", "Unter den Linden 1", "1 Rue de Rivoli", "1 Grand Canal")
 	boolTrue    = expr.Value(expr.Bool(true))
-	boolFalse   = expr.Value(expr.Bool(false))
 )
 
 func pick(r *rand.Rand, p pool) expr.Value { return p[r.IntN(len(p))] }
