@@ -67,10 +67,11 @@
 // second value: `{"op": "add", "path": "addresses[type eq
 // \"work\"].postalCode", "value": "98052"}`. Entra sends filtered paths
 // the same way (`{"op": "Replace", "path": "emails[type eq
-// \"work\"].value"}` in its documented update request); when no value
-// matches the filter, servers create one with the filter's attribute
-// (RFC 7644 §3.5.2.1 adds what does not exist), as Microsoft's reference
-// SCIM implementation does. Filter literals are typed: "primary" is a
+// \"work\"].value"}` in its documented update request), and Microsoft's
+// reference SCIM implementation (AzureAD/SCIMReferenceCode) reads exactly
+// these paths: it sets the sub-attribute of the value of that type, and
+// creates the value when the user has none (RFC 7644 §3.5.2.1: add
+// creates what does not exist). Filter literals are typed: "primary" is a
 // Boolean in RFC 7643, so Entra's attribute name `roles[primary eq
 // "True"].value` is sent as the path `roles[primary eq true].value`; a
 // string filter on a Boolean matches nothing on strict servers.
