@@ -44,7 +44,8 @@ its reason and changes), as JSON with --format json (or --json), or with
 bulk request; objects created in the plan are referred to as bulkId:ID). --out-state writes the
 links to keep for the next cycle. --explain ID walks one object (source id,
 or the target id it is linked to) through scope, mapping, match and action,
-like the portal's provision on demand.
+like the portal's provision on demand; with --json as {"version", "key",
+"steps", "ops", "held", "error"}.
 
 Progress goes to standard error, a line per stage, when it is a terminal
 (or with --progress).
@@ -108,12 +109,12 @@ func cmdPlan(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		return usagef("unknown --format %q (want text, json or scim)", f.format)
 	case f.json && f.format == "scim":
 		return usagef("--json and --format scim cannot be combined")
-	case (f.json || f.format != "text") && f.explain != "":
-		return usagef("--explain prints text; it cannot be combined with --json or --format")
+	case f.format != "text" && f.explain != "":
+		return usagef("--explain prints text, or JSON with --json; it cannot be combined with --format")
 	case f.deletionThreshold < 0:
 		return usagef("--deletion-threshold must not be negative")
 	}
-	if f.json {
+	if f.json && f.explain == "" {
 		f.format = "json"
 	}
 	opts, err := f.options()
@@ -169,6 +170,11 @@ func runPlan(ctx context.Context, rules []*mapping.CompiledObjectMapping, source
 		})
 		if err != nil {
 			return err
+		}
+		if f.json {
+			data, _ := x.MarshalJSON()
+			w.Write(data)
+			return nil
 		}
 		fmt.Fprint(w, x)
 		return nil

@@ -57,6 +57,7 @@ func TestCmdPlan(t *testing.T) {
 		{"summary", with(), ""},
 		{"json", with("--json"), ""},
 		{"explain an update", with("--explain", "u-carol"), ""},
+		{"explain as JSON", with("--explain", "u-carol", "--json"), ""},
 		{"explain a disable", with("--explain", "u-alice"), ""},
 		{"explain a delete by target id", with("--explain", "t-2"), ""},
 		{"explain an unassigned user", with("--explain", "u-dana"), ""},
