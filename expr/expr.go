@@ -108,7 +108,7 @@ func (p *Program) regexp(pattern string) (*regexp2.Regexp, error) {
 	if ok {
 		return re, nil
 	}
-	re, err := regexp2.Compile(pattern, regexp2.None)
+	re, err := regexp2.Compile(netPattern(pattern), regexp2.None) // netregex.go
 	if err != nil {
 		return nil, err
 	}

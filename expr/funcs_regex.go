@@ -209,7 +209,7 @@ func implReplace(c *Call, args []Value) (Value, error) {
 		one = func(s string) (string, error) { return replaceOrdinal(tmpl, old, s), nil }
 	case replaceRegex:
 		repl := arg(rpReplacement)
-		one = func(s string) (string, error) { return re.Replace(s, repl, -1, -1) }
+		one = func(s string) (string, error) { return regexReplace(re, s, repl) }
 	case replaceGroup:
 		num, err := groupNumber(re, rpGroup, arg(rpGroup))
 		if err != nil {
@@ -260,40 +260,6 @@ func groupNumber(re *regexp2.Regexp, i int, name string) (int, error) {
 	return n, nil
 }
 
-// regexReplaceGroup replaces, in every match of re in s, the text captured
-// by group num with repl (taken literally, without $ substitutions). Only
-// the group's last capture is replaced, the one .NET's Match.Groups
-// exposes; a match where the group did not take part, or captured outside
-// the match (inside a lookaround), is kept as it is.
-func regexReplaceGroup(re *regexp2.Regexp, s string, num int, repl string) (string, error) {
-	return re.ReplaceFunc(s, func(m regexp2.Match) string {
-		g := m.GroupByNumber(num)
-		whole := m.Runes()
-		if g == nil || len(g.Captures) == 0 {
-			return string(whole)
-		}
-		off := g.Index - m.Index
-		if off < 0 || off+g.Length > len(whole) {
-			return string(whole)
-		}
-		return string(whole[:off]) + repl + string(whole[off+g.Length:])
-	}, -1, -1)
-}
-
-// regexExtractGroup returns what group num captured in the first match of
-// re in s; ok is false when there is no match or the group took no part.
-func regexExtractGroup(re *regexp2.Regexp, s string, num int) (got string, ok bool, err error) {
-	m, err := re.FindStringMatch(s)
-	if err != nil || m == nil {
-		return "", false, err
-	}
-	g := m.GroupByNumber(num)
-	if g == nil || len(g.Captures) == 0 {
-		return "", false, nil
-	}
-	return g.String(), true, nil
-}
-
 // regexError turns a matching failure into an error blaming the pattern.
 // regexp2's timeout message quotes the whole input, which may be personal
 // data, so it is replaced.
@@ -335,7 +301,12 @@ of five behaviours:
 | regexPattern, regexGroupName, replacementValue | in every match, the text captured by the group replaced by replacementValue (taken literally) |
 | regexPattern, regexGroupName, replacementAttributeName | source if it has a value; otherwise what the group captures in the first match of the pattern in replacementAttributeName |
 
-Patterns use .NET syntax (named groups ` + "`(?<name>...)`" + `, lookarounds, lazy quantifiers) and run with a match
+Patterns use .NET syntax (named groups ` + "`(?<name>...)`" + `, lookarounds, lazy quantifiers, and the named blocks
+` + "`\\p{IsGreek}`, `\\p{IsCyrillic}`, `\\p{IsBasicLatin}`" + `... of .NET's table) and match as .NET does, on UTF-16 code
+units: a character outside the Basic Multilingual Plane (an emoji) is two characters to ` + "`.`" + `, ` + "`\\w`" + ` and
+positions, and a replacement that splits one leaves U+FFFD. The one construct known to differ from .NET:
+` + "`\\W`" + ` inside a character class does not match U+200C and U+200D (the engine counts them as word characters
+there; .NET does so only for ` + "`\\b`" + `). Patterns run with a match
 timeout (100 ms unless configured); a pattern that times out is an evaluation error. A constant pattern is
 compiled by Compile, so a bad pattern, or a constant regexGroupName the pattern does not define, is a
 compile error on that argument. As in .NET, groups are numbered with the unnamed ones first and the named

@@ -294,3 +294,38 @@ func TestReplaceTimeout(t *testing.T) {
 		t.Errorf("error %q quotes the input", msg)
 	}
 }
+
+// TestNetRegex pins the .NET regular-expression layer: named blocks, .NET's
+// \w, and UTF-16 code units (answers checked with the oracle of
+// internal/dotnet).
+func TestNetRegex(t *testing.T) {
+	for _, tc := range []struct {
+		src, pattern, repl, want string
+	}{
+		{"Αθήνα abc", `\p{IsGreek}+`, "G", "G abc"},
+		{"Москва-x", `\p{IsCyrillic}`, "", "-x"},
+		{"Αθήνα abc", `\P{IsGreek}+`, "_", "Αθήνα_"},
+		{"Αθήνα abc", `[\p{IsGreek}a]+`, "_", "_ _bc"},
+		{"Αθήνα abc", `[^\P{IsBasicLatin}]+`, "_", "Αθήνα_"},
+		{"x\u200dy", `\W`, "_", "x_y"}, // ZWJ is not a word character for \w in .NET
+		{"😀ab", `.`, "[$0]", "[\uFFFD][\uFFFD][a][b]"},
+		{"a😀b", `\w+`, "X", "X😀X"}, // surrogates are not word characters
+		{"😀😀", `😀`, "x", "xx"},
+		{"😀b", `.b`, "$`|", "\uFFFD\uFFFD|"},
+		{"ab", `(a)(?<n>b)`, "$+$1${n}$$", "bab$"},
+		{"ab", `a`, "$2${x}$", "$2${x}$b"},
+		{"😀ab", `(?<n>a)`, "[${n}]", "😀[a]b"},
+	} {
+		v, err := Eval(`Replace([s], , [p], , [r], , )`, NewEnv(map[string]any{"s": tc.src, "p": tc.pattern, "r": tc.repl}))
+		if err != nil {
+			t.Errorf("%q %q: %v", tc.src, tc.pattern, err)
+			continue
+		}
+		if got := Render(v); got != tc.want {
+			t.Errorf("Regex.Replace(%q, %q, %q) = %+q, want %+q", tc.src, tc.pattern, tc.repl, got, tc.want)
+		}
+	}
+	if got := netPattern(`\\p{IsGreek}[\]\p{IsGreek}]`); got != `\\p{IsGreek}[\]\u0370-\u03ff]` {
+		t.Errorf("netPattern kept escapes wrong: %s", got)
+	}
+}

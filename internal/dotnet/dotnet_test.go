@@ -91,7 +91,7 @@ func TestOracle(t *testing.T) {
 			outcomes[i] = Evaluate(c, answers[i].Aux)
 		}
 		total, agree := 0, 0 // without the excluded cases
-		for _, r := range Tally(cases, answers, outcomes, 8) {
+		for _, r := range Tally(cases, answers, outcomes, envInt("ATTRMAP_DOTNET_EXAMPLES", 8)) {
 			fmt.Fprintf(&table, "| %s | %s | %d | %d | %d | %.2f | %d |\n", r.Family, r.Func, r.Cases, r.Agree, r.Excluded, r.Percent(), r.MonoDiffers)
 			total += r.Cases - r.Excluded
 			agree += r.Agree
