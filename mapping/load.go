@@ -72,15 +72,15 @@ func Decode(data []byte, opts ...LoadOption) (*Schema, error) {
 	s := &Schema{}
 	switch formOf(root) {
 	case FormSchema:
-		err = d.schema(root, "", s)
+		err = d.decode(root, "", s)
 	case FormRule:
 		s.Form = FormRule
 		s.SynchronizationRules = make([]SynchronizationRule, 1)
-		err = d.rule(root, "", &s.SynchronizationRules[0])
+		err = d.decode(root, "", &s.SynchronizationRules[0])
 	case FormObjectMapping:
 		s.Form = FormObjectMapping
 		s.SynchronizationRules = []SynchronizationRule{{ObjectMappings: make([]ObjectMapping, 1)}}
-		err = d.objectMapping(root, "", &s.SynchronizationRules[0].ObjectMappings[0])
+		err = d.decode(root, "", &s.SynchronizationRules[0].ObjectMappings[0])
 	default:
 		return nil, d.errorf(root, "", "not a synchronizationSchema, synchronizationRule or objectMapping (expected a member synchronizationRules, objectMappings or attributeMappings)")
 	}
@@ -132,17 +132,17 @@ func (s *Schema) Marshal() ([]byte, error) {
 	var compact bytes.Buffer
 	switch s.Form {
 	case FormSchema:
-		s.encode(&compact)
+		encode(&compact, s)
 	case FormRule:
 		if len(s.SynchronizationRules) != 1 {
 			return nil, fmt.Errorf("mapping: a synchronizationRule document must hold exactly one rule (got %d)", len(s.SynchronizationRules))
 		}
-		s.SynchronizationRules[0].encode(&compact)
+		encode(&compact, &s.SynchronizationRules[0])
 	case FormObjectMapping:
 		if len(s.SynchronizationRules) != 1 || len(s.SynchronizationRules[0].ObjectMappings) != 1 {
 			return nil, fmt.Errorf("mapping: an objectMapping document must hold exactly one object mapping")
 		}
-		s.SynchronizationRules[0].ObjectMappings[0].encode(&compact)
+		encode(&compact, &s.SynchronizationRules[0].ObjectMappings[0])
 	default:
 		return nil, fmt.Errorf("mapping: unknown form %d", s.Form)
 	}
@@ -170,57 +170,64 @@ func (s *Schema) mappingPath(i, j int) string {
 	return joinPath(s.rulePath(i), fmt.Sprintf("objectMappings[%d]", j))
 }
 
-// unmarshal is the shared UnmarshalJSON: strict parsing, then decode.
-func unmarshal(data []byte, dec func(d *decoder, n *jnode) error) error {
+// unmarshal is the shared UnmarshalJSON: strict parsing, then decode into
+// x, which the caller has reset.
+func unmarshal(data []byte, x modelled) error {
 	n, _, err := parseJSON(data, false)
 	if err != nil {
 		return err
 	}
-	return dec(&decoder{src: data}, n)
+	return (&decoder{src: data}).decode(n, "", x)
 }
 
-func marshal(enc func(b *bytes.Buffer)) ([]byte, error) {
+// marshal is the shared MarshalJSON: the compact canonical form.
+func marshal(x modelled) ([]byte, error) {
 	var b bytes.Buffer
-	enc(&b)
+	encode(&b, x)
 	return b.Bytes(), nil
 }
 
 // MarshalJSON writes the compact canonical form of a synchronizationSchema.
-func (s Schema) MarshalJSON() ([]byte, error) { return marshal(s.encode) }
+func (s Schema) MarshalJSON() ([]byte, error) { return marshal(&s) }
 
 // UnmarshalJSON decodes a synchronizationSchema object.
 func (s *Schema) UnmarshalJSON(data []byte) error {
-	return unmarshal(data, func(d *decoder, n *jnode) error { *s = Schema{}; return d.schema(n, "", s) })
+	*s = Schema{}
+	return unmarshal(data, s)
 }
 
 // MarshalJSON writes the compact canonical form of the rule.
-func (x SynchronizationRule) MarshalJSON() ([]byte, error) { return marshal(x.encode) }
+func (x SynchronizationRule) MarshalJSON() ([]byte, error) { return marshal(&x) }
 
 // UnmarshalJSON decodes a synchronizationRule object.
 func (x *SynchronizationRule) UnmarshalJSON(data []byte) error {
-	return unmarshal(data, func(d *decoder, n *jnode) error { *x = SynchronizationRule{}; return d.rule(n, "", x) })
+	*x = SynchronizationRule{}
+	return unmarshal(data, x)
 }
 
 // MarshalJSON writes the compact canonical form of the object mapping.
-func (x ObjectMapping) MarshalJSON() ([]byte, error) { return marshal(x.encode) }
+func (x ObjectMapping) MarshalJSON() ([]byte, error) { return marshal(&x) }
 
 // UnmarshalJSON decodes an objectMapping object.
 func (x *ObjectMapping) UnmarshalJSON(data []byte) error {
-	return unmarshal(data, func(d *decoder, n *jnode) error { *x = ObjectMapping{}; return d.objectMapping(n, "", x) })
+	*x = ObjectMapping{}
+	return unmarshal(data, x)
 }
 
 // MarshalJSON writes the compact canonical form of the attribute mapping.
-func (x AttributeMapping) MarshalJSON() ([]byte, error) { return marshal(x.encode) }
+func (x AttributeMapping) MarshalJSON() ([]byte, error) { return marshal(&x) }
 
 // UnmarshalJSON decodes an attributeMapping object.
 func (x *AttributeMapping) UnmarshalJSON(data []byte) error {
-	return unmarshal(data, func(d *decoder, n *jnode) error { *x = AttributeMapping{}; return d.attrMapping(n, "", x) })
+	*x = AttributeMapping{}
+	return unmarshal(data, x)
 }
 
 // MarshalJSON writes the compact canonical form of the source tree.
-func (x AttributeMappingSource) MarshalJSON() ([]byte, error) { return marshal(x.encode) }
+func (x AttributeMappingSource) MarshalJSON() ([]byte, error) { return marshal(&x) }
 
 // UnmarshalJSON decodes an attributeMappingSource object.
 func (x *AttributeMappingSource) UnmarshalJSON(data []byte) error {
-	return unmarshal(data, func(d *decoder, n *jnode) error { *x = AttributeMappingSource{}; return d.source(n, "", x) })
+	*x = AttributeMappingSource{}
+	return unmarshal(data, x)
 }

@@ -51,12 +51,21 @@ func (d *decoder) errorAt(off int, path, format string, args ...any) error {
 	return &LoadError{Line: line, Col: col, Path: path, Msg: fmt.Sprintf(format, args...)}
 }
 
-// object decodes the members of n. names lists the modelled members in
-// Graph order; set is called for each one present (also when null).
-// Member names match exactly or, failing that, ignoring case, as
-// encoding/json does; a name given twice is an error, because which of the
-// two the service would use is anyone's guess.
-func (d *decoder) object(n *jnode, path string, names []string, set func(i int, v *jnode, p string) error) (wire, map[string]json.RawMessage, error) {
+// decode decodes the object n into x, member by member as x.members()
+// describes them, and remembers how the document spelled them.
+func (d *decoder) decode(n *jnode, path string, x modelled) error {
+	w, extra := x.wired()
+	var err error
+	*w, *extra, err = d.object(n, path, x.members())
+	return err
+}
+
+// object decodes the members of n. ms lists the modelled members; each
+// one present (also when null) is decoded into its field. Member names
+// match exactly or, failing that, ignoring case, as encoding/json does; a
+// name given twice is an error, because which of the two the service
+// would use is anyone's guess. Members not modelled are kept verbatim.
+func (d *decoder) object(n *jnode, path string, ms []member) (wire, map[string]json.RawMessage, error) {
 	w := wire{decoded: true}
 	if n.kind != jObject {
 		return w, nil, d.errorf(n, path, "expected an object (got %s)", n.kind)
@@ -64,13 +73,13 @@ func (d *decoder) object(n *jnode, path string, names []string, set func(i int, 
 	var extra map[string]json.RawMessage
 	seen := make(map[string]bool, len(n.mems))
 	for _, m := range n.mems {
-		i := slices.Index(names, m.key)
+		i := slices.IndexFunc(ms, func(x member) bool { return x.name == m.key })
 		if i < 0 {
-			i = slices.IndexFunc(names, func(s string) bool { return strings.EqualFold(s, m.key) })
+			i = slices.IndexFunc(ms, func(x member) bool { return strings.EqualFold(x.name, m.key) })
 		}
 		canon := m.key
 		if i >= 0 {
-			canon = names[i]
+			canon = ms[i].name
 		}
 		p := joinPath(path, canon)
 		if seen[strings.ToLower(canon)] {
@@ -88,7 +97,7 @@ func (d *decoder) object(n *jnode, path string, names []string, set func(i int, 
 		if m.val.kind == jNull {
 			w.null |= 1 << i
 		}
-		if err := set(i, m.val, p); err != nil {
+		if err := ms[i].decode(d, m.val, p); err != nil {
 			return w, nil, err
 		}
 	}
@@ -153,288 +162,25 @@ func joinPath(path, name string) string {
 	return path + "." + name
 }
 
-// Field lists, in Graph order (the order of the resource pages and of
-// Graph's own exports, which is alphabetical).
-var (
-	schemaFields    = []string{"directories", "synchronizationRules", "version"}
-	directoryFields = []string{"id", "name", "objects"}
-	objectDefFields = []string{"attributes", "name"}
-	attrDefFields   = []string{"anchor", "caseExact", "defaultValue", "flowNullValues", "multivalued", "mutability", "name", "referencedObjects", "required", "type"}
-	refObjFields    = []string{"referencedObjectName", "referencedProperty"}
-	ruleFields      = []string{"editable", "id", "name", "objectMappings", "priority", "sourceDirectoryName", "targetDirectoryName"}
-	objMapFields    = []string{"attributeMappings", "enabled", "flowTypes", "name", "scope", "sourceObjectName", "targetObjectName"}
-	attrMapFields   = []string{"defaultValue", "exportMissingReferences", "flowBehavior", "flowType", "matchingPriority", "source", "targetAttributeName"}
-	sourceFields    = []string{"expression", "name", "parameters", "type"}
-	paramFields     = []string{"key", "value"}
-)
-
-func (d *decoder) schema(n *jnode, path string, s *Schema) (err error) {
-	s.w, s.Extra, err = d.object(n, path, schemaFields, func(i int, v *jnode, p string) error {
-		switch i {
-		case 0:
-			return d.list(v, p, func(_ int, e *jnode, p string) error {
-				var x DirectoryDefinition
-				err := d.directory(e, p, &x)
-				s.Directories = append(s.Directories, x)
-				return err
-			})
-		case 1:
-			return d.list(v, p, func(_ int, e *jnode, p string) error {
-				var x SynchronizationRule
-				err := d.rule(e, p, &x)
-				s.SynchronizationRules = append(s.SynchronizationRules, x)
-				return err
-			})
-		default:
-			s.Version, err = d.str(v, p)
-			return err
-		}
-	})
-	return err
-}
-
-func (d *decoder) directory(n *jnode, path string, x *DirectoryDefinition) (err error) {
-	x.w, x.Extra, err = d.object(n, path, directoryFields, func(i int, v *jnode, p string) (err error) {
-		switch i {
-		case 0:
-			x.ID, err = d.str(v, p)
-		case 1:
-			x.Name, err = d.str(v, p)
-		default:
-			err = d.list(v, p, func(_ int, e *jnode, p string) error {
-				var o ObjectDefinition
-				err := d.objectDef(e, p, &o)
-				x.Objects = append(x.Objects, o)
-				return err
-			})
-		}
-		return err
-	})
-	return err
-}
-
-func (d *decoder) objectDef(n *jnode, path string, x *ObjectDefinition) (err error) {
-	x.w, x.Extra, err = d.object(n, path, objectDefFields, func(i int, v *jnode, p string) (err error) {
-		if i == 1 {
-			x.Name, err = d.str(v, p)
-			return err
-		}
-		return d.list(v, p, func(_ int, e *jnode, p string) error {
-			var a AttributeDefinition
-			err := d.attrDef(e, p, &a)
-			x.Attributes = append(x.Attributes, a)
-			return err
-		})
-	})
-	return err
-}
-
-func (d *decoder) attrDef(n *jnode, path string, x *AttributeDefinition) (err error) {
-	x.w, x.Extra, err = d.object(n, path, attrDefFields, func(i int, v *jnode, p string) (err error) {
-		switch i {
-		case 0:
-			x.Anchor, err = d.boolean(v, p)
-		case 1:
-			x.CaseExact, err = d.boolean(v, p)
-		case 2:
-			x.DefaultValue, err = d.str(v, p)
-		case 3:
-			x.FlowNullValues, err = d.boolean(v, p)
-		case 4:
-			x.Multivalued, err = d.boolean(v, p)
-		case 5:
-			x.Mutability, err = d.str(v, p)
-		case 6:
-			x.Name, err = d.str(v, p)
-		case 7:
-			err = d.list(v, p, func(_ int, e *jnode, p string) error {
-				var r ReferencedObject
-				var err error
-				r.w, r.Extra, err = d.object(e, p, refObjFields, func(i int, v *jnode, p string) (err error) {
-					if i == 0 {
-						r.ReferencedObjectName, err = d.str(v, p)
-					} else {
-						r.ReferencedProperty, err = d.str(v, p)
-					}
-					return err
-				})
-				x.ReferencedObjects = append(x.ReferencedObjects, r)
-				return err
-			})
-		case 8:
-			x.Required, err = d.boolean(v, p)
-		default:
-			var s string
-			s, err = d.str(v, p)
-			x.Type = AttributeType(s)
-		}
-		return err
-	})
-	return err
-}
-
-func (d *decoder) rule(n *jnode, path string, x *SynchronizationRule) (err error) {
-	x.w, x.Extra, err = d.object(n, path, ruleFields, func(i int, v *jnode, p string) (err error) {
-		switch i {
-		case 0:
-			x.Editable, err = d.boolean(v, p)
-		case 1:
-			x.ID, err = d.str(v, p)
-		case 2:
-			x.Name, err = d.str(v, p)
-		case 3:
-			err = d.list(v, p, func(_ int, e *jnode, p string) error {
-				var m ObjectMapping
-				err := d.objectMapping(e, p, &m)
-				x.ObjectMappings = append(x.ObjectMappings, m)
-				return err
-			})
-		case 4:
-			x.Priority, err = d.int32(v, p)
-		case 5:
-			x.SourceDirectoryName, err = d.str(v, p)
-		default:
-			x.TargetDirectoryName, err = d.str(v, p)
-		}
-		return err
-	})
-	return err
-}
-
-func (d *decoder) objectMapping(n *jnode, path string, x *ObjectMapping) (err error) {
-	x.w, x.Extra, err = d.object(n, path, objMapFields, func(i int, v *jnode, p string) (err error) {
-		switch i {
-		case 0:
-			err = d.list(v, p, func(_ int, e *jnode, p string) error {
-				var a AttributeMapping
-				err := d.attrMapping(e, p, &a)
-				x.AttributeMappings = append(x.AttributeMappings, a)
-				return err
-			})
-		case 1:
-			x.Enabled, err = d.boolean(v, p)
-		case 2:
-			x.FlowTypes, err = d.str(v, p)
-		case 3:
-			x.Name, err = d.str(v, p)
-		case 4:
-			if v.kind == jNull {
-				return nil
-			}
-			if v.kind != jObject {
-				return d.errorf(v, p, "expected a filter object (got %s)", v.kind)
-			}
-			f := &scoping.Filter{}
-			if err := json.Unmarshal(v.raw(), f); err != nil {
-				var de *scoping.DecodeError
-				if errors.As(err, &de) {
-					return d.errorf(v, joinPath(p, de.Path), "%s", de.Msg)
-				}
-				return d.errorf(v, p, "%v", err)
-			}
-			x.Scope = f
-		case 5:
-			x.SourceObjectName, err = d.str(v, p)
-		default:
-			x.TargetObjectName, err = d.str(v, p)
-		}
-		return err
-	})
-	return err
-}
-
-func (d *decoder) attrMapping(n *jnode, path string, x *AttributeMapping) (err error) {
-	x.w, x.Extra, err = d.object(n, path, attrMapFields, func(i int, v *jnode, p string) (err error) {
-		var s string
-		switch i {
-		case 0:
-			x.DefaultValue, err = d.str(v, p)
-		case 1:
-			x.ExportMissingReferences, err = d.boolean(v, p)
-		case 2:
-			s, err = d.str(v, p)
-			x.FlowBehavior = FlowBehavior(s)
-		case 3:
-			s, err = d.str(v, p)
-			x.FlowType = FlowType(s)
-		case 4:
-			x.MatchingPriority, err = d.int32(v, p)
-		case 5:
-			if v.kind != jNull {
-				x.Source = &AttributeMappingSource{}
-				err = d.source(v, p, x.Source)
-			}
-		default:
-			x.TargetAttributeName, err = d.str(v, p)
-		}
-		return err
-	})
-	return err
-}
-
-func (d *decoder) source(n *jnode, path string, x *AttributeMappingSource) (err error) {
-	x.w, x.Extra, err = d.object(n, path, sourceFields, func(i int, v *jnode, p string) (err error) {
-		var s string
-		switch i {
-		case 0:
-			x.Expression, err = d.str(v, p)
-		case 1:
-			x.Name, err = d.str(v, p)
-		case 2:
-			err = d.list(v, p, func(_ int, e *jnode, p string) error {
-				var pm Parameter
-				var err error
-				pm.w, pm.Extra, err = d.object(e, p, paramFields, func(i int, v *jnode, p string) (err error) {
-					if i == 0 {
-						pm.Key, err = d.str(v, p)
-					} else if v.kind != jNull {
-						pm.Value = &AttributeMappingSource{}
-						err = d.source(v, p, pm.Value)
-					}
-					return err
-				})
-				x.Parameters = append(x.Parameters, pm)
-				return err
-			})
-		default:
-			s, err = d.str(v, p)
-			x.Type = SourceType(s)
-		}
-		return err
-	})
-	return err
-}
-
-// Encoding. Every type writes a compact object whose members (modelled and
-// extra) are sorted by name, which is Graph's order; Save indents the
-// result.
-
-type field struct {
-	name     string
-	zero     bool
-	nullable bool
-	write    func(b *bytes.Buffer)
-}
-
-func writeObject(b *bytes.Buffer, w wire, extra map[string]json.RawMessage, fields []field) {
+func writeObject(b *bytes.Buffer, w wire, extra map[string]json.RawMessage, ms []member) {
 	type out struct {
 		name  string
 		write func(b *bytes.Buffer)
 	}
-	outs := make([]out, 0, len(fields)+len(extra))
-	for i, f := range fields {
-		write, asNull := w.emit(i, f.zero, f.nullable)
+	outs := make([]out, 0, len(ms)+len(extra))
+	for i, m := range ms {
+		write, asNull := w.emit(i, m.zero(), m.nullable)
 		if !write {
 			continue
 		}
 		if asNull {
-			outs = append(outs, out{f.name, func(b *bytes.Buffer) { b.WriteString("null") }})
+			outs = append(outs, out{m.name, func(b *bytes.Buffer) { b.WriteString("null") }})
 			continue
 		}
-		outs = append(outs, out{f.name, f.write})
+		outs = append(outs, out{m.name, m.encode})
 	}
 	for k, raw := range extra {
-		if slices.ContainsFunc(fields, func(f field) bool { return strings.EqualFold(f.name, k) }) {
+		if slices.ContainsFunc(ms, func(m member) bool { return strings.EqualFold(m.name, k) }) {
 			continue // a modelled member always wins
 		}
 		outs = append(outs, out{k, func(b *bytes.Buffer) { writeRaw(b, raw) }})
@@ -463,98 +209,143 @@ func writeRaw(b *bytes.Buffer, raw json.RawMessage) {
 	b.WriteString("null")
 }
 
-func strField(name, v string, nullable bool) field {
-	return field{name, v == "", nullable, func(b *bytes.Buffer) { writeString(b, v) }}
+// Members. Each modelled type describes its members once, in members():
+// the name, whether a zero value built in Go is written as null, and the
+// field that decoding and encoding both use. The wire bits of a loaded
+// object are positions in that one list, so a member inserted anywhere
+// shifts decoding and encoding alike.
+
+// member is one modelled member of a Graph object.
+type member struct {
+	name string
+	// nullable: a zero value built in Go is written as null rather than
+	// left out.
+	nullable bool
+	zero     func() bool
+	decode   func(d *decoder, v *jnode, path string) error
+	encode   func(b *bytes.Buffer)
 }
 
-func boolField(name string, v bool) field {
-	return field{name, !v, false, func(b *bytes.Buffer) { b.WriteString(strconv.FormatBool(v)) }}
+// modelled is a Graph type: its members, and where it keeps how a loaded
+// document spelled them.
+type modelled interface {
+	members() []member
+	wired() (*wire, *map[string]json.RawMessage)
 }
 
-func intField(name string, v int32) field {
-	return field{name, v == 0, false, func(b *bytes.Buffer) { b.WriteString(strconv.Itoa(int(v))) }}
+// encode writes x as a compact object whose members (modelled and extra)
+// are sorted by name, which is Graph's order; Save indents the result.
+func encode(b *bytes.Buffer, x modelled) {
+	w, extra := x.wired()
+	writeObject(b, *w, *extra, x.members())
 }
 
-func listField[T any](name string, xs []T, enc func(x *T, b *bytes.Buffer)) field {
-	return field{name, len(xs) == 0, false, func(b *bytes.Buffer) {
-		b.WriteByte('[')
-		for i := range xs {
-			if i > 0 {
-				b.WriteByte(',')
+func strMember[S ~string](name string, p *S, nullable bool) member {
+	return member{name: name, nullable: nullable,
+		zero: func() bool { return *p == "" },
+		decode: func(d *decoder, v *jnode, path string) error {
+			s, err := d.str(v, path)
+			*p = S(s)
+			return err
+		},
+		encode: func(b *bytes.Buffer) { writeString(b, string(*p)) },
+	}
+}
+
+func boolMember(name string, p *bool) member {
+	return member{name: name,
+		zero: func() bool { return !*p },
+		decode: func(d *decoder, v *jnode, path string) (err error) {
+			*p, err = d.boolean(v, path)
+			return err
+		},
+		encode: func(b *bytes.Buffer) { b.WriteString(strconv.FormatBool(*p)) },
+	}
+}
+
+func intMember(name string, p *int32) member {
+	return member{name: name,
+		zero: func() bool { return *p == 0 },
+		decode: func(d *decoder, v *jnode, path string) (err error) {
+			*p, err = d.int32(v, path)
+			return err
+		},
+		encode: func(b *bytes.Buffer) { b.WriteString(strconv.Itoa(int(*p))) },
+	}
+}
+
+// listMember is a list of modelled objects; null gives no elements.
+func listMember[T any, PT interface {
+	*T
+	modelled
+}](name string, p *[]T) member {
+	return member{name: name,
+		zero: func() bool { return len(*p) == 0 },
+		decode: func(d *decoder, v *jnode, path string) error {
+			return d.list(v, path, func(_ int, e *jnode, path string) error {
+				var x T
+				err := d.decode(e, path, PT(&x))
+				*p = append(*p, x)
+				return err
+			})
+		},
+		encode: func(b *bytes.Buffer) {
+			b.WriteByte('[')
+			for i := range *p {
+				if i > 0 {
+					b.WriteByte(',')
+				}
+				encode(b, PT(&(*p)[i]))
 			}
-			enc(&xs[i], b)
-		}
-		b.WriteByte(']')
-	}}
+			b.WriteByte(']')
+		},
+	}
 }
 
-func (s *Schema) encode(b *bytes.Buffer) {
-	writeObject(b, s.w, s.Extra, []field{
-		listField("directories", s.Directories, (*DirectoryDefinition).encode),
-		listField("synchronizationRules", s.SynchronizationRules, (*SynchronizationRule).encode),
-		strField("version", s.Version, true),
-	})
+// ptrMember is an optional modelled object: nil when absent or null, and
+// written as null when nil.
+func ptrMember[T any, PT interface {
+	*T
+	modelled
+}](name string, p *PT) member {
+	return member{name: name, nullable: true,
+		zero: func() bool { return *p == nil },
+		decode: func(d *decoder, v *jnode, path string) error {
+			if v.kind == jNull {
+				return nil
+			}
+			*p = PT(new(T))
+			return d.decode(v, path, *p)
+		},
+		encode: func(b *bytes.Buffer) { encode(b, *p) },
+	}
 }
 
-func (x *DirectoryDefinition) encode(b *bytes.Buffer) {
-	writeObject(b, x.w, x.Extra, []field{
-		strField("id", x.ID, false),
-		strField("name", x.Name, false),
-		listField("objects", x.Objects, (*ObjectDefinition).encode),
-	})
-}
-
-func (x *ObjectDefinition) encode(b *bytes.Buffer) {
-	writeObject(b, x.w, x.Extra, []field{
-		listField("attributes", x.Attributes, (*AttributeDefinition).encode),
-		strField("name", x.Name, false),
-	})
-}
-
-func (x *AttributeDefinition) encode(b *bytes.Buffer) {
-	writeObject(b, x.w, x.Extra, []field{
-		boolField("anchor", x.Anchor),
-		boolField("caseExact", x.CaseExact),
-		strField("defaultValue", x.DefaultValue, true),
-		boolField("flowNullValues", x.FlowNullValues),
-		boolField("multivalued", x.Multivalued),
-		strField("mutability", x.Mutability, false),
-		strField("name", x.Name, false),
-		listField("referencedObjects", x.ReferencedObjects, (*ReferencedObject).encode),
-		boolField("required", x.Required),
-		strField("type", string(x.Type), false),
-	})
-}
-
-func (x *ReferencedObject) encode(b *bytes.Buffer) {
-	writeObject(b, x.w, x.Extra, []field{
-		strField("referencedObjectName", x.ReferencedObjectName, false),
-		strField("referencedProperty", x.ReferencedProperty, true),
-	})
-}
-
-func (x *SynchronizationRule) encode(b *bytes.Buffer) {
-	writeObject(b, x.w, x.Extra, []field{
-		boolField("editable", x.Editable),
-		strField("id", x.ID, false),
-		strField("name", x.Name, false),
-		listField("objectMappings", x.ObjectMappings, (*ObjectMapping).encode),
-		intField("priority", x.Priority),
-		strField("sourceDirectoryName", x.SourceDirectoryName, false),
-		strField("targetDirectoryName", x.TargetDirectoryName, false),
-	})
-}
-
-func (x *ObjectMapping) encode(b *bytes.Buffer) {
-	writeObject(b, x.w, x.Extra, []field{
-		listField("attributeMappings", x.AttributeMappings, (*AttributeMapping).encode),
-		boolField("enabled", x.Enabled),
-		strField("flowTypes", x.FlowTypes, false),
-		strField("name", x.Name, false),
-		{"scope", x.Scope == nil, true, func(b *bytes.Buffer) { writeFilter(b, x.Scope) }},
-		strField("sourceObjectName", x.SourceObjectName, false),
-		strField("targetObjectName", x.TargetObjectName, false),
-	})
+// scopeMember is an object mapping's scoping filter, which the scoping
+// package decodes and writes.
+func scopeMember(name string, p **scoping.Filter) member {
+	return member{name: name, nullable: true,
+		zero: func() bool { return *p == nil },
+		decode: func(d *decoder, v *jnode, path string) error {
+			if v.kind == jNull {
+				return nil
+			}
+			if v.kind != jObject {
+				return d.errorf(v, path, "expected a filter object (got %s)", v.kind)
+			}
+			f := &scoping.Filter{}
+			if err := json.Unmarshal(v.raw(), f); err != nil {
+				var de *scoping.DecodeError
+				if errors.As(err, &de) {
+					return d.errorf(v, joinPath(path, de.Path), "%s", de.Msg)
+				}
+				return d.errorf(v, path, "%v", err)
+			}
+			*p = f
+			return nil
+		},
+		encode: func(b *bytes.Buffer) { writeFilter(b, *p) },
+	}
 }
 
 // writeFilter writes a scoping filter in the scoping package's canonical
@@ -570,30 +361,122 @@ func writeFilter(b *bytes.Buffer, f *scoping.Filter) {
 	writeRaw(b, bytes.TrimSpace(buf.Bytes()))
 }
 
-func (x *AttributeMapping) encode(b *bytes.Buffer) {
-	writeObject(b, x.w, x.Extra, []field{
-		strField("defaultValue", x.DefaultValue, true),
-		boolField("exportMissingReferences", x.ExportMissingReferences),
-		strField("flowBehavior", string(x.FlowBehavior), false),
-		strField("flowType", string(x.FlowType), false),
-		intField("matchingPriority", x.MatchingPriority),
-		{"source", x.Source == nil, true, func(b *bytes.Buffer) { x.Source.encode(b) }},
-		strField("targetAttributeName", x.TargetAttributeName, false),
-	})
+// The modelled types, each member once, in Graph order (the order of the
+// resource pages and of Graph's own exports, which is alphabetical).
+
+func (s *Schema) members() []member {
+	return []member{
+		listMember("directories", &s.Directories),
+		listMember("synchronizationRules", &s.SynchronizationRules),
+		strMember("version", &s.Version, true),
+	}
 }
 
-func (x *AttributeMappingSource) encode(b *bytes.Buffer) {
-	writeObject(b, x.w, x.Extra, []field{
-		strField("expression", x.Expression, false),
-		strField("name", x.Name, false),
-		listField("parameters", x.Parameters, (*Parameter).encode),
-		strField("type", string(x.Type), false),
-	})
+func (x *DirectoryDefinition) members() []member {
+	return []member{
+		strMember("id", &x.ID, false),
+		strMember("name", &x.Name, false),
+		listMember("objects", &x.Objects),
+	}
 }
 
-func (x *Parameter) encode(b *bytes.Buffer) {
-	writeObject(b, x.w, x.Extra, []field{
-		strField("key", x.Key, false),
-		{"value", x.Value == nil, true, func(b *bytes.Buffer) { x.Value.encode(b) }},
-	})
+func (x *ObjectDefinition) members() []member {
+	return []member{
+		listMember("attributes", &x.Attributes),
+		strMember("name", &x.Name, false),
+	}
 }
+
+func (x *AttributeDefinition) members() []member {
+	return []member{
+		boolMember("anchor", &x.Anchor),
+		boolMember("caseExact", &x.CaseExact),
+		strMember("defaultValue", &x.DefaultValue, true),
+		boolMember("flowNullValues", &x.FlowNullValues),
+		boolMember("multivalued", &x.Multivalued),
+		strMember("mutability", &x.Mutability, false),
+		strMember("name", &x.Name, false),
+		listMember("referencedObjects", &x.ReferencedObjects),
+		boolMember("required", &x.Required),
+		strMember("type", &x.Type, false),
+	}
+}
+
+func (x *ReferencedObject) members() []member {
+	return []member{
+		strMember("referencedObjectName", &x.ReferencedObjectName, false),
+		strMember("referencedProperty", &x.ReferencedProperty, true),
+	}
+}
+
+func (x *SynchronizationRule) members() []member {
+	return []member{
+		boolMember("editable", &x.Editable),
+		strMember("id", &x.ID, false),
+		strMember("name", &x.Name, false),
+		listMember("objectMappings", &x.ObjectMappings),
+		intMember("priority", &x.Priority),
+		strMember("sourceDirectoryName", &x.SourceDirectoryName, false),
+		strMember("targetDirectoryName", &x.TargetDirectoryName, false),
+	}
+}
+
+func (x *ObjectMapping) members() []member {
+	return []member{
+		listMember("attributeMappings", &x.AttributeMappings),
+		boolMember("enabled", &x.Enabled),
+		strMember("flowTypes", &x.FlowTypes, false),
+		strMember("name", &x.Name, false),
+		scopeMember("scope", &x.Scope),
+		strMember("sourceObjectName", &x.SourceObjectName, false),
+		strMember("targetObjectName", &x.TargetObjectName, false),
+	}
+}
+
+func (x *AttributeMapping) members() []member {
+	return []member{
+		strMember("defaultValue", &x.DefaultValue, true),
+		boolMember("exportMissingReferences", &x.ExportMissingReferences),
+		strMember("flowBehavior", &x.FlowBehavior, false),
+		strMember("flowType", &x.FlowType, false),
+		intMember("matchingPriority", &x.MatchingPriority),
+		ptrMember("source", &x.Source),
+		strMember("targetAttributeName", &x.TargetAttributeName, false),
+	}
+}
+
+func (x *AttributeMappingSource) members() []member {
+	return []member{
+		strMember("expression", &x.Expression, false),
+		strMember("name", &x.Name, false),
+		listMember("parameters", &x.Parameters),
+		strMember("type", &x.Type, false),
+	}
+}
+
+func (x *Parameter) members() []member {
+	return []member{
+		strMember("key", &x.Key, false),
+		ptrMember("value", &x.Value),
+	}
+}
+
+func (s *Schema) wired() (*wire, *map[string]json.RawMessage) { return &s.w, &s.Extra }
+
+func (x *DirectoryDefinition) wired() (*wire, *map[string]json.RawMessage) { return &x.w, &x.Extra }
+
+func (x *ObjectDefinition) wired() (*wire, *map[string]json.RawMessage) { return &x.w, &x.Extra }
+
+func (x *AttributeDefinition) wired() (*wire, *map[string]json.RawMessage) { return &x.w, &x.Extra }
+
+func (x *ReferencedObject) wired() (*wire, *map[string]json.RawMessage) { return &x.w, &x.Extra }
+
+func (x *SynchronizationRule) wired() (*wire, *map[string]json.RawMessage) { return &x.w, &x.Extra }
+
+func (x *ObjectMapping) wired() (*wire, *map[string]json.RawMessage) { return &x.w, &x.Extra }
+
+func (x *AttributeMapping) wired() (*wire, *map[string]json.RawMessage) { return &x.w, &x.Extra }
+
+func (x *AttributeMappingSource) wired() (*wire, *map[string]json.RawMessage) { return &x.w, &x.Extra }
+
+func (x *Parameter) wired() (*wire, *map[string]json.RawMessage) { return &x.w, &x.Extra }
