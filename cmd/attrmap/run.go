@@ -153,12 +153,11 @@ type flagSet struct {
 	usage string
 }
 
-// newFlagSet returns a flag set whose parse errors go to stderr. Its
-// Usage is silent during parsing: parseFlags prints the help itself, to
-// stdout for -h and not at all after a bad flag (only a short hint).
+// newFlagSet returns a flag set that prints nothing itself: parseFlags
+// reports bad flags on stderr, and prints the help to stdout for -h.
 func newFlagSet(name, usageText string, stderr io.Writer) *flagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(io.Discard) // parseFlags reports errors itself
 	fs.Usage = func() {}
 	return &flagSet{FlagSet: fs, usage: usageText}
 }
@@ -184,7 +183,16 @@ func parseFlags(fs *flagSet, args []string, stdout, stderr io.Writer) (positiona
 			return nil, errHelpShown
 		}
 		if err != nil {
-			// The flag package printed the error itself.
+			// The flag package's output is discarded: say it the
+			// attrmap way, with the flag that was probably meant.
+			if name, ok := strings.CutPrefix(err.Error(), "flag provided but not defined: "); ok {
+				fmt.Fprintf(stderr, "attrmap %s: unknown flag %s\n", fs.Name(), name)
+				if s := suggestFlag(fs.FlagSet, name); s != "" {
+					fmt.Fprintf(stderr, "hint: did you mean %s?\n", s)
+				}
+			} else {
+				fmt.Fprintf(stderr, "attrmap %s: %v\n", fs.Name(), err)
+			}
 			fmt.Fprintf(stderr, "Run 'attrmap help %s' for usage.\n", fs.Name())
 			return nil, errUsageReported
 		}
@@ -198,6 +206,22 @@ func parseFlags(fs *flagSet, args []string, stdout, stderr io.Writer) (positiona
 		positional = append(positional, rest[0])
 		args = rest[1:]
 	}
+}
+
+// suggestFlag returns the flag of fs closest to the mistyped name ("-jsn"
+// or "--jsn"), spelled as the README does (--json, -i), or "".
+func suggestFlag(fs *flag.FlagSet, name string) string {
+	name = strings.TrimLeft(name, "-")
+	var names []string
+	fs.VisitAll(func(f *flag.Flag) { names = append(names, f.Name) })
+	s := suggest(name, names)
+	switch {
+	case s == "":
+		return ""
+	case len(s) == 1:
+		return "-" + s
+	}
+	return "--" + s
 }
 
 // suggest is expr.Suggest: one "did you mean" for the whole tool.

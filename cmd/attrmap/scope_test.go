@@ -143,7 +143,7 @@ cloud-2: out of scope
 		{
 			name:       "unknown flag",
 			args:       []string{"--bogus"},
-			wantErr:    "flag provided but not defined: -bogus",
+			wantErr:    "attrmap scope: unknown flag -bogus",
 			wantStatus: exitUsage,
 		},
 		{
