@@ -25,6 +25,8 @@ import (
 )
 
 const evalUsage = `usage: attrmap eval [-i FILE] [--now TIME] [--existing FILE] [--seed N] [--json] EXPRESSION
+       attrmap eval -f FILE [-i FILE] [options]     (the expression from FILE, - for stdin)
+       attrmap eval - [-i FILE] [options]           (the expression from stdin)
        attrmap eval --batch FILE [--now TIME] [--existing FILE] [--seed N]
 
 Eval compiles EXPRESSION once and evaluates it.
@@ -91,6 +93,7 @@ func cmdEval(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	fs.BoolVar(&cfg.json, "json", false, "print JSON instead of text")
 	fs.StringVar(&cfg.batch, "batch", "", "evaluate the JSON-lines cases in `FILE` (- for stdin)")
 	fs.Int64Var(&seed, "seed", 0, "make Guid and RandomString reproducible from seed `N`")
+	exprFile := fs.String("f", "", "read the expression from `FILE` (- for stdin); it may span lines")
 	pos, err := parseFlags(fs, args, stdout, stderr)
 	if err != nil {
 		return err
@@ -105,21 +108,21 @@ func cmdEval(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	})
 
 	// Validate the combination before reading anything.
-	stdinUsers := 0
-	for _, p := range []string{cfg.input, cfg.existing, cfg.batch} {
-		if p == "-" {
-			stdinUsers++
-		}
+	// "attrmap eval -" reads the expression from stdin, as -f - does.
+	if len(pos) == 1 && pos[0] == "-" && *exprFile == "" {
+		*exprFile, pos = "-", nil
 	}
 	switch {
-	case stdinUsers > 1:
-		return usagef("only one of -i, --existing and --batch can read stdin")
+	case countStdin(cfg.input, cfg.existing, cfg.batch, *exprFile) > 1:
+		return usagef("only one of -i, -f, --existing and --batch can read stdin")
 	case cfg.batch != "" && cfg.input != "":
 		return usagef("--batch and -i cannot be used together")
-	case cfg.batch != "" && len(pos) > 0:
-		return usagef("--batch takes its expressions from the file, not the command line")
-	case cfg.batch == "" && len(pos) == 0:
-		return usagef("missing expression")
+	case cfg.batch != "" && (len(pos) > 0 || *exprFile != ""):
+		return usagef("--batch takes its expressions from the file, not the command line or -f")
+	case *exprFile != "" && len(pos) > 0:
+		return usagef("the expression comes from -f %s; drop the argument %q", *exprFile, pos[0])
+	case cfg.batch == "" && *exprFile == "" && len(pos) == 0:
+		return usagef("missing expression (give it as an argument, with -f FILE, or on stdin with -)")
 	case cfg.batch == "" && len(pos) > 1:
 		return usagef("too many arguments; quote the expression as one argument")
 	}
@@ -146,7 +149,16 @@ func cmdEval(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	}
 	// Compile before reading the input: a typo in the expression is
 	// reported at once, even when the input is a large file or a pipe.
-	src := pos[0]
+	var src string
+	if *exprFile != "" {
+		text, err := readExprFile(*exprFile, stdin)
+		if err != nil {
+			return cfg.fail(stdout, err, codeInput)
+		}
+		src = text
+	} else {
+		src = pos[0]
+	}
 	prog, err := expr.Compile(src)
 	if err != nil {
 		return cfg.fail(stdout, exprFailure(err), codeCompile)
@@ -161,7 +173,7 @@ func cmdEval(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	defer in.Close()
 	obj, rows, err := sniffInput(cfg.input, in)
 	if err != nil {
-		return cfg.fail(stdout, fmt.Errorf("%s: %w", cfg.input, err), codeInput)
+		return cfg.fail(stdout, fmt.Errorf("%s: %w", displayPath(cfg.input), err), codeInput)
 	}
 	if rows == nil {
 		return evalOne(&cfg, prog, expr.NewEnv(obj.attrs), stdout, stderr)
@@ -181,6 +193,36 @@ func (cfg *evalConfig) options(now time.Time, exists func(string) bool) expr.Eva
 		o.Exists = exists
 	}
 	return o
+}
+
+// readExprFile reads an expression from a file or stdin ("-"): a byte
+// order mark and the line ends around it go, CRLF line ends inside become
+// LF, so that positions in errors are the same on Windows.
+func readExprFile(path string, stdin io.Reader) (string, error) {
+	in, err := openInput(path, stdin)
+	if err != nil {
+		return "", err
+	}
+	defer in.Close()
+	data, err := io.ReadAll(in)
+	if err != nil {
+		return "", fmt.Errorf("%s: %w", path, err)
+	}
+	text := strings.TrimPrefix(string(data), "\ufeff")
+	text = strings.ReplaceAll(text, "\r\n", "\n")
+	text = strings.TrimRight(text, "\n")
+	if strings.TrimSpace(text) == "" {
+		return "", fmt.Errorf("%s: no expression in it", displayPath(path))
+	}
+	return text, nil
+}
+
+// displayPath names a file in messages: <stdin> for "-".
+func displayPath(path string) string {
+	if path == "-" {
+		return "<stdin>"
+	}
+	return path
 }
 
 // fail ends eval with err. With --json, the error is printed on stdout as

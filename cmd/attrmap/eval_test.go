@@ -43,6 +43,14 @@ func TestEval(t *testing.T) {
 		{name: "bad now", args: []string{"eval", "--now", "yesterday", "Now()"}},
 		{name: "two stdin readers", args: []string{"eval", "-i", "-", "--existing", "-", "[a]"}},
 		{name: "unknown flag", args: []string{"eval", "--jsn", "[a]"}},
+		{name: "bad expression json", args: []string{"eval", "--json", `Jion("@", [givenName])`}},
+		{name: "runtime error json", args: []string{"eval", "--json", "-i", "-", `Mid([givenName], [start], 2)`}, stdin: `{"givenName": "Zoë", "start": "one"}`},
+		{name: "bad input json as json", args: []string{"eval", "--json", "-i", "-", "[a]"}, stdin: `{"a": }`},
+		{name: "expression from a CRLF file", args: []string{"eval", "-f", "testdata/cli/upn.expr", "-i", user}},
+		{name: "expression on stdin", args: []string{"eval", "-", "-i", user}, stdin: "ToUpper([surname])\n"},
+		{name: "expression on stdin with -f -", args: []string{"eval", "-f", "-"}, stdin: "Jion(\"a\",\n  [b])\n"},
+		{name: "-f and an argument", args: []string{"eval", "-f", "testdata/cli/upn.expr", "[a]"}},
+		{name: "empty expression file", args: []string{"eval", "-f", "-"}, stdin: "\n"},
 	})
 }
 
