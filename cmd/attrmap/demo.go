@@ -113,6 +113,9 @@ func cmdDemo(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	}
 
 	for n, raw := range users {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		obj, err := decodeObject(raw)
 		if err != nil {
 			panic(fmt.Sprintf("demo: embedded user %d: %v", n+1, err))

@@ -131,10 +131,17 @@ func interruptible(ctx context.Context, f func() error) error {
 	if ctx.Done() == nil {
 		return f()
 	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	done := make(chan error, 1)
 	go func() { done <- f() }()
 	select {
 	case err := <-done:
+		// Both may be ready at once; an interruption wins.
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
 		return err
 	case <-ctx.Done():
 		return ctx.Err()
