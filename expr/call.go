@@ -5,8 +5,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/dlclark/regexp2"
 )
 
 // Call gives a function implementation access to its call site and to the
@@ -105,7 +103,7 @@ func (c *Call) existsIn() string {
 // Regexp returns pattern compiled with .NET syntax and the configured match
 // timeout. Literal patterns are compiled once by the function's Check;
 // others are cached per program.
-func (c *Call) Regexp(pattern string) (*regexp2.Regexp, error) {
+func (c *Call) Regexp(pattern string) (*Regexp, error) {
 	return c.st.prog.regexp(pattern)
 }
 
@@ -151,7 +149,7 @@ func (ck *CheckContext) Provided(i int) bool {
 func (ck *CheckContext) SetData(d any) { ck.Call.data = d }
 
 // Regexp compiles pattern as Call.Regexp does.
-func (ck *CheckContext) Regexp(pattern string) (*regexp2.Regexp, error) {
+func (ck *CheckContext) Regexp(pattern string) (*Regexp, error) {
 	return ck.prog.regexp(pattern)
 }
 

@@ -3,9 +3,8 @@ package expr
 import (
 	"sort"
 	"sync"
-	"time"
 
-	"github.com/dlclark/regexp2"
+	"github.com/attrmap/attrmap/internal/rxlimit"
 )
 
 // Program is a compiled expression. It is immutable and safe for
@@ -16,7 +15,7 @@ type Program struct {
 	cfg  config
 
 	mu      sync.Mutex
-	regexps map[string]*regexp2.Regexp
+	regexps map[string]*Regexp
 }
 
 // Compile parses src, resolves function names (case-insensitively), checks
@@ -101,24 +100,20 @@ const regexpCacheSize = 128
 
 // regexp compiles pattern with .NET semantics and the match timeout,
 // caching the result.
-func (p *Program) regexp(pattern string) (*regexp2.Regexp, error) {
+func (p *Program) regexp(pattern string) (*Regexp, error) {
 	p.mu.Lock()
 	re, ok := p.regexps[pattern]
 	p.mu.Unlock()
 	if ok {
 		return re, nil
 	}
-	re, err := regexp2.Compile(netPattern(pattern), regexp2.None) // netregex.go
+	re, err := rxlimit.Compile(netPattern(pattern), p.cfg.regexTimeout) // netregex.go
 	if err != nil {
 		return nil, err
 	}
-	re.MatchTimeout = p.cfg.regexTimeout
-	if re.MatchTimeout <= 0 {
-		re.MatchTimeout = time.Duration(1<<63 - 1)
-	}
 	p.mu.Lock()
 	if p.regexps == nil || len(p.regexps) >= regexpCacheSize {
-		p.regexps = make(map[string]*regexp2.Regexp)
+		p.regexps = make(map[string]*Regexp)
 	}
 	p.regexps[pattern] = re
 	p.mu.Unlock()

@@ -1,9 +1,10 @@
 package expr
 
 import (
+	"errors"
 	"strings"
 
-	"github.com/dlclark/regexp2"
+	"github.com/attrmap/attrmap/internal/rxlimit"
 )
 
 // Replace has one signature and five behaviours, chosen by which of its
@@ -43,7 +44,7 @@ const (
 type replaceData struct {
 	mode replaceMode
 	// re is the compiled pattern when it is a literal.
-	re *regexp2.Regexp
+	re *Regexp
 }
 
 // replaceModeOf selects the mode from the arguments that are provided. It
@@ -150,7 +151,7 @@ func implReplace(c *Call, args []Value) (Value, error) {
 	}
 	src := args[rpSource]
 
-	var re *regexp2.Regexp
+	var re *Regexp
 	if d.mode >= replaceRegex {
 		re = d.re
 		if re == nil {
@@ -249,7 +250,7 @@ func replaceOrdinal(s, old, repl string) string {
 
 // groupNumber resolves a group name (or number) of re, blaming argument i
 // when the pattern has no such group.
-func groupNumber(re *regexp2.Regexp, i int, name string) (int, error) {
+func groupNumber(re *Regexp, i int, name string) (int, error) {
 	if name == "" {
 		return 0, argErrorf(i, "expected a group name of regexPattern (got \"\")")
 	}
@@ -263,9 +264,10 @@ func groupNumber(re *regexp2.Regexp, i int, name string) (int, error) {
 // regexError turns a matching failure into an error blaming the pattern.
 // regexp2's timeout message quotes the whole input, which may be personal
 // data, so it is replaced.
-func regexError(re *regexp2.Regexp, err error) error {
-	if strings.HasPrefix(err.Error(), "match timeout") {
-		return argErrorf(rpPattern, "regular expression timed out after %v (simplify the pattern: nested quantifiers such as (a+)+ backtrack exponentially)", re.MatchTimeout)
+func regexError(re *Regexp, err error) error {
+	var te *rxlimit.TimeoutError
+	if errors.As(err, &te) {
+		return argErrorf(rpPattern, "%v (simplify the pattern: overlapping alternatives such as (a|aa)+ backtrack exponentially)", te)
 	}
 	return argErrorf(rpPattern, "regular expression failed (%v)", err)
 }
@@ -307,7 +309,7 @@ units: a character outside the Basic Multilingual Plane (an emoji) is two charac
 positions, and a replacement that splits one leaves U+FFFD. The one construct known to differ from .NET:
 ` + "`\\W`" + ` inside a character class does not match U+200C and U+200D (the engine counts them as word characters
 there; .NET does so only for ` + "`\\b`" + `). Patterns run with a match
-timeout (100 ms unless configured); a pattern that times out is an evaluation error. A constant pattern is
+budget of 100 ms of CPU time (unless configured); a match that uses it up is an evaluation error, never a value. Nested unbounded quantifiers such as ` + "`(\\w+\\s?)*`" + ` are a compile error (write the group atomic, ` + "`(?>...)`" + `). A constant pattern is
 compiled by Compile, so a bad pattern, or a constant regexGroupName the pattern does not define, is a
 compile error on that argument. As in .NET, groups are numbered with the unnamed ones first and the named
 ones after them, so in ` + "`(?<user>\\w+)@(\\w+)`" + ` $1 is the domain; prefer names.

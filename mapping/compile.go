@@ -367,9 +367,18 @@ func (c *CompiledObjectMapping) SoftDelete() (*CompiledAttribute, bool) {
 }
 
 // InScope reports whether the source object passes the scoping filter. An
-// object mapping without a filter has every object in scope.
+// object mapping without a filter has every object in scope. A regular
+// expression that used up its budget makes it false; code that acts on
+// the answer calls MatchScope.
 func (c *CompiledObjectMapping) InScope(src expr.Env) bool {
 	return c.matcher.InScope(envObject{src})
+}
+
+// MatchScope is InScope that reports a regular expression that used up its
+// budget as a *scoping.TimeoutError: the object is then neither in nor out
+// of scope.
+func (c *CompiledObjectMapping) MatchScope(src expr.Env) (bool, error) {
+	return c.matcher.Match(envObject{src})
 }
 
 // Scope evaluates the scoping filter and says why the object is in or out

@@ -6,14 +6,17 @@ import (
 	"strings"
 	"time"
 
-	"github.com/dlclark/regexp2"
+	"github.com/attrmap/attrmap/internal/rxlimit"
 )
 
-// RegexTimeout bounds one regular-expression match during evaluation, so a
-// catastrophically backtracking pattern costs at most this much per value
-// instead of stalling a sync cycle. A match that times out counts as "no
-// match" for REGEX MATCH and as a failure for NOT REGEX MATCH: a clause that
-// cannot be decided keeps the object out of scope (fail closed).
+// RegexTimeout is the CPU-time budget of one regular-expression match, so a
+// catastrophically backtracking pattern costs at most about this much per
+// object instead of stalling a sync cycle. It is CPU time, not wall-clock
+// time (on Linux), so the outcome does not depend on how busy the machine
+// is. A match that uses it up decides nothing: Match reports a
+// *TimeoutError, Explain a Decision with Err set, and evaluation of the
+// object stops there. Nested unbounded quantifiers, (a+)+, are rejected by
+// Compile.
 const RegexTimeout = 100 * time.Millisecond
 
 // Set names, as the Graph filter spells its group sets. They appear in
@@ -48,7 +51,7 @@ type compiledClause struct {
 	text    string // `department EQUALS "Sales"`, for explanations
 	values  []string
 	ints    []int64           // Integer operators only
-	regexes []*regexp2.Regexp // regex operators only
+	regexes []*rxlimit.Regexp // regex operators only
 }
 
 // Compile validates the filter and prepares it for evaluation: it resolves
@@ -144,13 +147,12 @@ func compileClause(c *Clause) (compiledClause, *CompileError) {
 			cc.ints[i] = n
 		}
 	case op.kind == opRegexMatch || op.kind == opNotRegexMatch:
-		cc.regexes = make([]*regexp2.Regexp, len(cc.values))
+		cc.regexes = make([]*rxlimit.Regexp, len(cc.values))
 		for i, v := range cc.values {
-			re, err := regexp2.Compile(v, regexp2.None)
+			re, err := rxlimit.Compile(v, RegexTimeout)
 			if err != nil {
 				return fail(i+1, fmt.Sprintf("operand %d %s is not a valid regular expression: %v", i+1, quote(v), err), "", err)
 			}
-			re.MatchTimeout = RegexTimeout
 			cc.regexes[i] = re
 		}
 	}

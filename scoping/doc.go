@@ -26,7 +26,7 @@
 // Operators live in one table (Operators) keyed by a normalised name, so
 // "NOT EQUALS", "NOT_EQUALS" and "not equals" are the same operator.
 // Regular expressions use .NET syntax through github.com/dlclark/regexp2,
-// each match bounded by RegexTimeout.
+// each match bounded by a CPU-time budget, RegexTimeout.
 //
 // # Semantics
 //
@@ -65,8 +65,11 @@
 //     the attribute), !& when it does not.
 //   - Regular expressions are unanchored (.NET Regex.IsMatch), so
 //     `.*\@domain.com` also matches "a@domain.com.evil"; anchor with ^ and $
-//     when that matters. A match that exceeds RegexTimeout keeps the object
-//     out of scope, for REGEX MATCH and NOT REGEX MATCH alike.
+//     when that matters. A match that uses up RegexTimeout (CPU time) leaves
+//     the object undecided: Match returns a *TimeoutError, for REGEX MATCH
+//     and NOT REGEX MATCH alike, so no caller can take it for "out of
+//     scope" and disable the object. Patterns with nested unbounded
+//     quantifiers, (a+)+, are compile errors.
 //   - Operators the documentation does not list (STARTS_WITH, CONTAINS,
 //     IsMemberOf, ...) are compile errors, not silent falses.
 //   - Group sets: inputFilterGroups, then categoryFilterGroups, then groups;

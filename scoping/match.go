@@ -30,38 +30,89 @@ type result struct {
 // InScope reports whether obj passes the filter. It evaluates clauses lazily
 // (first failing clause ends a group, first matching group ends a set) and
 // does not allocate unless obj does or a regular expression runs.
+//
+// A regular expression that uses up its budget (RegexTimeout) makes InScope
+// false. Code that acts on the answer, such as disabling an object that
+// went out of scope, must call Match, which reports it as an error.
 func (m *Matcher) InScope(obj Object) bool {
+	in, err := m.Match(obj)
+	return in && err == nil
+}
+
+// Match is InScope that reports a regular expression that used up its
+// budget as a *TimeoutError instead of deciding anything: the object is
+// neither in nor out of scope. Evaluation stops at the first timeout, so
+// an object costs at most one budget however many clauses time out.
+func (m *Matcher) Match(obj Object) (bool, error) {
 	if m == nil {
-		return true
+		return true, nil
 	}
 	for i := range m.sets {
-		if m.sets[i].match(obj) < 0 {
-			return false
+		s := &m.sets[i]
+		gi, to := s.match(obj)
+		if to != nil {
+			return false, to.err(s)
+		}
+		if gi < 0 {
+			return false, nil
 		}
 	}
-	return true
+	return true, nil
 }
 
-// match returns the index of the first matching group, or -1.
-func (s *compiledSet) match(obj Object) int {
+// timedOut locates a regular expression that used up its budget.
+type timedOut struct {
+	group, clause int
+	r             result
+}
+
+func (t *timedOut) err(s *compiledSet) *TimeoutError {
+	g := &s.groups[t.group]
+	c := &g.clauses[t.clause]
+	return &TimeoutError{Set: s.name, Group: t.group, GroupName: g.name, Clause: c.num, ClauseText: c.text, Why: c.explain(t.r, nil)}
+}
+
+// TimeoutError reports a regular expression of a clause that used up its
+// budget on an object: the object is neither in nor out of scope.
+type TimeoutError struct {
+	Set        string // SetGroups, SetInput or SetCategory
+	Group      int    // 0-based index of the group in its set
+	GroupName  string // the group's name, possibly empty
+	Clause     int    // 1-based clause number within the group
+	ClauseText string // the clause as written
+	Why        string // `regular expression "..." timed out on value "..." (...)`
+}
+
+func (e *TimeoutError) Error() string {
+	return groupLabel(e.Set, e.GroupName, e.Group) + ": clause " + itoa(e.Clause) + " (" + e.ClauseText + "): " + e.Why
+}
+
+// match returns the index of the first matching group, or -1; or where a
+// regular expression timed out.
+func (s *compiledSet) match(obj Object) (int, *timedOut) {
 	for gi := range s.groups {
-		if s.groups[gi].firstFailure(obj) < 0 {
-			return gi
+		ci, r := s.groups[gi].firstFailure(obj)
+		if r.why == failTimeout {
+			return -1, &timedOut{group: gi, clause: ci, r: r}
+		}
+		if ci < 0 {
+			return gi, nil
 		}
 	}
-	return -1
+	return -1, nil
 }
 
-// firstFailure returns the index of the first false clause, or -1.
-func (g *compiledGroup) firstFailure(obj Object) int {
+// firstFailure returns the index of the first false clause, or -1, and its
+// result.
+func (g *compiledGroup) firstFailure(obj Object) (int, result) {
 	for ci := range g.clauses {
 		c := &g.clauses[ci]
 		vals, _ := obj.Values(c.attr)
-		if c.eval(vals).why != passed {
-			return ci
+		if r := c.eval(vals); r.why != passed {
+			return ci, r
 		}
 	}
-	return -1
+	return -1, result{}
 }
 
 // eval applies the clause to an attribute's values.
@@ -143,10 +194,10 @@ values:
 				var err error
 				ok, err = c.regexes[j].MatchString(v)
 				if err != nil {
-					if !timeout {
-						timeout, toVal, toOp = true, v, j
-					}
-					continue
+					// The clause is undecided: stop here, so one object
+					// spends at most one budget.
+					timeout, toVal, toOp = true, v, j
+					break values
 				}
 			default:
 				panic("scoping: operator without implementation: " + c.op.Name)
@@ -158,6 +209,9 @@ values:
 		}
 	}
 
+	if timeout {
+		return result{why: failTimeout, value: toVal, operand: toOp, n: n}
+	}
 	if c.op.Negated {
 		switch {
 		case hit:
@@ -194,6 +248,10 @@ type Decision struct {
 	// Reasons holds, when the object is out of scope, one entry per group of
 	// Set: the first clause of that group that failed and why.
 	Reasons []GroupReason
+	// Err is set when a regular expression used up its budget: the object
+	// is then neither in nor out of scope (InScope is false, Reasons is
+	// empty), and whoever acts on the decision must stop.
+	Err *TimeoutError
 }
 
 // GroupReason explains why one group did not match.
@@ -219,6 +277,8 @@ func (r GroupReason) String() string {
 // reasons joined with "; ".
 func (d Decision) Reason() string {
 	switch {
+	case d.Err != nil:
+		return d.Err.Error()
 	case d.InScope && d.Set == "":
 		return "no scoping filter"
 	case d.InScope:
@@ -235,6 +295,9 @@ func (d Decision) Reason() string {
 // `in scope: group "Sales" matched` or
 // `out of scope: group "Sales": clause 2 (...): value "Marketing" does not equal "Sales"`.
 func (d Decision) String() string {
+	if d.Err != nil {
+		return "undecided: " + d.Reason()
+	}
 	if d.InScope {
 		return "in scope: " + d.Reason()
 	}
@@ -251,20 +314,24 @@ func (m *Matcher) Explain(obj Object) Decision {
 	var d Decision
 	for si := range m.sets {
 		s := &m.sets[si]
-		if gi := s.match(obj); gi >= 0 {
+		gi, to := s.match(obj)
+		if to != nil {
+			return Decision{Set: s.name, Err: to.err(s)}
+		}
+		if gi >= 0 {
 			d = Decision{InScope: true, Set: s.name, Group: s.groups[gi].name, GroupIndex: gi}
 			continue
 		}
 		d = Decision{Set: s.name, Reasons: make([]GroupReason, 0, len(s.groups))}
 		for gi := range s.groups {
 			g := &s.groups[gi]
-			ci := g.firstFailure(obj)
+			ci, r := g.firstFailure(obj)
 			c := &g.clauses[ci]
 			vals, _ := obj.Values(c.attr)
 			d.Reasons = append(d.Reasons, GroupReason{
 				Set: s.name, Group: g.name, GroupIndex: gi, Clause: c.num,
 				Attribute: c.attr, Operator: c.op.Name, ClauseText: c.text,
-				Why: c.explain(c.eval(vals), vals),
+				Why: c.explain(r, vals),
 			})
 		}
 		return d
@@ -304,7 +371,7 @@ func (c *compiledClause) explain(r result, vals []string) string {
 		return "value " + c.showValue(r.value) + " " + v[1] + " " + c.showOperand(r.operand)
 	case failTimeout:
 		return "regular expression " + quote(c.values[r.operand]) + " timed out on value " +
-			quote(r.value) + " (limit " + RegexTimeout.String() + ")"
+			quote(r.value) + " after " + RegexTimeout.String() + " of CPU time (the object is neither in nor out of scope)"
 	case failNoHit:
 		if r.n == 1 {
 			return strings.TrimSpace("value " + c.showValue(r.value) + " " + v[0] + " " + c.showOperands())

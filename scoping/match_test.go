@@ -2,9 +2,11 @@ package scoping
 
 import (
 	"encoding/json"
+	"errors"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -132,20 +134,47 @@ func TestNilAndEmptyMatcher(t *testing.T) {
 }
 
 // TestRegexTimeout checks a catastrophically backtracking pattern is cut
-// off and keeps the object out of scope for both regex operators.
+// off and leaves the object undecided, an error, for both regex operators,
+// and that an object spends at most one budget however many clauses would
+// time out.
 func TestRegexTimeout(t *testing.T) {
 	if testing.Short() {
 		t.Skip("waits for RegexTimeout")
 	}
-	obj := MapObject{"mail": strings.Repeat("a", 40) + "!"}
+	obj := MapObject{"mail": strings.Repeat("a", 60) + "!"}
 	for _, op := range []string{"REGEX MATCH", "NOT REGEX MATCH"} {
 		t.Run(op, func(t *testing.T) {
-			m := mustCompile(t, `[{"name":"g","clauses":[{"operatorName":"`+op+`","sourceOperandName":"mail","targetOperand":{"values":["^(a+)+$"]}}]}]`)
+			clause := `{"operatorName":"` + op + `","sourceOperandName":"mail","targetOperand":{"values":["^(a|aa)+$"]}}`
+			clauses := strings.Repeat(clause+",", 19) + clause
+			m := mustCompile(t, `[{"name":"g","clauses":[`+clauses+`]},{"name":"h","clauses":[`+clauses+`]}]`)
+			start := time.Now()
+			in, err := m.Match(obj)
+			var te *TimeoutError
+			if in || !errors.As(err, &te) || te.Clause != 1 || te.GroupName != "g" {
+				t.Fatalf("Match = %v, %v; want a timeout on clause 1 of group g", in, err)
+			}
+			if d := time.Since(start); d > 20*RegexTimeout {
+				t.Errorf("Match took %v: more than one budget per object", d)
+			}
+			if !strings.Contains(err.Error(), "timed out") {
+				t.Errorf("error %q", err)
+			}
 			d := m.Explain(obj)
-			if d.InScope || !strings.Contains(d.String(), "timed out") {
+			if d.InScope || d.Err == nil || !strings.HasPrefix(d.String(), "undecided: ") {
 				t.Errorf("got %s", d)
 			}
 		})
+	}
+}
+
+func TestNestedQuantifierRejected(t *testing.T) {
+	f, err := Decode([]byte(`[{"name":"g","clauses":[{"operatorName":"REGEX MATCH","sourceOperandName":"mail","targetOperand":{"values":["^(a+)+$"]}}]}]`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = f.Compile()
+	if err == nil || !strings.Contains(err.Error(), `nested quantifier "(a+)+"`) {
+		t.Errorf("Compile = %v, want the nested quantifier rejected", err)
 	}
 }
 

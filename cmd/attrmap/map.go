@@ -237,7 +237,22 @@ func mapRows(ctx context.Context, cm *mapping.CompiledObjectMapping, rows iter.S
 			continue
 		}
 		env := expr.NewEnv(r.obj.attrs)
-		if !out.all && !cm.InScope(env) {
+		in := true
+		if !out.all {
+			var err error
+			if in, err = cm.MatchScope(env); err != nil {
+				// A scoping regular expression that used up its budget
+				// decides nothing: an error on this object.
+				failed = true
+				if out.json {
+					writeJSONLine(stdout, mapReport{Row: r.n, Key: r.key, Attributes: json.RawMessage("null"), Explain: []mapExplainJSON{}, Errors: []*errorJSON{errorObject(err, codeEval)}})
+					continue
+				}
+				fmt.Fprintf(stderr, "%s: %v\n", label, err)
+				continue
+			}
+		}
+		if !in {
 			if out.json {
 				writeJSONLine(stdout, mapReport{Row: r.n, Key: r.key, Reason: cm.Scope(env).Reason(), Attributes: json.RawMessage("null"), Explain: []mapExplainJSON{}, Errors: []*errorJSON{}})
 				continue

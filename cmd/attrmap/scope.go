@@ -96,16 +96,21 @@ func cmdScope(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		if err := stop.err(); err != nil {
 			return err
 		}
-		if *asJSON {
+		// A regular expression that used up its budget decides nothing:
+		// it is an error on that object, never "out of scope".
+		in, err := m.Match(o.obj)
+		switch {
+		case err != nil:
+			w.Flush()
+			return fmt.Errorf("%s: %w", o.name, err)
+		case *asJSON:
 			d := m.Explain(o.obj)
 			writeJSONLine(w, scopeBatchResult{ID: marshalJSON(o.name), InScope: &d.InScope, Reason: d.Reason()})
-			continue
-		}
-		if *explain {
+		case *explain:
 			fmt.Fprintf(w, "%s: %s\n", o.name, m.Explain(o.obj))
-		} else if m.InScope(o.obj) {
+		case in:
 			fmt.Fprintf(w, "%s: in scope\n", o.name)
-		} else {
+		default:
 			fmt.Fprintf(w, "%s: out of scope\n", o.name)
 		}
 	}
@@ -360,6 +365,9 @@ func scopeEvalBatchLine(line []byte, n int) scopeBatchResult {
 		return fail(codeInput, "object: %w", err)
 	}
 	d := m.Explain(obj)
+	if d.Err != nil {
+		return fail(codeEval, "object: %w", d.Err)
+	}
 	res.InScope, res.Reason = &d.InScope, d.Reason()
 	return res
 }

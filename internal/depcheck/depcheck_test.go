@@ -25,10 +25,13 @@ const module = "github.com/attrmap/attrmap"
 var allowed = map[string][]string{
 	// internal/diag is the leaf under the leaves: positions, suggestions
 	// and the decode error, shared by expr and scoping.
-	"internal/diag":        {},
-	"expr":                 {"internal/diag"},
+	"internal/diag": {},
+	// internal/rxlimit runs regular expressions under a CPU-time budget,
+	// for expr and scoping alike.
+	"internal/rxlimit":     {},
+	"expr":                 {"internal/diag", "internal/rxlimit"},
 	"expr/internal/gendoc": {"expr"},
-	"scoping":              {"internal/diag"},
+	"scoping":              {"internal/diag", "internal/rxlimit"},
 	"mapping":              {"expr", "scoping", "internal/diag"},
 	"sync/provision":       {"expr", "mapping", "scoping"},
 	"sync/scim":            {"expr", "mapping", "scoping", "sync/provision"},

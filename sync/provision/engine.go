@@ -230,7 +230,13 @@ func (e *engine) object(w *worker, i int, tr trace) result {
 		}
 	}
 	w.env.o = o
-	if in, why := e.scope(&w.env); !in {
+	in, why, err := e.scope(&w.env)
+	if err != nil {
+		r.err = &ObjectError{Key: o.ID, Stage: "scope", Err: err}
+		tr.step("scope", err.Error())
+		return r
+	}
+	if !in {
 		tr.outOfScope(why)
 		return e.outOfScope(w, o, r, link, linked, why, tr)
 	}
@@ -415,22 +421,29 @@ func (e *engine) outOfScope(w *worker, o *Object, r result, link Link, linked bo
 }
 
 // scope decides whether the object is in scope, and why not; the reason
-// of an in-scope object is computed only when needed (inScopeReason).
-func (e *engine) scope(env *objEnv) (bool, string) {
+// of an in-scope object is computed only when needed (inScopeReason). A
+// scoping regular expression that used up its budget is an error: the
+// object is neither in nor out of scope, so it is neither updated nor
+// disabled.
+func (e *engine) scope(env *objEnv) (bool, string, error) {
 	o := env.o
 	switch {
 	case o.SoftDeleted:
-		return false, "soft-deleted in the source"
+		return false, "soft-deleted in the source", nil
 	case o.Disabled:
-		return false, "disabled in the source (accountEnabled is false)"
+		return false, "disabled in the source (accountEnabled is false)", nil
 	case o.Unassigned && !e.opts.SyncAll:
-		return false, "not assigned to the application"
+		return false, "not assigned to the application", nil
 	}
 	env.softDeleted = false
-	if !e.rule.InScope(env) {
-		return false, "scoping filter: " + e.rule.Scope(env).Reason()
+	in, err := e.rule.MatchScope(env)
+	if err != nil {
+		return false, "", err
 	}
-	return true, ""
+	if !in {
+		return false, "scoping filter: " + e.rule.Scope(env).Reason(), nil
+	}
+	return true, "", nil
 }
 
 // inScopeReason says why an in-scope object is in scope.
