@@ -36,6 +36,7 @@ func init() {
 				{Expr: `ToLower(Join("@", NormalizeDiacritics(StripSpaces(Join(".", [PreferredFirstName], [PreferredLastName]))), "contoso.com"))`, Input: map[string]any{"PreferredFirstName": "John", "PreferredLastName": "Smith"}, Want: "john.smith@contoso.com"},
 				{Expr: `ToLower("TITLE")`, Want: "title"},
 				{Expr: `ToLower("TITLE", "tr-TR")`, Want: "tıtle", Note: "Turkish: I lower-cases to dotless ı"},
+				{Expr: `ToLower("İSTANBUL")`, Want: "İstanbul", Note: "the invariant culture keeps İ, as .NET's ToLowerInvariant does; ToLower(\"İSTANBUL\", \"en-US\") gives \"istanbul\""},
 			},
 			Check: checkCulture,
 			Impl: func(c *Call, args []Value) (Value, error) {
@@ -129,11 +130,14 @@ func init() {
 // cultureDoc is the part of the casing functions' Doc about cultures.
 const cultureDoc = "`culture` is an RFC 4646 name such as \"en-US\" or \"tr-TR\"; an unknown or malformed name is an error " +
 	"(reported by Compile when the name is a literal), as .NET's `CultureNotFoundException`. Casing is .NET's: the simple " +
-	"one-character mappings (`ToUpper(\"ß\")` stays \"ß\", `ToLower(\"İ\")` is \"i\"), and the Turkish and Azerbaijani " +
-	"cultures (tr, az) map i↔İ and ı↔I. Other cultures case like the invariant culture, as they do in .NET."
+	"one-character mappings of the Unicode Character Database (`ToUpper(\"ß\")` stays \"ß\"). Without a culture the invariant " +
+	"culture is used, as the reference states (\"If there's no culture info specified, then it uses Invariant culture\"): it " +
+	"keeps U+0130 İ and U+0131 ı unchanged in both directions (`ToLower(\"İ\")` is \"İ\", `ToUpper(\"ı\")` is \"ı\"), as " +
+	"`ToLowerInvariant` does. The Turkish and Azerbaijani cultures (tr, az) map i↔İ and ı↔I; other cultures map İ to i and " +
+	"ı to I and are otherwise like the invariant culture, as in .NET."
 
 // cultureCase is the casing a culture argument selects; nil is the
-// invariant culture.
+// invariant culture, an empty one any culture other than tr and az.
 type cultureCase = unicode.SpecialCase
 
 // parseCulture validates a culture name and returns its special casing.
@@ -154,7 +158,7 @@ func parseCulture(name string) (cultureCase, error) {
 	case "az":
 		return unicode.AzeriCase, nil
 	}
-	return nil, nil
+	return otherCulture, nil
 }
 
 // cultureData is what checkCulture stores for a literal culture.
@@ -195,10 +199,25 @@ func callCulture(c *Call, args []Value) (cultureCase, error) {
 	return sc, nil
 }
 
+// invariantCase is .NET's invariant culture: simple case mappings, except
+// that U+0130 (İ) and U+0131 (ı) map to themselves in both directions
+// (TextInfo.Invariant; .NET's ICU layer special-cases both to match
+// Windows).
+var invariantCase = unicode.SpecialCase{
+	{Lo: 0x0130, Hi: 0x0131, Delta: [unicode.MaxCase]rune{0, 0, 0}},
+}
+
+// otherCulture is the casing of a culture other than tr and az: the
+// simple mappings, İ to i and ı to I included.
+var otherCulture = unicode.SpecialCase{}
+
 // toLowerCulture lower-cases s with .NET's simple mappings. The standard
 // library returns s itself when nothing changes.
 func toLowerCulture(s string, sc cultureCase) string {
-	if sc == nil {
+	switch {
+	case sc == nil && strings.Contains(s, "İ"):
+		return strings.ToLowerSpecial(invariantCase, s)
+	case sc == nil, len(sc) == 0:
 		return strings.ToLower(s)
 	}
 	return strings.ToLowerSpecial(sc, s)
@@ -206,7 +225,10 @@ func toLowerCulture(s string, sc cultureCase) string {
 
 // toUpperCulture upper-cases s with .NET's simple mappings.
 func toUpperCulture(s string, sc cultureCase) string {
-	if sc == nil {
+	switch {
+	case sc == nil && strings.Contains(s, "ı"):
+		return strings.ToUpperSpecial(invariantCase, s)
+	case sc == nil, len(sc) == 0:
 		return strings.ToUpper(s)
 	}
 	return strings.ToUpperSpecial(sc, s)
