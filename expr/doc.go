@@ -22,7 +22,14 @@
 // The clock, the random source and the uniqueness check of
 // SelectUniqueValue are injected with options (WithNow, WithRand,
 // WithExisting) or per evaluation (EvalOptions), so results are
-// reproducible. Regular expressions use .NET syntax (github.com/dlclark/regexp2)
+// reproducible. When every candidate is taken, SelectUniqueValue fails
+// with an error that errors.Is ErrNotUnique and says where it looked
+// (EvalOptions.ExistsIn, "the target" by default).
+//
+// Errors are *Error values with the position (line and rune column, as
+// internal/diag counts them), a caret and a hint. A function blames one of
+// its arguments with an *ArgError, whose Hint carries any "did you mean"
+// suggestion to the hint line. Regular expressions use .NET syntax (github.com/dlclark/regexp2)
 // and run with a match timeout.
 //
 // The function reference, FUNCTIONS.md, is generated from the registry by

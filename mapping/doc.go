@@ -47,6 +47,25 @@
 // target attribute's caseExact. Null results do not flow, because the
 // service does not provision null values. See Apply for the details.
 //
+// Those rules are written once, in CompiledObjectMapping.ApplyTo: the
+// allocation-free core that writes one Flow per attribute mapping into the
+// caller's buffer, asking a Situation (by attribute position) for the
+// target's current values, SelectUniqueValue's uniqueness check and the
+// random source only where a mapping needs them. Apply is its by-name
+// front, with explanations (CompiledAttribute.Explain words a Flow); the
+// sync planner calls ApplyTo for every object of a cycle, the map command
+// and the REPL call Apply. CompiledAttribute.CaseExact is the one
+// comparison rule: exact for caseExact attributes, never for Booleans.
+//
+// # The Graph JSON
+//
+// wire.go describes each modelled Graph member once (members(): its name,
+// whether a zero value is written as null, and its field); decoding and
+// encoding both walk that one list, and members the package does not
+// model are kept verbatim. Load errors are *LoadError values, the module's
+// one decode error type (internal/diag), with line, rune column and JSON
+// path.
+//
 // # Listings
 //
 // WriteListing prints a schema's mappings one per line,

@@ -224,5 +224,5 @@ func suggestFlag(fs *flag.FlagSet, name string) string {
 	return "--" + s
 }
 
-// suggest is expr.Suggest: one "did you mean" for the whole tool.
+// suggest is diag.Suggest: one "did you mean" for the whole tool.
 func suggest(name string, candidates []string) string { return diag.Suggest(name, candidates) }
