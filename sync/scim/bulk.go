@@ -10,8 +10,11 @@ import (
 )
 
 // BulkRequest is a plan as one RFC 7644 §3.7 bulk request: the requests
-// of Requests, in the same order, as the operations of its body. Its JSON
-// form is
+// of Requests, in the same order, as the operations of its body, except
+// that a reference cycle stays in the POSTs (the server resolves circular
+// references within a bulk request, RFC 7644 §3.7.1, whose example is two
+// new groups that contain each other), so that no path holds a bulkId,
+// which the RFC defines only in data. Its JSON form is
 //
 //	{"schemas": ["urn:ietf:params:scim:api:messages:2.0:BulkRequest"],
 //	 "Operations": [{"method": ..., "bulkId": ..., "path": ..., "data": ...}, ...]}
@@ -27,7 +30,11 @@ type BulkRequest struct {
 // Bulk renders the plan as one bulk request (see Requests for the order
 // and the errors).
 func Bulk(p *provision.Plan, rules ...*mapping.CompiledObjectMapping) (*BulkRequest, error) {
-	reqs, err := Requests(p, rules...)
+	r, err := newRenderer(p, rules)
+	if err != nil {
+		return nil, err
+	}
+	reqs, err := r.requests(p, true)
 	if err != nil {
 		return nil, err
 	}

@@ -56,7 +56,11 @@
 // servers do not resolve "bulkId:" in a request path (a PATCH to
 // /Users/bulkId:u-dave gets 404 from real servers); folding the
 // reference into the POST needs no id of the object itself and saves a
-// request.
+// request. Such a PATCH is sent by the client after Resolve has put the
+// assigned id in its path. In a bulk request (Bulk) the cycle stays in the
+// POSTs instead: RFC 7644 §3.7.1 has the server resolve circular
+// references within a bulk request (its example is two new groups that
+// contain each other), and defines bulkId only in data, never in a path.
 //
 // Update and Disable are PATCH to the resource with a PatchOp message,
 // one operation per change in change order: "add" when the old value is

@@ -2,6 +2,7 @@ package scim
 
 import (
 	"bytes"
+	"fmt"
 	"encoding/json"
 	"path/filepath"
 	"strings"
@@ -111,14 +112,15 @@ func scimNormJSON(t *testing.T, s string) string {
 	return out.String() + "\n"
 }
 
+// renderSCIM renders the plan's Requests, written as a bulk request.
 func renderSCIM(t *testing.T, p *provision.Plan, rules []*mapping.CompiledObjectMapping) string {
 	t.Helper()
-	b, err := Bulk(p, rules...)
+	reqs, err := Requests(p, rules...)
 	if err != nil {
 		t.Fatalf("SCIM: %v", err)
 	}
 	var out bytes.Buffer
-	if err := b.WriteJSON(&out); err != nil {
+	if err := (&BulkRequest{Operations: reqs}).WriteJSON(&out); err != nil {
 		t.Fatal(err)
 	}
 	return out.String()
@@ -562,6 +564,26 @@ func TestSCIMBulkRequest(t *testing.T) {
 	}
 }
 
+// TestBulkCycle: in a bulk request a reference cycle stays in the POSTs
+// (RFC 7644 §3.7.1), and no path holds a bulkId.
+func TestBulkCycle(t *testing.T) {
+	p := &provision.Plan{Ops: []provision.Op{
+		create("a"), create("b"),
+		followUp("a", manager("b")), followUp("b", manager("a")),
+	}}
+	b, err := Bulk(p, scimRules(t)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []reqLine{
+		{"POST", "/Users", "a", 0, "User", "a", withManager + `a","urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":{"manager":{"value":"bulkId:b"}}}`},
+		{"POST", "/Users", "b", 1, "User", "b", withManager + `b","urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":{"manager":{"value":"bulkId:a"}}}`},
+	}
+	if diff := cmp.Diff(want, lines(t, b.Operations)); diff != "" {
+		t.Errorf("Bulk (-want +got):\n%s", diff)
+	}
+}
+
 // TestSCIMDeterministic renders the same plan many times, with many
 // members in the maps the rendering builds, and requires the same bytes.
 func TestSCIMDeterministic(t *testing.T) {
@@ -584,8 +606,10 @@ func TestSCIMDeterministic(t *testing.T) {
 	}
 }
 
-// TestSCIMGolden renders the plan of every scenario of testdata/sync and
-// compares it with scim.golden. Run with -update to rewrite them.
+// TestSCIMGolden renders the plan of every scenario of testdata/sync, as
+// the bulk request of plan --format scim and as the single requests of
+// Requests (one line each), and compares them with scim.golden. Run with
+// -update to rewrite them.
 func TestSCIMGolden(t *testing.T) {
 	dirs, err := scenario.Dirs(filepath.Join("..", "..", "testdata", "sync"))
 	if err != nil {
@@ -609,6 +633,31 @@ func TestSCIMGolden(t *testing.T) {
 			}
 			g := golden.Open(t, filepath.Join(dir, "scim.golden"))
 			g.Check(t, "scim", got)
+			g.Check(t, "requests", requestLines(plan, sc))
 		})
 	}
+}
+
+// requestLines writes the single requests one per line: method, path,
+// bulkId, the op carried out, and the body.
+func requestLines(p *provision.Plan, sc *scenario.Scenario) string {
+	reqs, err := Requests(p, sc.Rules...)
+	if err != nil {
+		return "error: " + err.Error() + "\n"
+	}
+	var b strings.Builder
+	for _, r := range reqs {
+		fmt.Fprintf(&b, "%s %s", r.Method, r.Path)
+		if r.BulkID != "" {
+			fmt.Fprintf(&b, " bulkId=%s", r.BulkID)
+		}
+		fmt.Fprintf(&b, " (op %d: %s %s)\n", r.Op, r.Type, r.Source)
+		if r.Body != nil {
+			fmt.Fprintf(&b, "  %s\n", r.Body)
+		}
+	}
+	if len(reqs) == 0 {
+		b.WriteString("(none)\n")
+	}
+	return b.String()
 }

@@ -84,7 +84,7 @@ func Requests(p *provision.Plan, rules ...*mapping.CompiledObjectMapping) ([]Req
 	if err != nil {
 		return nil, err
 	}
-	return r.requests(p)
+	return r.requests(p, false)
 }
 
 // Resolve returns the request with every "bulkId:<key>" in Path and Body
@@ -176,8 +176,9 @@ type createNode struct {
 	deferred []provision.AttrChange // references left for a PATCH after the creates
 }
 
-// requests renders the plan in the order described at Requests.
-func (r *renderer) requests(p *provision.Plan) ([]Request, error) {
+// requests renders the plan in the order described at Requests; in a bulk
+// request (bulk), a cycle's references stay in the POSTs.
+func (r *renderer) requests(p *provision.Plan, bulk bool) ([]Request, error) {
 	var errs []error
 	nodes := []*createNode{}
 	byObject := map[object]int{}
@@ -229,7 +230,10 @@ func (r *renderer) requests(p *provision.Plan) ([]Request, error) {
 	}
 	for _, k := range order {
 		n := nodes[k]
-		keep, later := r.splitRefs(k, nodes, byObject)
+		keep, later := n.changes, []provision.AttrChange(nil)
+		if !bulk {
+			keep, later = r.splitRefs(k, nodes, byObject)
+		}
 		n.emitted, n.deferred = true, later
 		op := p.Ops[n.op]
 		op.Changes = keep
