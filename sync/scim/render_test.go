@@ -2,8 +2,8 @@ package scim
 
 import (
 	"bytes"
-	"fmt"
 	"encoding/json"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
