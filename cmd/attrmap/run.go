@@ -40,6 +40,7 @@ func init() {
 		{"apply", "apply a plan to a target snapshot", cmdApply},
 		{"repl", "interactive expression shell with completion, history, :trace and :map", cmdRepl},
 		{"lint", "warn about documented pitfalls in expressions and schemas", cmdLint},
+		{"completion", "print a shell completion script (bash, zsh, fish, powershell)", cmdCompletion},
 		{"version", "print the version, VCS revision and Go version of this build", cmdVersion},
 		{"help", "show this help, or the help of a command", cmdHelp},
 	}
@@ -176,6 +177,11 @@ func (fs *flagSet) printUsage(w io.Writer) {
 // printed the usage to stdout (errHelpShown, exit status 0), or a bad flag
 // was reported on stderr (exit status 2).
 func parseFlags(fs *flagSet, args []string, stdout, stderr io.Writer) (positional []string, err error) {
+	if probe != nil {
+		// commandFlags is asking which flags the command defines.
+		fs.VisitAll(func(f *flag.Flag) { *probe = append(*probe, f) })
+		return nil, errHelpShown
+	}
 	for {
 		err := fs.Parse(args)
 		if errors.Is(err, flag.ErrHelp) {
