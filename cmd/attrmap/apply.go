@@ -56,7 +56,7 @@ func cmdApply(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	if err := plan.UnmarshalJSON(data); err != nil {
 		return fmt.Errorf("%s: %w", *planPath, err)
 	}
-	target, err := readSnapshot(*targetPath, *targetID, stdin)
+	target, err := readSnapshot(*targetPath, *targetID, stdin, &progress{})
 	if err != nil {
 		return err
 	}

@@ -62,6 +62,9 @@ true} or {"id", "error"}, with "redacted": true when so; "line" replaces
 batch; blank lines are skipped. The exit status is 1 when any case failed
 (an error line), as when reading fails.
 
+On a terminal, a live line on stderr shows the rows done, the rate, and
+for a file the percentage and the time left; --quiet turns it off.
+
 --existing FILE lists the values that already exist in the target, for
 SelectUniqueValue: one per line, or a JSON array. They are compared
 ignoring case, as directory uniqueness is. Guid and RandomString are random
@@ -79,6 +82,7 @@ type evalConfig struct {
 	json                   bool
 	rand                   io.Reader // nil: the expr default (crypto/rand)
 	exists                 func(string) bool
+	quiet                  bool
 }
 
 // cmdEval implements "attrmap eval".
@@ -93,6 +97,7 @@ func cmdEval(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	fs.BoolVar(&cfg.json, "json", false, "print JSON instead of text")
 	fs.StringVar(&cfg.batch, "batch", "", "evaluate the JSON-lines cases in `FILE` (- for stdin)")
 	fs.Int64Var(&seed, "seed", 0, "make Guid and RandomString reproducible from seed `N`")
+	fs.BoolVar(&cfg.quiet, "quiet", false, "do not report progress on a terminal")
 	exprFile := fs.String("f", "", "read the expression from `FILE` (- for stdin); it may span lines")
 	pos, err := parseFlags(fs, args, stdout, stderr)
 	if err != nil {
@@ -171,14 +176,16 @@ func cmdEval(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		return cfg.fail(stdout, err, codeInput)
 	}
 	defer in.Close()
-	obj, rows, err := sniffInput(cfg.input, in)
+	track := newProgress(stderr, "eval", false, cfg.quiet).track("rows", inputSize(cfg.input))
+	defer track.done()
+	obj, rows, err := sniffInput(cfg.input, track.reader(in))
 	if err != nil {
 		return cfg.fail(stdout, fmt.Errorf("%s: %w", displayPath(cfg.input), err), codeInput)
 	}
 	if rows == nil {
 		return evalOne(&cfg, prog, expr.NewEnv(obj.attrs), stdout, stderr)
 	}
-	return evalRows(ctx, &cfg, prog, rows, stdout, stderr)
+	return evalRows(ctx, &cfg, prog, rows, track, stdout, stderr)
 }
 
 // options returns the per-evaluation settings, with per-case overrides.
@@ -731,7 +738,7 @@ const (
 
 // evalRows evaluates prog for every row and prints a table and a summary,
 // or JSON lines.
-func evalRows(ctx context.Context, cfg *evalConfig, prog *expr.Program, rows iter.Seq[row], stdout, stderr io.Writer) error {
+func evalRows(ctx context.Context, cfg *evalConfig, prog *expr.Program, rows iter.Seq[row], track *tracker, stdout, stderr io.Writer) error {
 	counts := map[string]int{}
 	other, total, failed := 0, 0, 0
 	var tw *tabwriter.Writer
@@ -749,6 +756,7 @@ func evalRows(ctx context.Context, cfg *evalConfig, prog *expr.Program, rows ite
 		if err := stop.err(); err != nil {
 			return err
 		}
+		track.add(1)
 		total++
 		var o outcome
 		if r.err != nil {
@@ -784,6 +792,7 @@ func evalRows(ctx context.Context, cfg *evalConfig, prog *expr.Program, rows ite
 			tw.Flush()
 		}
 	}
+	track.done() // before the summary, so the live line does not cut into it
 	if !cfg.json {
 		tw.Flush()
 		printSummary(stdout, counts, other, total)

@@ -48,6 +48,7 @@ func cmdMap(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	reveal := fs.Bool("reveal", false, "print redacted values instead of [Redact]")
 	lenient := fs.Bool("lenient", false, "repair the schema's comments, trailing commas and placeholders")
 	nowFlag := fs.String("now", "", "freeze the clock at this RFC 3339 `TIME`")
+	quiet := fs.Bool("quiet", false, "do not report progress on a terminal")
 	asJSON := fs.Bool("json", false, "print one JSON report per object: attributes, explanation and errors")
 	pos, err := parseFlags(fs, args, stdout, stderr)
 	if err != nil {
@@ -80,14 +81,16 @@ func cmdMap(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 		return err
 	}
 	defer in.Close()
-	one, rows, err := sniffInput(*input, in)
+	track := newProgress(stderr, "map", false, *quiet).track("objects", inputSize(*input))
+	defer track.done()
+	one, rows, err := sniffInput(*input, track.reader(in))
 	if err != nil {
 		return fmt.Errorf("%s: %w", *input, err)
 	}
 	if rows == nil {
 		rows = func(yield func(row) bool) { yield(row{n: 1, key: rowKey(1, one.keys, one.attrs), obj: one}) }
 	}
-	return mapRows(ctx, cm, rows, mapping.ApplyOptions{OnCreate: *onCreate, Now: now}, mapOutput{table: *table, all: *all, explain: *explain, reveal: *reveal, json: *asJSON}, stdout, stderr)
+	return mapRows(ctx, track, cm, rows, mapping.ApplyOptions{OnCreate: *onCreate, Now: now}, mapOutput{table: *table, all: *all, explain: *explain, reveal: *reveal, json: *asJSON}, stdout, stderr)
 }
 
 // compileSchema loads the schema at path (or standard input) and compiles
@@ -213,7 +216,7 @@ func writeMapReport(w io.Writer, r mapReport, t mapping.Target, applyErr error, 
 }
 
 // mapRows applies cm to every row and prints the results.
-func mapRows(ctx context.Context, cm *mapping.CompiledObjectMapping, rows iter.Seq[row], opts mapping.ApplyOptions, out mapOutput, stdout, stderr io.Writer) error {
+func mapRows(ctx context.Context, track *tracker, cm *mapping.CompiledObjectMapping, rows iter.Seq[row], opts mapping.ApplyOptions, out mapOutput, stdout, stderr io.Writer) error {
 	var tw *tabwriter.Writer
 	if out.table {
 		tw = tabwriter.NewWriter(stdout, 0, 8, 2, ' ', 0)
@@ -225,6 +228,7 @@ func mapRows(ctx context.Context, cm *mapping.CompiledObjectMapping, rows iter.S
 		if err := stop.err(); err != nil {
 			return err
 		}
+		track.add(1)
 		label := fmt.Sprintf("#%d (%s)", r.n, r.key)
 		if r.err != nil && out.json {
 			writeJSONLine(stdout, mapReport{Row: r.n, Key: r.key, Attributes: json.RawMessage("null"), Explain: []mapExplainJSON{}, Errors: []*errorJSON{errorObject(r.err, codeInput)}})

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
 	"time"
 
 	"github.com/attrmap/attrmap/mapping"
@@ -47,11 +46,14 @@ or the target id it is linked to) through scope, mapping, match and action,
 like the portal's provision on demand; with --json as {"version", "key",
 "steps", "ops", "held", "error"}.
 
-Progress goes to standard error, a line per stage, when it is a terminal
-(or with --progress).
+Progress goes to standard error when it is a terminal: a line per stage
+with its count and rate, and while a snapshot is read, a live line with
+the rate, the percentage and the time left. --progress prints the stage
+lines even when standard error is no terminal; --quiet prints nothing.
 
 Exit status: 0 the plan was computed (whatever it holds), 1 bad schema,
-snapshot or state, 2 usage error.
+snapshot or state, 2 usage error, 130 interrupted (nothing is printed and
+no state is written).
 `
 
 // planFlags are the flags plan shares with demo.
@@ -62,6 +64,7 @@ type planFlags struct {
 	sourceID, targetID, now string
 	format                  string
 	json, lenient, progress bool
+	quiet                   bool
 	syncAll, skipOutOfScope bool
 	deletionThreshold       int
 	allowDeletions          bool
@@ -90,6 +93,7 @@ func cmdPlan(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	fs.IntVar(&f.deletionThreshold, "deletion-threshold", 0, "hold disables and deletes when there are more than `N` (0: no guard)")
 	fs.BoolVar(&f.allowDeletions, "allow-deletions", false, "apply disables and deletes over the threshold")
 	fs.BoolVar(&f.progress, "progress", false, "report progress on standard error even when it is not a terminal")
+	fs.BoolVar(&f.quiet, "quiet", false, "do not report progress")
 	positional, err := parseFlags(fs, args, stdout, stderr)
 	if err != nil {
 		return err
@@ -121,7 +125,7 @@ func cmdPlan(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	if err != nil {
 		return usagef("%v", err)
 	}
-	prog := newProgress(stderr, f.progress)
+	prog := newProgress(stderr, "plan", f.progress, f.quiet)
 	opts.Progress = prog.stage
 
 	var (
@@ -135,11 +139,11 @@ func cmdPlan(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		if rules, err = compileRules(f.schema, f.rule, f.object, f.lenient, stdin, stderr); err != nil {
 			return err
 		}
-		if source, err = readSnapshot(f.source, f.sourceID, stdin); err != nil {
+		if source, err = readSnapshot(f.source, f.sourceID, stdin, prog); err != nil {
 			return err
 		}
 		prog.stage("read source", len(source.Objects))
-		if target, err = readSnapshot(f.target, f.targetID, stdin); err != nil {
+		if target, err = readSnapshot(f.target, f.targetID, stdin, prog); err != nil {
 			return err
 		}
 		prog.stage("read target", len(target.Objects))
@@ -259,7 +263,7 @@ func readPlanInput(path string, stdin io.Reader) ([]byte, error) {
 }
 
 // readSnapshot reads a snapshot file; errors name the file.
-func readSnapshot(path, idAttr string, stdin io.Reader) (*provision.Snapshot, error) {
+func readSnapshot(path, idAttr string, stdin io.Reader, prog *progress) (*provision.Snapshot, error) {
 	// Streamed, not read whole: a snapshot of millions of objects would
 	// otherwise be in memory twice, as text and as objects.
 	r, name := stdin, "<stdin>"
@@ -271,7 +275,9 @@ func readSnapshot(path, idAttr string, stdin io.Reader) (*provision.Snapshot, er
 		defer f.Close()
 		r, name = f, path
 	}
-	s, err := provision.ReadSnapshot(r, provision.SnapshotOptions{IDAttribute: idAttr})
+	t := prog.track("reading "+name, inputSize(path))
+	defer t.done()
+	s, err := provision.ReadSnapshot(t.reader(r), provision.SnapshotOptions{IDAttribute: idAttr})
 	if err != nil {
 		return nil, fmt.Errorf("%s: %v", name, err)
 	}
@@ -289,56 +295,6 @@ func readState(path string, stdin io.Reader) (*provision.State, error) {
 		return nil, fmt.Errorf("%s: %v", path, err)
 	}
 	return s, nil
-}
-
-// progress reports the stages of a long run on standard error, one line
-// each with its count and rate, when standard error is a terminal.
-type progress struct {
-	w     io.Writer
-	start time.Time
-	last  time.Time
-}
-
-func newProgress(stderr io.Writer, force bool) *progress {
-	if !force && !progressTerminal(stderr) {
-		return &progress{}
-	}
-	now := time.Now()
-	return &progress{w: stderr, start: now, last: now}
-}
-
-func (p *progress) stage(name string, count int) {
-	if p.w == nil {
-		return
-	}
-	now := time.Now()
-	d := now.Sub(p.last)
-	p.last = now
-	rate := ""
-	if s := d.Seconds(); s > 0 && count > 0 {
-		rate = fmt.Sprintf(", %s/s", humanCount(float64(count)/s))
-	}
-	fmt.Fprintf(p.w, "attrmap: %-12s %9d in %v%s (total %v)\n", name, count, d.Round(time.Millisecond), rate, now.Sub(p.start).Round(time.Millisecond))
-}
-
-func humanCount(n float64) string {
-	switch {
-	case n >= 1e6:
-		return fmt.Sprintf("%.1fM", n/1e6)
-	case n >= 1e3:
-		return fmt.Sprintf("%.1fk", n/1e3)
-	}
-	return fmt.Sprintf("%.0f", n)
-}
-
-// progressTerminal reports whether w is a terminal that can show progress.
-func progressTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0 && !strings.EqualFold(os.Getenv("TERM"), "dumb")
 }
 
 // The sample cycle of "attrmap demo": a SCIM app's schema, the sample
