@@ -391,15 +391,22 @@ func init() {
 The string is read as .NET's ` + "`DateTime.Parse`" + ` with the invariant culture reads it, for the forms
 attribute values take: ISO 8601 (` + "`2021-08-24`, `2009-06-15T01:45:30-07:00`, `2009-06-15 01:45:30.5Z`" + `), a date
 followed directly by an offset as Workday sends it (` + "`2020-03-16-07:00`" + `), the invariant
-` + "`M/d/yyyy h:mm:ss tt`" + ` (` + "`8/25/2021 5:41:18 PM`" + `, month first; two-digit years 00-49 are 20xx), RFC 1123
-(` + "`Mon, 15 Jun 2009 20:45:30 GMT`" + `) and English month names (` + "`June 15, 2009`, `15 Jun 2009`" + `). A value
-with an offset or Z is converted to UTC.
+` + "`M/d/yyyy h:mm:ss tt`" + ` (` + "`8/25/2021 5:41:18 PM`" + `, month first, a year of one to four digits), RFC 1123
+(` + "`Mon, 15 Jun 2009 20:45:30 GMT`" + `), English month names (` + "`June 15, 2009`, `15 Jun 2009`" + `), a year and a
+month alone (` + "`2021-08`, `Aug 2021`" + `: the first of the month, as DateTime.Parse completes them) and a time
+before the date (` + "`15:04:05 2021-08-24`" + `). The seconds fraction follows a point: ` + "`22:05:22,461`" + ` is rejected,
+as the invariant culture's DateTime.Parse rejects it. A value with an offset or Z is converted to UTC.
 
 Decisions:
 - A date without an offset is taken as UTC: .NET reads it as local time and the service runs in
   UTC.
 - LDAP generalized time (` + "`20150123105347.0Z`" + `) and ` + "`yyyyMMdd`" + ` are also accepted (an extension:
   DateTime.Parse rejects them, but AD and LDAP sources use them).
+- Two-digit years (and one-digit ones) are read with the invariant calendar's TwoDigitYearMax of modern .NET,
+  2049: 00-49 are 2000-2049, 50-99 are 1950-1999. The service is a .NET program on a supported runtime, and
+  .NET Core 3.0 and later fix 2049 for the invariant culture (CalendarData.Invariant), as Windows 10 and later
+  do by default; .NET Framework's and Mono's invariant calendar stop at 2029 (` + "`7/3/40`" + ` is 1940 there), which
+  the differential test marks.
 - Strings without a year (a time alone, ` + "`June 15`" + `) are rejected rather than completed from the
   clock as .NET would.
 - Null is an error (there is no date to convert); so are numbers (use DateFromNum for AD file
@@ -605,7 +612,9 @@ Decisions:
   inputFormat matches and fails otherwise; the Workday guide's
   ` + "`FormatDateTime(DateAdd(...), , \"yyyy-MM-dd\", \"yyyy-MM-dd\")`" + ` relies on the lenient behaviour.
 - A null source gives null. A multi-valued source is converted value by value.
-- Literal styles and formats are checked at Compile time; a source that does not match is an error.`,
+- Literal styles and formats are checked at Compile time; a source that does not match is an error.
+- As in .NET's ParseExact, ` + "`tt`" + ` without an hour field reads PM as an error (the hour is taken as 0, which PM
+  contradicts) and AM as midnight; two-digit years ` + "`yy`" + ` read up to 2049, as CDate's.`,
 			Impl: func(c *Call, args []Value) (Value, error) { return formatDateTime(c.Now(), args) },
 			Examples: []Example{
 				{Expr: `FormatDateTime([extensionAttribute1], , "yyyyMMddHHmmss.fZ", "yyyy-MM-dd")`, Input: map[string]any{"extensionAttribute1": "20150123105347.1Z"}, Want: "2015-01-23"},

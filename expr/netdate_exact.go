@@ -482,7 +482,12 @@ func (ps *exactParser) result(now time.Time) (time.Time, error) {
 		} else if ps.timeMark == 1 && ps.hour != 12 && ps.hour >= 0 {
 			ps.hour += 12
 		}
-	} else if (ps.timeMark == 0 && ps.hour >= 12) || (ps.timeMark == 1 && ps.hour >= 0 && ps.hour < 12) {
+	} else if h := max(ps.hour, 0); (ps.timeMark == 0 && h >= 12) || (ps.timeMark == 1 && h < 12) {
+		// An hour that was not parsed is 0 here, as in .NET's
+		// DateTimeResult: PM without an hour field is an error, AM is not.
+		if ps.hour < 0 {
+			return time.Time{}, fmt.Errorf("%w: PM without an hour field", errDateMismatch)
+		}
 		return time.Time{}, fmt.Errorf("%w: AM/PM does not match hour %d", errDateMismatch, ps.hour)
 	}
 	// Missing date parts default as in CheckDefaultDateTime.

@@ -11,7 +11,7 @@ import (
 // Lenient parsing, for CDate and date arguments given as strings.
 
 const (
-	looseTime = `(?:(?:T|\s+)(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?(?:\s*(AM|PM))?)?`
+	looseTime = `(?:(?:T|\s+)(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(?:\s*(AM|PM))?)?`
 	looseZone = `\s*(Z|GMT|UTC|[+-]\d{1,2}(?::?\d{2})?)?`
 	looseDay  = `(?:(?:Sun|Mon|Tue|Wed|Thu|Fri|Sat)[a-z]*\.?,?\s+)?`
 	looseMon  = `((?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?)`
@@ -21,7 +21,13 @@ var (
 	// 2021-08-24, 2009-06-15T01:45:30-07:00, 2020-03-16-07:00, 2021/8/24.
 	reLooseISO = regexp.MustCompile(`(?i)^(\d{4})([-/.])(\d{1,2})([-/.])(\d{1,2})` + looseTime + looseZone + `$`)
 	// 8/25/2021 5:41:18 PM (the invariant culture is month first).
-	reLooseUS = regexp.MustCompile(`(?i)^(\d{1,2})[/-](\d{1,2})[/-](\d{4}|\d{2})` + looseTime + looseZone + `$`)
+	reLooseUS = regexp.MustCompile(`(?i)^(\d{1,2})[/-](\d{1,2})[/-](\d{1,4})` + looseTime + looseZone + `$`)
+	// 2021-08: a year and a month, the first of the month.
+	reLooseYearMonth = regexp.MustCompile(`^(\d{4})-(\d{1,2})$`)
+	// Jan 2021, January 2021: the first of the month.
+	reLooseMonthYear = regexp.MustCompile(`(?i)^` + looseMon + `,?\s+(\d{4})$`)
+	// 15:04:05 2021-08-24: a time before the date.
+	reLooseTimeFirst = regexp.MustCompile(`(?i)^(\d{1,2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:\s*(?:AM|PM))?)\s+([^:]+)$`)
 	// 20150123105347.1Z, LDAP generalized time; 20210824.
 	reLooseCompact = regexp.MustCompile(`(?i)^(\d{4})(\d{2})(\d{2})(?:T?(\d{2})(\d{2})(\d{2})?(?:[.,](\d{1,9}))?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$`)
 	// Mon, 15 Jun 2009 20:45:30 GMT; 15 June 2009.
@@ -37,11 +43,16 @@ var errNotDate = errors.New("not a recognised date")
 // culture does for the forms attribute values take in practice: ISO 8601
 // (with T or a space, fractions, Z or an offset, and an offset directly
 // after a date as Workday sends it: 2020-03-16-07:00), the invariant
-// M/d/yyyy h:mm:ss tt, RFC 1123 and English month names. As an extension
-// it also reads LDAP generalized time (20150123105347.0Z) and yyyyMMdd. A
-// value with an offset or Z is converted to UTC; one without is taken as
-// UTC (the service's local time). Strings without a year (a time alone,
-// "June 15") are rejected rather than completed from the clock.
+// M/d/yyyy h:mm:ss tt (a year of one to four digits; two digits or fewer
+// read with the invariant calendar's TwoDigitYearMax, 2049), RFC 1123,
+// English month names, a year and a month alone (2021-08, Aug 2021: the
+// first of the month) and a time before the date. The seconds fraction
+// follows a point; a comma there is rejected, as the invariant culture's
+// DateTime.Parse rejects it. As an extension it also reads LDAP
+// generalized time (20150123105347.0Z, where X.680 allows a comma) and
+// yyyyMMdd. A value with an offset or Z is converted to UTC; one without is
+// taken as UTC (the service's local time). Strings without a year (a time
+// alone, "June 15") are rejected rather than completed from the clock.
 func parseLooseDate(s string) (time.Time, error) {
 	s = strings.TrimSpace(s)
 	var y, mo, d, timeAt int
@@ -59,10 +70,16 @@ func parseLooseDate(s string) (time.Time, error) {
 		timeAt = 6
 	case func() bool { m = reLooseUS.FindStringSubmatch(s); return m != nil }():
 		mo, d, y = atoi(m[1]), atoi(m[2]), atoi(m[3])
-		if len(m[3]) == 2 {
+		if len(m[3]) <= 2 {
 			y = fourDigitYear(y)
 		}
 		timeAt = 4
+	case func() bool { m = reLooseYearMonth.FindStringSubmatch(s); return m != nil }():
+		return firstOfMonth(atoi(m[1]), atoi(m[2]), s)
+	case func() bool { m = reLooseMonthYear.FindStringSubmatch(s); return m != nil }():
+		return firstOfMonth(atoi(m[2]), monthIndex(m[1]), s)
+	case func() bool { m = reLooseTimeFirst.FindStringSubmatch(s); return m != nil }():
+		return parseLooseDate(m[2] + " " + m[1])
 	case func() bool { m = reLooseDMY.FindStringSubmatch(s); return m != nil }():
 		d, mo, y = atoi(m[1]), monthIndex(m[2]), atoi(m[3])
 		timeAt = 4
@@ -104,6 +121,15 @@ func parseLooseDate(s string) (time.Time, error) {
 		return time.Time{}, fmt.Errorf("%w: %q", errNotDate, s)
 	}
 	return applyZone(t, m[timeAt+5], s)
+}
+
+// firstOfMonth is the date DateTime.Parse gives a year and a month alone.
+func firstOfMonth(y, mo int, s string) (time.Time, error) {
+	t, err := makeDate(y, mo, 1, 0, 0, 0, 0)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("%w: %q", errNotDate, s)
+	}
+	return t, nil
 }
 
 // applyZone converts the wall-clock time t, read with zone text z, to UTC.

@@ -334,3 +334,35 @@ func TestFileTime(t *testing.T) {
 		t.Error("fileTimeFromDate(1600) succeeded, want an error")
 	}
 }
+
+// TestDotNetParseForms pins DateTime.Parse and ParseExact answers measured
+// with the oracle of internal/dotnet.
+func TestDotNetParseForms(t *testing.T) {
+	for _, tc := range []struct {
+		src, want string // want "" for an error
+	}{
+		{`CDate("2035-11")`, "11/1/2035 12:00:00 AM"},
+		{`CDate("Jan 2034")`, "1/1/2034 12:00:00 AM"},
+		{`CDate("December 2015")`, "12/1/2015 12:00:00 AM"},
+		{`CDate("03:08:22 1990-12-12")`, "12/12/1990 3:08:22 AM"},
+		{`CDate("3:08 PM 12/12/1990")`, "12/12/1990 3:08:00 PM"},
+		{`CDate("11/17/349")`, "11/17/0349 12:00:00 AM"},
+		{`CDate("7/3/40")`, "7/3/2040 12:00:00 AM"}, // TwoDigitYearMax 2049 (Mono: 1940)
+		{`CDate("7/3/50")`, "7/3/1950 12:00:00 AM"},
+		{`CDate("2026-04-06T22:05:22,4610")`, ""}, // a comma before the fraction
+		{`CDate("2026-04-06T22:05:22.4610")`, "4/6/2026 10:05:22 PM"},
+		{`CDate("2035-13")`, ""},
+		{`FormatDateTime("2005-11-22 PM", , "yyyy-MM-dd tt", "yyyy")`, ""}, // PM without an hour
+		{`FormatDateTime("2005-11-22 AM", , "yyyy-MM-dd tt", "yyyy")`, "2005"},
+	} {
+		v, err := Eval(tc.src, NewEnv(nil))
+		switch {
+		case tc.want == "" && err == nil:
+			t.Errorf("%s = %s, want an error", tc.src, Render(v))
+		case tc.want != "" && err != nil:
+			t.Errorf("%s: %v", tc.src, err)
+		case tc.want != "" && Render(v) != tc.want:
+			t.Errorf("%s = %s, want %s", tc.src, Render(v), tc.want)
+		}
+	}
+}

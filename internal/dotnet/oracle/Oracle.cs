@@ -28,6 +28,29 @@ static class Oracle
 {
     static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
+    // Modern is the invariant culture of .NET Core 3.0 and later, whose
+    // calendar reads two-digit years up to 2049 (CalendarData.Invariant);
+    // Mono's stops at 2029. Dates are parsed with it, and with Mono's own
+    // invariant culture to report where the two differ.
+    static readonly CultureInfo Modern = ModernCulture();
+
+    static CultureInfo ModernCulture()
+    {
+        var c = (CultureInfo)CultureInfo.InvariantCulture.Clone();
+        c.DateTimeFormat.Calendar.TwoDigitYearMax = 2049;
+        return c;
+    }
+
+    // Both runs f with the modern culture and with Mono's, and records
+    // Mono's answer when it differs.
+    static string Both(Func<CultureInfo, string> f)
+    {
+        string modern = f(Modern), m;
+        try { m = f(Inv); } catch (Exception e) { m = e.GetType().Name; }
+        if (m != modern) mono = m;
+        return modern;
+    }
+
     static void Main()
     {
         var stdin = new StreamReader(Console.OpenStandardInput(), new UTF8Encoding(false));
@@ -113,20 +136,20 @@ static class Oracle
                     if (a[3] == "offset") t = DateTime.SpecifyKind(t, DateTimeKind.Local);
                     string src = t.ToString(a[1], Inv);
                     aux = src;
-                    var p = DateTime.ParseExact(src, a[1], Inv, DateTimeStyles.RoundtripKind | DateTimeStyles.AllowLeadingWhite | DateTimeStyles.AllowTrailingWhite);
-                    if (p.Kind == DateTimeKind.Local) p = p.ToUniversalTime();
-                    return p.ToString(a[2], Inv);
+                    return Both(c =>
+                    {
+                        var p = DateTime.ParseExact(src, a[1], c, DateTimeStyles.RoundtripKind | DateTimeStyles.AllowLeadingWhite | DateTimeStyles.AllowTrailingWhite);
+                        return p.ToString(a[2], Inv);
+                    });
                 }
             case "parseexact":
                 {
                     var p = DateTime.ParseExact(a[0], a[1], Inv, DateTimeStyles.RoundtripKind | DateTimeStyles.AllowLeadingWhite | DateTimeStyles.AllowTrailingWhite);
-                    if (p.Kind == DateTimeKind.Local) p = p.ToUniversalTime();
-                    return p.ToString(a[2], Inv);
+                    return p.ToString(a[2], Inv); // local time is UTC (TZ=UTC), as on the service
                 }
             case "cdate":
                 {
-                    var p = DateTime.Parse(a[0], Inv, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal);
-                    return Render(p);
+                    return Both(c => Render(DateTime.Parse(a[0], c, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal)));
                 }
             case "utf8":
                 {
