@@ -19,8 +19,9 @@ type CallExpr struct {
 	// including the closing parenthesis.
 	NameSpan, Loc Span
 
-	data   any   // set by the function's Check
-	folded Value // the constant result, when Compile could compute it
+	data   any      // set by the function's Check
+	folded Value    // the constant result, when Compile could compute it
+	fns    []evalFn // the compiled arguments
 }
 
 // AttrExpr is an attribute reference, [name].

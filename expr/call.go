@@ -45,7 +45,7 @@ func (c *Call) Arg(i int) (Value, error) {
 	if c.args != nil {
 		return c.args[i], nil
 	}
-	v, err := c.st.eval(c.expr.Args[i])
+	v, err := c.expr.fns[i](c.st)
 	if err != nil {
 		return nil, err
 	}
@@ -63,7 +63,7 @@ func (c *Call) Result(i int) (Value, error) {
 	if c.args != nil {
 		return c.args[i], nil
 	}
-	v, err := c.st.eval(c.expr.Args[i])
+	v, err := c.expr.fns[i](c.st)
 	if err != nil {
 		return nil, err
 	}
@@ -72,6 +72,10 @@ func (c *Call) Result(i int) (Value, error) {
 	}
 	return v, nil
 }
+
+// tracing reports whether the evaluation records a trace, in which every
+// argument a function reads must be evaluated through Arg to appear in it.
+func (c *Call) tracing() bool { return c.st.hook != nil }
 
 // Data returns what the function's Check stored for this call site.
 func (c *Call) Data() any { return c.expr.data }

@@ -14,19 +14,52 @@ import (
 // states are pooled so that an evaluation allocates little beyond its
 // result.
 type evalState struct {
-	prog     *Program
-	env      Env
-	o        EvalOptions
-	stack    []Value // arguments of eager calls in progress
-	calls    []Call  // call contexts in progress
-	redacted bool    // a redacted value was consumed
+	prog  *Program
+	env   Env
+	o     EvalOptions
+	stack []Value // arguments of eager calls in progress
+	// calls holds the contexts of the calls in progress, calls[depth-1]
+	// being the innermost. Entries are reused, not cleared: each already
+	// points at this state, so a call only sets its node and arguments.
+	calls    []Call
+	depth    int
+	high     int  // the most stack slots used, cleared when the state is put back
+	redacted bool // a redacted value was consumed
 	// hook, when set, sees every node's result (Program.Trace).
 	hook func(n Node, v Value, err error)
 }
 
 var statePool = sync.Pool{New: func() any {
-	return &evalState{stack: make([]Value, 0, 32), calls: make([]Call, 0, 16)}
+	st := &evalState{stack: make([]Value, 0, 32)}
+	st.growCalls()
+	return st
 }}
+
+// growCalls makes room for more nested calls. A context handed to an outer
+// call stays valid: it keeps pointing into the old array, which nothing
+// writes to any more.
+func (st *evalState) growCalls() {
+	calls := make([]Call, max(16, 2*len(st.calls)))
+	copy(calls, st.calls)
+	for i := range calls {
+		calls[i].st = st
+	}
+	st.calls = calls
+}
+
+// enter returns the context of a call of n, its arguments being args (nil
+// for a lazy function). leave must follow.
+func (st *evalState) enter(n *CallExpr, args []Value) *Call {
+	if st.depth == len(st.calls) {
+		st.growCalls()
+	}
+	c := &st.calls[st.depth]
+	st.depth++
+	c.expr, c.args = n, args
+	return c
+}
+
+func (st *evalState) leave() { st.depth-- }
 
 func getState(p *Program, env Env, o EvalOptions) *evalState {
 	st := statePool.Get().(*evalState)
@@ -35,11 +68,13 @@ func getState(p *Program, env Env, o EvalOptions) *evalState {
 }
 
 func putState(st *evalState) {
-	// call pops (and clears) what it pushes, so both stacks are empty
-	// here; clearing their whole capacity would cost more than the
-	// evaluation of a short expression.
-	st.stack = st.stack[:0]
-	st.calls = st.calls[:0]
+	// Calls pop what they push without clearing it, which would cost more
+	// than evaluating a short expression; the argument values are
+	// cleared here, once, so that a pooled state keeps no object's data.
+	// The call contexts point at the program's nodes, at this state and at
+	// its stack.
+	clear(st.stack[:st.high])
+	st.stack, st.depth, st.high = st.stack[:0], 0, 0
 	st.prog, st.env, st.o, st.hook = nil, nil, EvalOptions{}, nil
 	statePool.Put(st)
 }
@@ -58,10 +93,28 @@ func (p *Program) EvalWith(env Env, o EvalOptions) (Value, error) {
 	if env == nil {
 		env = emptyEnv{}
 	}
+	switch {
+	case p.konst != nil:
+		return p.konst, nil
+	case p.attr != "":
+		// A bare attribute reference, the most common mapping: no state
+		// is needed to look it up.
+		v, ok := env.Lookup(p.attr)
+		if !ok || v == nil {
+			return Null, nil
+		}
+		return v, nil
+	}
 	st := getState(p, env, o)
-	v, err := st.eval(p.root)
+	v, err := p.run(st)
 	redacted := st.redacted
 	putState(st)
+	return finish(v, err, redacted)
+}
+
+// finish completes a program's result: nil is Null, and a result computed
+// from a redacted value is redacted.
+func finish(v Value, err error, redacted bool) (Value, error) {
 	if err != nil {
 		return nil, err
 	}
@@ -102,6 +155,8 @@ func (st *evalState) exists() func(string) bool {
 func (st *evalState) strip(v Value) Value {
 	for {
 		switch x := v.(type) {
+		case String:
+			return v
 		case Redacted:
 			st.redacted = true
 			v = x.V
@@ -113,80 +168,114 @@ func (st *evalState) strip(v Value) Value {
 	}
 }
 
-func (st *evalState) eval(n Node) (Value, error) {
-	if st.hook != nil {
-		h := st.hook
-		v, err := st.evalNode(n)
-		h(n, v, err)
-		return v, err
-	}
-	return st.evalNode(n)
+// evalFn evaluates one node of a compiled program. Compile turns the tree
+// into a tree of these closures once, so that evaluation neither switches
+// on node types nor looks up what a call needs: each closure holds its
+// children's closures, its function and its constants.
+type evalFn func(st *evalState) (Value, error)
+
+// traced hands a node's result to the trace hook.
+func (st *evalState) traced(n Node, v Value, err error) (Value, error) {
+	st.hook(n, v, err)
+	return v, err
 }
 
-func (st *evalState) evalNode(n Node) (Value, error) {
+// compile builds the closure of node n and, for calls, of their arguments
+// (kept in CallExpr.fns for lazy functions, which evaluate them through
+// Call.Arg).
+func (p *Program) compile(n Node) evalFn {
 	switch n := n.(type) {
 	case *CallExpr:
-		if n.folded != nil {
-			return n.folded, nil
-		}
-		return st.call(n)
+		return p.compileCall(n)
 	case *AttrExpr:
-		v, ok := st.env.Lookup(n.Name)
-		if !ok || v == nil {
-			return Null, nil
+		name := n.Name
+		return func(st *evalState) (Value, error) {
+			v, ok := st.env.Lookup(name)
+			if !ok || v == nil {
+				v = Null
+			}
+			if st.hook != nil {
+				return st.traced(n, v, nil)
+			}
+			return v, nil
 		}
-		return v, nil
-	case *StringLit:
-		return n.v, nil
-	case *NumberLit:
-		return n.v, nil
-	case *EnumLit:
-		return n.Value, nil
-	case *EmptyArg:
-		return Null, nil
 	case *BinaryExpr:
-		return st.binary(n)
+		left, right := p.compile(n.Left), p.compile(n.Right)
+		return func(st *evalState) (Value, error) {
+			v, err := st.binary(n, left, right)
+			if st.hook != nil {
+				return st.traced(n, v, err)
+			}
+			return v, err
+		}
 	}
-	panic("expr: unknown node")
+	v, ok := literalValue(n)
+	if !ok {
+		v = Null // EmptyArg
+	}
+	return constFn(n, v)
 }
 
-func (st *evalState) call(n *CallExpr) (Value, error) {
-	f := n.Func
-	st.calls = append(st.calls, Call{expr: n, st: st})
-	c := &st.calls[len(st.calls)-1]
-	defer func() {
-		st.calls[len(st.calls)-1] = Call{}
-		st.calls = st.calls[:len(st.calls)-1]
-	}()
-	var (
-		v   Value
-		err error
-	)
-	if f.Lazy != nil {
-		v, err = f.Lazy(c)
-	} else {
+// constFn is the closure of a constant: a literal or a folded call.
+func constFn(n Node, v Value) evalFn {
+	return func(st *evalState) (Value, error) {
+		if st.hook != nil {
+			return st.traced(n, v, nil)
+		}
+		return v, nil
+	}
+}
+
+func (p *Program) compileCall(n *CallExpr) evalFn {
+	fns := make([]evalFn, len(n.Args))
+	for i, a := range n.Args {
+		fns[i] = p.compile(a)
+	}
+	n.fns = fns
+	if n.folded != nil {
+		return constFn(n, n.folded)
+	}
+	if lazy := n.Func.Lazy; lazy != nil {
+		return func(st *evalState) (Value, error) {
+			v, err := lazy(st.enter(n, nil))
+			st.leave()
+			return st.result(n, v, err)
+		}
+	}
+	impl := n.Func.Impl
+	return func(st *evalState) (Value, error) {
 		base := len(st.stack)
-		for _, a := range n.Args {
-			av, err := st.eval(a)
+		for _, fn := range fns {
+			v, err := fn(st)
 			if err != nil {
-				clear(st.stack[base:])
 				st.stack = st.stack[:base]
+				if st.hook != nil {
+					return st.traced(n, nil, err)
+				}
 				return nil, err
 			}
-			st.stack = append(st.stack, st.strip(av))
+			st.stack = append(st.stack, st.strip(v))
 		}
-		c.args = st.stack[base:]
-		v, err = f.Impl(c, c.args)
-		clear(st.stack[base:])
+		args := st.stack[base:]
+		st.high = max(st.high, len(st.stack))
+		v, err := impl(st.enter(n, args), args)
+		st.leave()
 		st.stack = st.stack[:base]
+		return st.result(n, v, err)
 	}
+}
+
+// result completes what the function of call n returned.
+func (st *evalState) result(n *CallExpr, v Value, err error) (Value, error) {
 	if err != nil {
-		return nil, st.prog.wrapError(n, err)
-	}
-	if v == nil {
+		v, err = nil, st.prog.wrapError(n, err)
+	} else if v == nil {
 		v = Null
 	}
-	return v, nil
+	if st.hook != nil {
+		return st.traced(n, v, err)
+	}
+	return v, err
 }
 
 // wrapError positions an error raised by (or below) call n: an *Error
@@ -223,12 +312,12 @@ func (p *Program) wrapError(n *CallExpr, err error) error {
 // default Option Compare Binary does; a boolean compares with the text
 // True or False ignoring case. A multi-valued operand matches when any of
 // its values does.
-func (st *evalState) binary(n *BinaryExpr) (Value, error) {
-	lv, err := st.eval(n.Left)
+func (st *evalState) binary(n *BinaryExpr, left, right evalFn) (Value, error) {
+	lv, err := left(st)
 	if err != nil {
 		return nil, err
 	}
-	rv, err := st.eval(n.Right)
+	rv, err := right(st)
 	if err != nil {
 		return nil, err
 	}

@@ -13,6 +13,12 @@ type Program struct {
 	src  string
 	root Node
 	cfg  config
+	run  evalFn // the compiled root
+	// konst is the value of a constant program and attr the name of a
+	// program that is a bare attribute reference; both evaluate without
+	// an evaluation state.
+	konst Value
+	attr  string
 
 	mu      sync.Mutex
 	regexps map[string]*Regexp
@@ -30,6 +36,15 @@ func Compile(src string, opts ...Option) (*Program, error) {
 		return nil, err
 	}
 	p.root = root
+	p.run = p.compile(root)
+	switch n := root.(type) {
+	case *AttrExpr:
+		p.attr = n.Name
+	case *CallExpr:
+		p.konst = n.folded
+	case *StringLit, *NumberLit, *EnumLit:
+		p.konst, _ = literalValue(n)
+	}
 	return p, nil
 }
 

@@ -49,6 +49,9 @@ Decision: the documented service defect where a Switch evaluates to null when it
 				if n := len(ck.Call.Args); n%2 != 0 {
 					return ck.ArgErrorf(n-1, "no value follows this key: Switch takes a source, a default value, then key/value pairs (an even number of arguments, got %d)", n)
 				}
+				if keys := switchKeys(ck); keys != nil {
+					ck.SetData(keys)
+				}
 				return nil
 			},
 			Lazy: func(c *Call) (Value, error) {
@@ -57,6 +60,14 @@ Decision: the documented service defect where a Switch evaluates to null when it
 					return nil, err
 				}
 				s := Render(src)
+				if keys, ok := c.Data().([]string); ok && !c.tracing() {
+					for i, k := range keys {
+						if k == s {
+							return c.Result(2*i + 3)
+						}
+					}
+					return c.Result(1)
+				}
 				for i := 2; i+1 < c.NArgs(); i += 2 {
 					k, err := c.Arg(i)
 					if err != nil {
@@ -151,4 +162,28 @@ Decision: strings (also empty ones), numbers, booleans and dates are strings; nu
 			},
 		},
 	)
+}
+
+// switchKeys renders Switch's keys at Compile time when they are all
+// constants, as they nearly always are, so that evaluating a Switch does
+// not evaluate them again; nil otherwise. A trace still evaluates them, to
+// show them. Constant keys cannot fail and
+// carry no redaction, so comparing them in advance changes nothing.
+func switchKeys(ck *CheckContext) []string {
+	var keys []string
+	for i := 2; i+1 < len(ck.Call.Args); i += 2 {
+		k, ok := ck.Literal(i)
+		if !ok {
+			if !ck.Provided(i) {
+				k = Null // an empty key renders as ""
+			} else {
+				return nil
+			}
+		}
+		if _, redacted := k.(Redacted); redacted {
+			return nil
+		}
+		keys = append(keys, Render(k))
+	}
+	return keys
 }

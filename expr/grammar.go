@@ -5,23 +5,6 @@ import (
 	"github.com/alecthomas/participle/v2/lexer"
 )
 
-// The lexer. Capitalised rule names are tokens the grammar refers to;
-// Whitespace is elided. BadString and BadAttr only match text that runs to
-// the end of the input without its closing delimiter, so that the error can
-// say so instead of "invalid input text".
-var exprLexer = lexer.MustSimple([]lexer.SimpleRule{
-	{Name: "Whitespace", Pattern: `[\s\x{00A0}\x{FEFF}]+`},
-	{Name: "Attr", Pattern: `\[[^\]]*\]`},
-	{Name: "String", Pattern: `"(\\.|[^"\\])*"`},
-	{Name: "Hex", Pattern: `&[Hh][0-9A-Fa-f]+`},
-	{Name: "Number", Pattern: `-?(\d+(\.\d*)?|\.\d+)`},
-	{Name: "Ident", Pattern: `[\p{L}_][\p{L}\p{N}_]*`},
-	{Name: "Op", Pattern: `<>|<=|>=|=|<|>|&`},
-	{Name: "Punct", Pattern: `[(),]`},
-	{Name: "BadString", Pattern: `"(\\.|[^"\\])*\\?$`},
-	{Name: "BadAttr", Pattern: `\[[^\]]*$`},
-})
-
 // exprNode is an operand followed by any number of operator/operand pairs;
 // precedence is applied when lowering.
 type exprNode struct {

@@ -47,7 +47,7 @@ func EnumNames() []string {
 
 var tokenNames = func() map[lexer.TokenType]string {
 	m := map[lexer.TokenType]string{}
-	for name, t := range exprLexer.Symbols() {
+	for name, t := range exprSymbols {
 		m[t] = name
 	}
 	return m
@@ -444,7 +444,7 @@ func (l *lowerer) fold(n *CallExpr) error {
 	}
 	st := getState(l.p, emptyEnv{}, EvalOptions{})
 	defer putState(st)
-	v, err := st.eval(n)
+	v, err := l.p.compile(n)(st)
 	if err != nil {
 		return err
 	}

@@ -25,7 +25,7 @@ func (p *Program) Trace(env Env, o EvalOptions) (*Trace, Value, error) {
 	st.hook = func(n Node, v Value, err error) {
 		rec[n] = &Trace{Node: n, Value: v, Err: err}
 	}
-	v, err := st.eval(p.root)
+	v, err := p.run(st)
 	st.hook = nil
 	if err == nil && st.redacted {
 		if _, ok := v.(Redacted); !ok {
