@@ -28,7 +28,7 @@ import (
 
 // shape is one piece of work written in the three languages.
 type shape struct {
-	name                    string
+	name                   string
 	attrmap, exprlang, cel string
 }
 
