@@ -36,6 +36,9 @@ func BenchmarkEval(b *testing.B) {
 	b.Run("switch", func(b *testing.B) {
 		benchEval(b, benchSwitch, MapEnv{"state": String("QLD")})
 	})
+	b.Run("replace-lower", func(b *testing.B) {
+		benchEval(b, `ToLower(Replace([mail], "@old.com", , , "@new.com", , ))`, MapEnv{"mail": String("John.Smith@old.com")})
+	})
 	b.Run("iif", func(b *testing.B) {
 		benchEval(b, `IIF([country]="USA",[country],[department])`, MapEnv{"country": String("USA"), "department": String("Sales")})
 	})

@@ -20,12 +20,24 @@ func (m MapEnv) Lookup(name string) (Value, bool) {
 	if v, ok := m[name]; ok {
 		return v, true
 	}
-	for k, v := range m {
-		if strings.EqualFold(k, name) {
-			return v, true
-		}
+	if k, ok := foldKey(m, name); ok {
+		return m[k], true
 	}
 	return nil, false
+}
+
+// foldKey finds the key of m that equals name ignoring case. When several
+// do (an object with both Mail and mail), the smallest wins, so that the
+// choice does not depend on the map's order.
+func foldKey[V any](m map[string]V, name string) (string, bool) {
+	var best string
+	found := false
+	for k := range m {
+		if strings.EqualFold(k, name) && (!found || k < best) {
+			best, found = k, true
+		}
+	}
+	return best, found
 }
 
 // EnvFunc adapts a function to Env.
@@ -34,13 +46,33 @@ type EnvFunc func(name string) (Value, bool)
 // Lookup implements Env.
 func (f EnvFunc) Lookup(name string) (Value, bool) { return f(name) }
 
-// NewEnv converts decoded JSON attributes (string, number, boolean, null
-// or array) to a MapEnv. A JSON null is kept as an attribute whose value is
-// Null, which evaluates like an absent one.
-func NewEnv(attrs map[string]any) MapEnv {
-	m := make(MapEnv, len(attrs))
-	for k, v := range attrs {
-		m[k] = FromGo(v)
+// GoEnv is an Env over decoded JSON attributes (string, number, boolean,
+// null or array) or other Go values FromGo accepts. Each value is
+// converted when it is looked up, so that an object costs nothing to wrap
+// and only the attributes an expression reads are converted. A JSON null
+// is an attribute whose value is Null, which evaluates like an absent one.
+// Names are matched as MapEnv matches them.
+type GoEnv map[string]any
+
+// Lookup implements Env.
+func (m GoEnv) Lookup(name string) (Value, bool) {
+	if v, ok := m[name]; ok {
+		return goValue(v), true
 	}
-	return m
+	if k, ok := foldKey(m, name); ok {
+		return goValue(m[k]), true
+	}
+	return nil, false
 }
+
+// goValue is FromGo with the common case first.
+func goValue(v any) Value {
+	if s, ok := stringOf(v); ok {
+		return s
+	}
+	return FromGo(v)
+}
+
+// NewEnv wraps decoded JSON attributes as an Env. The map is used as it
+// is, not copied: do not change it while expressions read it.
+func NewEnv(attrs map[string]any) GoEnv { return GoEnv(attrs) }

@@ -323,7 +323,7 @@ func (st *evalState) binary(n *BinaryExpr, left, right evalFn) (Value, error) {
 	}
 	lv, rv = st.strip(lv), st.strip(rv)
 	if n.Op == "&" {
-		return String(Render(lv) + Render(rv)), nil
+		return concat(Render(lv), Render(rv)), nil
 	}
 	if IsNullOrEmpty(lv) || IsNullOrEmpty(rv) {
 		return Bool(false), nil

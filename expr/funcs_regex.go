@@ -198,6 +198,10 @@ func implReplace(c *Call, args []Value) (Value, error) {
 	if IsNull(src) {
 		return Null, nil
 	}
+	if s, ok := src.(String); ok && d.mode == replaceText {
+		// The common case, without the per-value machinery below.
+		return replaceString(src, string(s), arg(rpOldValue), arg(rpReplacement)), nil
+	}
 	// one processes one string; multi-valued sources go through it value
 	// by value.
 	var one func(s string) (string, error)

@@ -430,35 +430,33 @@ func join(args []Value) Value {
 	case n == 1 && lone >= 0:
 		return args[lone]
 	}
-	var b strings.Builder
-	b.Grow(total + (n-1)*len(sep))
-	first := true
+	v, b := newString(total + (n-1)*len(sep))
+	at := 0
 	for _, a := range args[1:] {
 		switch a := a.(type) {
 		case Multi:
 			for _, s := range a {
-				first = joinPart(&b, s, sep, first)
+				at = joinPart(b, at, s, sep)
 			}
 		default:
 			if !IsNull(a) {
-				first = joinPart(&b, Render(a), sep, first)
+				at = joinPart(b, at, Render(a), sep)
 			}
 		}
 	}
-	return String(b.String())
+	return v
 }
 
-// joinPart writes one non-empty part, preceded by sep unless it is the
-// first; it returns whether the next part is still the first.
-func joinPart(b *strings.Builder, s, sep string, first bool) bool {
+// joinPart writes one non-empty part at b[at:], preceded by sep unless it
+// is the first, and returns where the next part goes.
+func joinPart(b []byte, at int, s, sep string) int {
 	if s == "" {
-		return first
+		return at
 	}
-	if !first {
-		b.WriteString(sep)
+	if at > 0 {
+		at += copy(b[at:], sep)
 	}
-	b.WriteString(s)
-	return false
+	return at + copy(b[at:], s)
 }
 
 // left returns the first n UTF-16 code units of s; n < 0 means all of s,

@@ -44,6 +44,9 @@ func init() {
 				if err != nil {
 					return nil, err
 				}
+				if s, ok := args[0].(String); ok && sc == nil {
+					return lowerString(args[0], string(s)), nil
+				}
 				return mapEachNull(args[0], func(s string) string { return toLowerCulture(s, sc) }), nil
 			},
 		},

@@ -137,13 +137,18 @@ func exprlangOptions() []exprlang.Option {
 type engine func(n int) error
 
 // engines builds, for one shape, the three engines' loops evaluating it
-// against obj.
+// against obj, each in the engine's own form of an object (for attrmap a
+// MapEnv).
 func engines(s shape, obj map[string]any) (map[string]engine, error) {
 	p, err := expr.Compile(s.attrmap)
 	if err != nil {
 		return nil, err
 	}
-	env := expr.NewEnv(obj)
+	// attrmap's own object type, built once, as the peers get theirs.
+	env := expr.MapEnv{}
+	for k, v := range obj {
+		env[k] = expr.FromGo(v)
+	}
 	ep, err := exprlang.Compile(s.exprlang, exprlangOptions()...)
 	if err != nil {
 		return nil, err
