@@ -6,29 +6,27 @@ import (
 )
 
 // exprNode is an operand followed by any number of operator/operand pairs;
-// precedence is applied when lowering.
+// precedence is applied when lowering. Ops[i] stands between operand i
+// (Left being operand 0) and Rest[i]. The pairs are not a node of their
+// own: participle would build one, and drop it, after every operand.
 type exprNode struct {
-	Pos    lexer.Position
-	Left   *operandNode `parser:"@@"`
-	Rest   []*opNode    `parser:"@@*"`
-	EndPos lexer.Position
+	Left *operandNode   `parser:"@@"`
+	Ops  []string       `parser:"( @Op"`
+	Rest []*operandNode `parser:"  @@ )*"`
 }
 
-type opNode struct {
-	Pos     lexer.Position
-	Op      string       `parser:"@Op"`
-	Operand *operandNode `parser:"@@"`
-	EndPos  lexer.Position
-}
-
+// operandNode lists the single-token operands first: an alternative that
+// fails on its first token costs participle little, while trying the call
+// first would build (and drop) a callNode for every string and attribute.
+// Only Call must come before Ident, which it starts with.
 type operandNode struct {
 	Pos    lexer.Position
-	Call   *callNode `parser:"  @@"`
+	Str    *string   `parser:"  @String"`
 	Attr   *string   `parser:"| @Attr"`
-	Str    *string   `parser:"| @String"`
-	Hex    *string   `parser:"| @Hex"`
-	Num    *string   `parser:"| @Number"`
+	Call   *callNode `parser:"| @@"`
 	Ident  *string   `parser:"| @Ident"`
+	Num    *string   `parser:"| @Number"`
+	Hex    *string   `parser:"| @Hex"`
 	Paren  *exprNode `parser:"| \"(\" @@ \")\""`
 	EndPos lexer.Position
 }
@@ -45,9 +43,8 @@ type callNode struct {
 }
 
 type argNode struct {
-	Pos    lexer.Position
-	X      *exprNode `parser:"\",\" @@?"`
-	EndPos lexer.Position
+	Pos lexer.Position
+	X   *exprNode `parser:"\",\" @@?"`
 }
 
 var parser = participle.MustBuild[exprNode](

@@ -232,28 +232,38 @@ func (l *lowerer) expr(e *exprNode, depth int) (Node, error) {
 		return left, nil
 	}
 	operands := []Node{left}
-	var ops []*opNode
-	for _, r := range e.Rest {
-		n, err := l.operand(r.Operand, depth)
+	type op struct {
+		op   string
+		span Span
+	}
+	var ops []op
+	prev := e.Left
+	for i, r := range e.Rest {
+		n, err := l.operand(r, depth)
 		if err != nil {
 			return nil, err
 		}
 		operands = append(operands, n)
-		ops = append(ops, r)
+		// Only white space separates the operator from the operand before
+		// it, which ends where the next token starts.
+		at := prev.EndPos.Offset
+		at += scanSpace(l.p.src[at:])
+		ops = append(ops, op{e.Ops[i], Span{at, at + len(e.Ops[i])}})
+		prev = r
 	}
 	// Fold the tighter operator first, then the comparisons, both left to
 	// right.
 	for _, prec := range []int{2, 1} {
 		for i := 0; i < len(ops); {
-			if precedence(ops[i].Op) != prec {
+			if precedence(ops[i].op) != prec {
 				i++
 				continue
 			}
 			lhs, rhs := operands[i], operands[i+1]
 			b := &BinaryExpr{
-				Op: ops[i].Op, Left: lhs, Right: rhs,
+				Op: ops[i].op, Left: lhs, Right: rhs,
 				Loc:    Span{lhs.Span().Start, rhs.Span().End},
-				OpSpan: Span{ops[i].Pos.Offset, ops[i].Pos.Offset + len(ops[i].Op)},
+				OpSpan: ops[i].span,
 			}
 			operands = append(operands[:i], append([]Node{b}, operands[i+2:]...)...)
 			ops = append(ops[:i], ops[i+1:]...)
