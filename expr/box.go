@@ -81,15 +81,15 @@ func concat(a, b string) Value {
 	return v
 }
 
-// lowerString lower-cases s, held in v, with the invariant culture's
-// simple mappings (strings.ToLower), returning v itself when nothing
-// changes. ASCII text is lowered into a single allocation.
+// lowerString lower-cases s, held in v, as ToLower does with the
+// invariant culture (toLowerCulture), returning v itself when nothing
+// changes. ASCII text is lowered here, into a single allocation.
 func lowerString(v Value, s string) Value {
 	upper := false
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if c >= utf8.RuneSelf {
-			if r := strings.ToLower(s); r != s {
+			if r := toLowerCulture(s, nil); r != s {
 				return String(r)
 			}
 			return v
