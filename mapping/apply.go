@@ -32,6 +32,9 @@ type ApplyOptions struct {
 	// values would be exported; with Exists, SelectUniqueValue keeps a
 	// current value that is still a free candidate.
 	Current expr.Env
+	// ExistsIn names where Exists looks, for SelectUniqueValue's error
+	// when every candidate is taken (expr.EvalOptions.ExistsIn).
+	ExistsIn string
 }
 
 // Target is the result of applying an object mapping to one source object.
@@ -184,44 +187,6 @@ func (l ApplyErrors) Unwrap() []error {
 	return out
 }
 
-// Flow is what became of one attribute mapping: the outcome and the value
-// an Explanation gives, without the text. ApplyTo writes one per attribute
-// mapping; CompiledAttribute.Explain turns one into an Explanation.
-type Flow struct {
-	Outcome Outcome
-	// Value is the flowed value (nil unless Outcome is Flowed): never
-	// Null, Ignored or a Redacted wrapper; a Multi for a multi-valued
-	// target attribute.
-	Value       expr.Value
-	Redacted    bool
-	DefaultUsed bool
-	// Err is the evaluation error when Outcome is Failed.
-	Err error
-}
-
-// Situation is ApplyOptions by attribute position instead of name, for
-// ApplyTo: k is the attribute mapping's position in Attributes(). Each
-// hook is called only for the attribute mappings that need it, so a caller
-// that applies a mapping to millions of objects pays for no lookup it does
-// not use.
-type Situation struct {
-	// OnCreate and Now are ApplyOptions'.
-	OnCreate bool
-	Now      time.Time
-	// Current returns the target object's current value of attribute k;
-	// known is false when the target object is not known (an absent
-	// attribute of a known object is empty, not unknown).
-	Current func(k int) (v expr.Value, known bool)
-	// Exists returns the uniqueness check of SelectUniqueValue for
-	// attribute k (called only for mappings that use SelectUniqueValue).
-	Exists func(k int) func(value string) bool
-	// ExistsIn names where Exists looks (expr.EvalOptions.ExistsIn).
-	ExistsIn string
-	// Rand returns the random source of Guid and RandomString for
-	// attribute k (called only for mappings that use them).
-	Rand func(k int) io.Reader
-}
-
 // Apply computes the target attribute set of one source object, as the
 // provisioning service does:
 //
@@ -241,50 +206,27 @@ type Situation struct {
 // The source object is not checked against the scoping filter (see
 // InScope). Attribute failures do not stop the others: the Target is
 // complete, and err, an ApplyErrors, lists the failures. Apply is ApplyTo
-// with names instead of positions, plus the Target and its explanations.
+// plus the Target attribute set.
 func (c *CompiledObjectMapping) Apply(src expr.Env, opts ApplyOptions) (Target, error) {
-	s := Situation{OnCreate: opts.OnCreate, Now: opts.Now}
-	if cur := opts.Current; cur != nil {
-		s.Current = func(k int) (expr.Value, bool) {
-			v, _ := cur.Lookup(c.attrs[k].Target)
-			return v, true // absent from a known target object means empty
-		}
-	}
-	if exists := opts.Exists; exists != nil {
-		s.Exists = func(k int) func(string) bool {
-			target := c.attrs[k].Target
-			return func(v string) bool { return exists(target, v) }
-		}
-	}
-	if rnd := opts.Rand; rnd != nil {
-		s.Rand = func(k int) io.Reader { return rnd(c.attrs[k].Target) }
-	}
-	var buf [32]Flow // most mappings fit: no allocation for the flows
-	flows := buf[:0]
-	if len(c.attrs) > len(buf) {
-		flows = make([]Flow, len(c.attrs))
-	}
-	flows = flows[:len(c.attrs)]
-	failed := c.ApplyTo(src, &s, flows)
 	t := Target{
 		Attrs:   make([]TargetAttribute, 0, len(c.attrs)),
 		Explain: make([]Explanation, len(c.attrs)),
 	}
+	failed := c.ApplyTo(src, opts, t.Explain)
 	var errs ApplyErrors
 	if failed > 0 {
 		errs = make(ApplyErrors, 0, failed)
 	}
-	for k := range flows {
-		a, f := &c.attrs[k], &flows[k]
-		t.Explain[k] = a.Explain(f)
-		switch f.Outcome {
+	for k := range t.Explain {
+		a, ex := &c.attrs[k], &t.Explain[k]
+		switch ex.Outcome {
 		case Failed:
-			errs = append(errs, &AttributeError{Target: a.Target, Err: f.Err})
+			errs = append(errs, &AttributeError{Target: a.Target, Err: ex.Err})
 		case Flowed:
-			attr := TargetAttribute{Name: a.Target, Value: f.Value, Redacted: f.Redacted, DefaultUsed: f.DefaultUsed, FlowType: a.FlowType, Export: true}
+			attr := TargetAttribute{Name: a.Target, Value: ex.Value, Redacted: ex.Redacted, DefaultUsed: ex.DefaultUsed, FlowType: a.FlowType, Export: true}
 			if opts.Current != nil && a.Mapping.FlowBehavior != FlowAlways {
 				current, _ := opts.Current.Lookup(a.Target)
-				attr.Export = !equalValues(a.Definition, current, f.Value)
+				attr.Export = !a.Equal(current, ex.Value)
 			}
 			t.Attrs = append(t.Attrs, attr)
 		}
@@ -296,52 +238,57 @@ func (c *CompiledObjectMapping) Apply(src expr.Env, opts ApplyOptions) (Target, 
 }
 
 // ApplyTo is the one implementation of the attribute mapping rules that
-// Apply describes: it applies every attribute mapping to src in the
-// situation s and writes what became of mapping k to out[k] (out must have
-// len(Attributes()) elements). It returns the number of failed mappings.
-// It allocates nothing beyond what expression evaluation does, so the
-// sync core calls it for every object of a cycle with buffers it reuses;
-// Apply, the command line and the REPL call it through Apply.
-func (c *CompiledObjectMapping) ApplyTo(src expr.Env, s *Situation, out []Flow) (failed int) {
+// Apply describes: it applies every attribute mapping to src and writes
+// what became of mapping k (the k-th of Attributes) to out[k], which must
+// have len(Attributes()) elements. It returns the number of failed
+// mappings. It allocates nothing beyond what expression evaluation does,
+// and it asks opts only what a mapping needs: Current on update and for
+// SelectUniqueValue's kept value, Exists for SelectUniqueValue, Rand for
+// Guid and RandomString. The sync planner calls it for every object of a
+// cycle with buffers it reuses; Apply, the map command, the REPL and
+// every explanation go through it too.
+func (c *CompiledObjectMapping) ApplyTo(src expr.Env, opts ApplyOptions, out []Explanation) (failed int) {
 	out = out[:len(c.attrs)]
 	for k := range c.attrs {
-		f := &out[k]
-		*f = Flow{}
-		if err := c.applyAt(k, src, s, f); err != nil {
-			*f = Flow{Outcome: Failed, Err: err}
+		a, ex := &c.attrs[k], &out[k]
+		*ex = Explanation{Target: a.Target, Type: a.Type, Expression: a.Text}
+		if err := a.apply(src, &opts, ex); err != nil {
+			ex.Outcome, ex.Value, ex.Redacted, ex.DefaultUsed, ex.Err = Failed, nil, false, false, err
 			failed++
 		}
 	}
 	return failed
 }
 
-// applyAt applies attribute mapping k; see Apply for the rules.
-func (c *CompiledObjectMapping) applyAt(k int, src expr.Env, s *Situation, f *Flow) error {
-	a := &c.attrs[k]
-	if a.FlowType == ObjectAddOnly && !s.OnCreate {
-		f.Outcome = SkippedOnUpdate
+// apply applies the attribute mapping into ex; see Apply for the rules.
+func (a *CompiledAttribute) apply(src expr.Env, opts *ApplyOptions, ex *Explanation) error {
+	if a.FlowType == ObjectAddOnly && !opts.OnCreate {
+		ex.Outcome = SkippedOnUpdate
 		return nil
 	}
 	// The current value matters on update (AttributeAddOnly, defaults) and
-	// to SelectUniqueValue; look it up only then.
+	// to SelectUniqueValue; look it up only then. An attribute absent
+	// from a known target object is empty.
 	var current expr.Value
 	known := false
-	if s.Current != nil && (!s.OnCreate || (a.unique && s.Exists != nil)) {
-		current, known = s.Current(k)
+	if opts.Current != nil && (!opts.OnCreate || (a.unique && opts.Exists != nil)) {
+		current, _ = opts.Current.Lookup(a.Target)
+		known = true
 	}
-	if a.FlowType == AttributeAddOnly && !s.OnCreate && known && !expr.IsNullOrEmpty(current) {
-		f.Outcome = SkippedHasValue
+	if a.FlowType == AttributeAddOnly && !opts.OnCreate && known && !expr.IsNullOrEmpty(current) {
+		ex.Outcome = SkippedHasValue
 		return nil
 	}
 	v := expr.Null
 	if a.Program != nil {
-		eo := expr.EvalOptions{Now: s.Now}
-		if a.random && s.Rand != nil {
-			eo.Rand = s.Rand(k)
+		eo := expr.EvalOptions{Now: opts.Now}
+		if a.random && opts.Rand != nil {
+			eo.Rand = opts.Rand(a.Target)
 		}
 		var err error
-		if a.unique && s.Exists != nil {
-			eo.Exists, eo.ExistsIn = s.Exists(k), s.ExistsIn
+		if a.unique && opts.Exists != nil {
+			exists, target := opts.Exists, a.Target
+			eo.Exists, eo.ExistsIn = func(v string) bool { return exists(target, v) }, opts.ExistsIn
 			v, err = a.evalUnique(src, eo, current)
 		} else {
 			v, err = a.Program.EvalWith(src, eo)
@@ -351,29 +298,28 @@ func (c *CompiledObjectMapping) applyAt(k int, src expr.Env, s *Situation, f *Fl
 		}
 	}
 	if v.Kind() == expr.KindIgnored {
-		f.Outcome = Ignored
+		ex.Outcome = Ignored
 		return nil
 	}
-	v, f.Redacted = expr.Unwrap(v)
+	v, ex.Redacted = expr.Unwrap(v)
 	if def := a.Definition; def != nil {
 		var err error
 		if v, err = shape(v, def); err != nil {
-			f.Redacted = false
 			return err
 		}
 	}
 	if expr.IsNull(v) {
 		dflt := a.Mapping.DefaultValue
-		if dflt == "" || !(s.OnCreate || (known && expr.IsNullOrEmpty(current))) {
-			f.Outcome, f.Redacted = NullResult, false
+		if dflt == "" || !(opts.OnCreate || (known && expr.IsNullOrEmpty(current))) {
+			ex.Outcome, ex.Redacted = NullResult, false
 			return nil
 		}
-		v, f.DefaultUsed, f.Redacted = expr.String(dflt), true, false
+		v, ex.DefaultUsed, ex.Redacted = expr.String(dflt), true, false
 		if def := a.Definition; def != nil && def.Multivalued {
 			v = expr.Multi{dflt}
 		}
 	}
-	f.Outcome, f.Value = Flowed, v
+	ex.Outcome, ex.Value = Flowed, v
 	return nil
 }
 
@@ -405,28 +351,16 @@ func (a *CompiledAttribute) evalUnique(src expr.Env, eo expr.EvalOptions, curren
 	return a.Program.EvalWith(src, eo)
 }
 
-// Explain describes what became of the attribute mapping, from its Flow.
-func (a *CompiledAttribute) Explain(f *Flow) Explanation {
-	return Explanation{Target: a.Target, Type: a.Type, Expression: a.Text, Outcome: f.Outcome,
-		Value: f.Value, Redacted: f.Redacted, DefaultUsed: f.DefaultUsed, Err: f.Err}
-}
-
 // CaseExact reports whether values of the target attribute compare
 // exactly: its definition says caseExact and it is not a Boolean. Equal,
 // SelectUniqueValue's kept value and the sync core's lookups all use it.
 func (a *CompiledAttribute) CaseExact() bool { return a.exact }
 
 // Equal reports whether two values of the mapping's target attribute are
-// the same, as CompiledObjectMapping.Equal decides.
-func (a *CompiledAttribute) Equal(x, y expr.Value) bool { return equalValues(a.Definition, x, y) }
-
-// Equal reports whether two values of the target attribute attr are the
-// same, as the service decides whether an update is needed: ignoring case
-// unless the attribute is caseExact (Boolean attributes always ignore
+// the same, as the service decides whether an update is needed: ignoring
+// case unless the attribute is caseExact (Boolean attributes always ignore
 // case), multi-valued values as sets, and null equal to empty.
-func (c *CompiledObjectMapping) Equal(attr string, a, b expr.Value) bool {
-	return equalValues(c.target.Attribute(attr), a, b)
-}
+func (a *CompiledAttribute) Equal(x, y expr.Value) bool { return equalValues(a.Definition, x, y) }
 
 // caseExact is the comparison rule of a target attribute: exact when its
 // definition says caseExact, except for Booleans.

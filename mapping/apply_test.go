@@ -249,7 +249,11 @@ func TestEqual(t *testing.T) {
 		{"title", expr.Redacted{V: expr.String("x")}, expr.String("x"), true},
 	}
 	for _, tt := range tests {
-		if got := m.Equal(tt.attr, tt.a, tt.b); got != tt.want {
+		a, ok := m.Attribute(tt.attr)
+		if !ok {
+			a = &CompiledAttribute{Target: tt.attr} // no definition: ignore case
+		}
+		if got := a.Equal(tt.a, tt.b); got != tt.want {
 			t.Errorf("Equal(%s, %s, %s) = %v, want %v", tt.attr, expr.Display(tt.a), expr.Display(tt.b), got, tt.want)
 		}
 	}
@@ -267,10 +271,10 @@ func TestCompiledAccessors(t *testing.T) {
 	if sd, ok := m.SoftDelete(); !ok || sd.Target != "active" {
 		t.Errorf("SoftDelete = %v, %v", sd, ok)
 	}
-	if d := m.TargetDefinition("EMAILS"); d == nil || !d.Multivalued {
-		t.Errorf("TargetDefinition(EMAILS) = %+v", d)
+	if a, ok := m.Attribute("EMAILS"); !ok || a.Definition == nil || !a.Definition.Multivalued {
+		t.Errorf("Attribute(EMAILS) = %+v", a)
 	}
-	if f := m.Flows(); f != (ObjectFlows{true, true, true}) {
+	if f := m.Mapping().Flows(); f != (ObjectFlows{true, true, true}) {
 		t.Errorf("Flows = %+v", f)
 	}
 	if m.SourceObjectName() != "User" || m.TargetObjectName() != "User" {

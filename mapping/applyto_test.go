@@ -10,9 +10,10 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-// TestApplyToMatchesApply checks that the positional core and Apply agree,
-// flow by flow, in every situation Apply describes: on create and update,
-// with and without the target's current values.
+// TestApplyToMatchesApply checks that the core writes into the caller's
+// buffer the explanations Apply returns, in every situation Apply
+// describes: on create and update, with and without the target's current
+// values, and into a buffer holding another object's results.
 func TestApplyToMatchesApply(t *testing.T) {
 	m := compileApplyDoc(t)
 	src := expr.NewEnv(map[string]any{
@@ -20,26 +21,17 @@ func TestApplyToMatchesApply(t *testing.T) {
 		"proxyAddresses": []any{"smtp:a@x", "SMTP:A@y"}, "pwd": "pw", "mailNickname": "annie", "phones": []any{"1", "2"},
 		"roles": []any{"r"}, "IsSoftDeleted": false,
 	})
+	other := expr.NewEnv(map[string]any{"userPrincipalName": "bo@contoso.com", "pwd": "x", "jobTitle": "CEO", "department": "D"})
 	current := expr.NewEnv(map[string]any{"nickName": "ann", "title": "", "locale": "nl-NL", "userName": "ANN@contoso.com"})
 	for _, onCreate := range []bool{true, false} {
 		for _, cur := range []expr.Env{nil, current} {
-			name := fmt.Sprintf("onCreate=%t current=%t", onCreate, cur != nil)
-			t.Run(name, func(t *testing.T) {
-				want, _ := m.Apply(src, ApplyOptions{OnCreate: onCreate, Current: cur})
-				s := Situation{OnCreate: onCreate}
-				if cur != nil {
-					s.Current = func(k int) (expr.Value, bool) {
-						v, _ := cur.Lookup(m.Attributes()[k].Target)
-						return v, true
-					}
-				}
-				flows := make([]Flow, len(m.Attributes()))
-				failed := m.ApplyTo(src, &s, flows)
-				var got []string
-				for k := range flows {
-					got = append(got, m.Attributes()[k].Explain(&flows[k]).String())
-				}
-				if diff := cmp.Diff(explainLines(want), got); diff != "" {
+			t.Run(fmt.Sprintf("onCreate=%t current=%t", onCreate, cur != nil), func(t *testing.T) {
+				opts := ApplyOptions{OnCreate: onCreate, Current: cur}
+				want, _ := m.Apply(src, opts)
+				out := make([]Explanation, len(m.Attributes()))
+				m.ApplyTo(other, opts, out) // the buffer is reused
+				failed := m.ApplyTo(src, opts, out)
+				if diff := cmp.Diff(explainLines(want), explainLines(Target{Explain: out})); diff != "" {
 					t.Errorf("(-Apply +ApplyTo):\n%s", diff)
 				}
 				if failed != 1 { // phone: two values for a single-valued attribute
@@ -50,10 +42,10 @@ func TestApplyToMatchesApply(t *testing.T) {
 	}
 }
 
-// TestApplyToHooks checks that ApplyTo asks the situation only what a
-// mapping needs: Exists for SelectUniqueValue, Rand for Guid, and the
-// current value on update or for a kept unique value.
-func TestApplyToHooks(t *testing.T) {
+// TestApplyToAsksOnlyWhatIsNeeded checks that the core asks the options
+// only what a mapping needs: Exists for SelectUniqueValue, Rand for Guid,
+// and the current value on update or for a kept unique value.
+func TestApplyToAsksOnlyWhatIsNeeded(t *testing.T) {
 	om := &ObjectMapping{AttributeMappings: []AttributeMapping{
 		{TargetAttributeName: "id", Source: mustSource(t, `Guid()`)},
 		{TargetAttributeName: "name", Source: mustSource(t, `[a]`)},
@@ -64,34 +56,36 @@ func TestApplyToHooks(t *testing.T) {
 		t.Fatal(err)
 	}
 	var asked []string
-	s := Situation{
+	opts := ApplyOptions{
 		OnCreate: true,
-		Current: func(k int) (expr.Value, bool) {
-			asked = append(asked, "current "+m.Attributes()[k].Target)
-			return expr.String("ANN"), true
+		Current:  lookupFunc(func(name string) (expr.Value, bool) { asked = append(asked, "current "+name); return expr.String("ANN"), true }),
+		Exists: func(attr, v string) bool {
+			asked = append(asked, "exists "+attr+" "+v)
+			return !strings.EqualFold(v, "ann")
 		},
-		Exists: func(k int) func(string) bool {
-			asked = append(asked, "exists "+m.Attributes()[k].Target)
-			return func(v string) bool { return !strings.EqualFold(v, "ann") }
-		},
-		Rand: func(k int) io.Reader {
-			asked = append(asked, "rand "+m.Attributes()[k].Target)
+		Rand: func(attr string) io.Reader {
+			asked = append(asked, "rand "+attr)
 			return strings.NewReader(strings.Repeat("x", 64))
 		},
 	}
-	flows := make([]Flow, 3)
-	if failed := m.ApplyTo(expr.NewEnv(map[string]any{"a": "ann"}), &s, flows); failed != 0 {
-		t.Fatalf("failed = %d: %v", failed, flows)
-	}
-	if diff := cmp.Diff([]string{"rand id", "current upn", "exists upn"}, asked); diff != "" {
-		t.Errorf("hooks called (-want +got):\n%s", diff)
+	out := make([]Explanation, 3)
+	if failed := m.ApplyTo(expr.NewEnv(map[string]any{"a": "ann"}), opts, out); failed != 0 {
+		t.Fatalf("failed = %d: %v", failed, out)
 	}
 	// The current value "ANN" is still free and a candidate (ignoring
 	// case): it is kept.
-	if got := expr.Render(flows[2].Value); got != "ann" {
+	want := []string{"rand id", "current upn", "exists upn ANN"}
+	if diff := cmp.Diff(want, asked); diff != "" {
+		t.Errorf("asked (-want +got):\n%s", diff)
+	}
+	if got := expr.Render(out[2].Value); got != "ann" {
 		t.Errorf("upn = %q, want the kept candidate ann", got)
 	}
 }
+
+type lookupFunc func(string) (expr.Value, bool)
+
+func (f lookupFunc) Lookup(name string) (expr.Value, bool) { return f(name) }
 
 // TestApplyToAllocations checks that the core allocates nothing of its own:
 // direct mappings of strings cost no allocation per object.
@@ -105,9 +99,9 @@ func TestApplyToAllocations(t *testing.T) {
 		t.Fatal(err)
 	}
 	src := expr.MapEnv{"a": expr.String("1"), "b": expr.String("2"), "c": expr.String("3"), "d": expr.Multi{"4"}}
-	s := Situation{OnCreate: true}
-	flows := make([]Flow, 4)
-	if n := testing.AllocsPerRun(100, func() { m.ApplyTo(src, &s, flows) }); n != 0 {
+	opts := ApplyOptions{OnCreate: true}
+	out := make([]Explanation, 4)
+	if n := testing.AllocsPerRun(100, func() { m.ApplyTo(src, opts, out) }); n != 0 {
 		t.Errorf("ApplyTo allocates %v times per object, want 0", n)
 	}
 }
@@ -115,6 +109,8 @@ func TestApplyToAllocations(t *testing.T) {
 // TestCaseExactOneRule checks that Equal, CaseExact and the kept
 // SelectUniqueValue value share one comparison rule: exact for a caseExact
 // attribute, ignoring case for a Boolean one even when it says caseExact.
+// (The planner's copy once ignored case for such a Boolean while Apply
+// compared it exactly.)
 func TestCaseExactOneRule(t *testing.T) {
 	tgt := &ObjectDefinition{Name: "User", Attributes: []AttributeDefinition{
 		{Name: "code", CaseExact: true},
@@ -137,26 +133,25 @@ func TestCaseExactOneRule(t *testing.T) {
 		if a.CaseExact() != tt.caseExact {
 			t.Errorf("%s: CaseExact = %t, want %t", a.Target, a.CaseExact(), tt.caseExact)
 		}
-		x, y := expr.String("True"), expr.String("TRUE")
-		if got, want := a.Equal(x, y), !tt.caseExact; got != want || m.Equal(a.Target, x, y) != want {
+		if got, want := a.Equal(expr.String("True"), expr.String("TRUE")), !tt.caseExact; got != want {
 			t.Errorf("%s: Equal(True, TRUE) = %t, want %t", a.Target, got, want)
 		}
 	}
-	// The current values differ from the candidates in case only: kept as
-	// the same value for flag, not for code. Every candidate but the
-	// current value is taken.
+	// The current values differ from the candidates in case only, and
+	// every candidate but the current value is taken: flag keeps its value
+	// (the same, ignoring case), code has none left (abc is not ABC).
 	cur := map[string]string{"code": "ABC", "flag": "TRUE"}
-	s := Situation{
+	opts := ApplyOptions{
 		OnCreate: true,
-		Current:  func(k int) (expr.Value, bool) { return expr.String(cur[attrs[k].Target]), true },
-		Exists:   func(k int) func(string) bool { return func(v string) bool { return v != cur[attrs[k].Target] } },
+		Current:  lookupFunc(func(name string) (expr.Value, bool) { return expr.String(cur[name]), true }),
+		Exists:   func(attr, v string) bool { return v != cur[attr] },
 	}
-	flows := make([]Flow, 2)
-	m.ApplyTo(expr.NewEnv(map[string]any{"a": "abc", "b": "True"}), &s, flows)
-	if flows[0].Outcome != Failed {
-		t.Errorf("code: %s %v, want every candidate taken (abc is not ABC)", flows[0].Outcome, flows[0].Value)
+	out := make([]Explanation, 2)
+	m.ApplyTo(expr.NewEnv(map[string]any{"a": "abc", "b": "True"}), opts, out)
+	if out[0].Outcome != Failed {
+		t.Errorf("code: %s, want every candidate taken", out[0])
 	}
-	if flows[1].Outcome != Flowed || expr.Render(flows[1].Value) != "True" {
-		t.Errorf("flag: %s %v, want the kept True", flows[1].Outcome, flows[1].Value)
+	if out[1].Outcome != Flowed || expr.Render(out[1].Value) != "True" {
+		t.Errorf("flag: %s, want the kept True", out[1])
 	}
 }

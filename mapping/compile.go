@@ -320,9 +320,6 @@ func (c *CompiledObjectMapping) SourceObjectName() string { return c.m.SourceObj
 // TargetObjectName returns the target object type.
 func (c *CompiledObjectMapping) TargetObjectName() string { return c.m.TargetObjectName }
 
-// Flows returns the enabled operations (Add, Update, Delete).
-func (c *CompiledObjectMapping) Flows() ObjectFlows { return c.m.Flows() }
-
 // Attributes returns the compiled attribute mappings sorted by target
 // name. The slice must not be modified.
 func (c *CompiledObjectMapping) Attributes() []CompiledAttribute { return c.attrs }
@@ -347,6 +344,7 @@ func (c *CompiledObjectMapping) Matching() []*CompiledAttribute {
 	}
 	return out
 }
+
 
 // TargetDefinition returns the definition of a target attribute (ignoring
 // case), or nil when the schema does not define it.

@@ -48,14 +48,15 @@
 // service does not provision null values. See Apply for the details.
 //
 // Those rules are written once, in CompiledObjectMapping.ApplyTo: the
-// allocation-free core that writes one Flow per attribute mapping into the
-// caller's buffer, asking a Situation (by attribute position) for the
-// target's current values, SelectUniqueValue's uniqueness check and the
-// random source only where a mapping needs them. Apply is its by-name
-// front, with explanations (CompiledAttribute.Explain words a Flow); the
-// sync planner calls ApplyTo for every object of a cycle, the map command
-// and the REPL call Apply. CompiledAttribute.CaseExact is the one
-// comparison rule: exact for caseExact attributes, never for Booleans.
+// allocation-free core that writes one Explanation per attribute mapping
+// into the caller's buffer, asking the ApplyOptions for the target's
+// current values, SelectUniqueValue's uniqueness check and the random
+// source only where a mapping needs them. Apply adds the Target attribute
+// set; the sync planner calls ApplyTo for every object of a cycle, the map
+// command and the REPL call Apply. CompiledAttribute.CaseExact is the one
+// comparison rule (exact for caseExact attributes, never for Booleans)
+// that CompiledAttribute.Equal, SelectUniqueValue's kept value and the
+// planner's lookups share.
 //
 // # The Graph JSON
 //

@@ -12,7 +12,7 @@ import (
 // explanation in a create-style Apply. For a create, t is nil; otherwise
 // it is the target object. It returns false when the attribute is left
 // alone.
-func (e *engine) attrChange(k int, ex *mapping.Flow, t *Object) (AttrChange, bool) {
+func (e *engine) attrChange(k int, ex *mapping.Explanation, t *Object) (AttrChange, bool) {
 	a := &e.attrs[k]
 	if ex.Value == nil {
 		return AttrChange{}, false // null, ignored, or failed

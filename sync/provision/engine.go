@@ -180,36 +180,44 @@ func (e *engine) run() []result {
 }
 
 // worker holds what one goroutine reuses from object to object: the
-// source object's Env, the situation mapping.ApplyTo applies the mapping
-// in, and its output.
+// source object's Env, the options mapping.ApplyTo applies the mapping
+// with, and its output.
 type worker struct {
 	env    objEnv
-	target int32 // the target the object is evaluated against, -1 if none
-	sit    mapping.Situation
-	flows  []mapping.Flow
+	target int32     // the target the object is evaluated against, -1 if none
+	tenv   targetEnv // the current values of that target
+	opts   mapping.ApplyOptions
+	flows  []mapping.Explanation
 	vals   []expr.Value // the flowed values, for matching
 	how    string       // Op.Match of a matched or unmatched object
 }
 
 func (e *engine) newWorker() *worker {
-	w := &worker{env: objEnv{ix: e.six}, target: -1, flows: make([]mapping.Flow, len(e.attrs)), vals: make([]expr.Value, len(e.attrs))}
+	w := &worker{env: objEnv{ix: e.six}, target: -1, flows: make([]mapping.Explanation, len(e.attrs)), vals: make([]expr.Value, len(e.attrs))}
+	w.tenv = targetEnv{e: e, w: w}
 	// Every attribute flows, defaults included (OnCreate), so that one
 	// evaluation serves the match, the create and the update; attrChange
 	// drops what an update must not write.
-	w.sit = mapping.Situation{
+	w.opts = mapping.ApplyOptions{
 		OnCreate: true,
 		Now:      e.opts.Now,
-		Current: func(k int) (expr.Value, bool) {
-			if w.target < 0 {
-				return nil, false
-			}
-			v, _ := valueAt(&e.tgt.Objects[w.target], e.tpos[k])
-			return v, true
-		},
-		Exists: func(k int) func(string) bool { return e.existsFn(k, w.target, w.env.o.ID) },
-		Rand:   func(k int) io.Reader { return objectRand(w.env.o.ID, e.attrs[k].Target) },
+		Exists:   func(attr, v string) bool { return e.taken(e.uniqueIndex(attr), w.target, w.env.o.ID, v) },
+		Rand:     func(attr string) io.Reader { return objectRand(w.env.o.ID, attr) },
 	}
 	return w
+}
+
+// targetEnv is the expr.Env of the target object a worker evaluates
+// against: mapping reads the current values of SelectUniqueValue's
+// attributes through it.
+type targetEnv struct {
+	e *engine
+	w *worker
+}
+
+// Lookup implements expr.Env.
+func (t *targetEnv) Lookup(name string) (expr.Value, bool) {
+	return valueAt(&t.e.tgt.Objects[t.w.target], t.e.tix.pos(name))
 }
 
 // object decides what happens to source object i, stage by stage: the
@@ -460,12 +468,15 @@ func (e *engine) inScopeReason(env *objEnv) string {
 // with mapping's one implementation of the rules. It returns the first
 // failure as the object's error.
 func (e *engine) apply(w *worker, target int32) *ObjectError {
-	w.target = target
-	failed := e.rule.ApplyTo(&w.env, &w.sit, w.flows)
+	w.target, w.opts.Current = target, nil
+	if target >= 0 {
+		w.opts.Current = &w.tenv
+	}
+	failed := e.rule.ApplyTo(&w.env, w.opts, w.flows)
 	if failed == 0 {
 		return nil
 	}
-	k := slices.IndexFunc(w.flows, func(f mapping.Flow) bool { return f.Outcome == mapping.Failed })
+	k := slices.IndexFunc(w.flows, func(f mapping.Explanation) bool { return f.Outcome == mapping.Failed })
 	err := w.flows[k].Err
 	oe := &ObjectError{Key: w.env.o.ID, Stage: "map", Attribute: e.attrs[k].Target, Err: err, Escrow: isEscrow(err)}
 	if failed > 1 {

@@ -137,7 +137,7 @@ type prepared struct {
 }
 
 func prepare(rule *mapping.CompiledObjectMapping) *prepared {
-	p := &prepared{rule: rule, name: ruleName(rule), attrs: rule.Attributes(), flows: rule.Flows(), soft: -1}
+	p := &prepared{rule: rule, name: ruleName(rule), attrs: rule.Attributes(), flows: rule.Mapping().Flows(), soft: -1}
 	n := len(p.attrs)
 	p.caseExact, p.multi = make([]bool, n), make([]bool, n)
 	for k := range p.attrs {

@@ -20,7 +20,7 @@ type trace interface {
 	inScope(e *engine, env *objEnv)
 	// mapped records the mapping's flows: all of them, or only attribute
 	// soft (>= 0) when the object is being disabled.
-	mapped(e *engine, flows []mapping.Flow, soft int)
+	mapped(e *engine, flows []mapping.Explanation, soft int)
 	linked(l Link)
 	linkedOutOfScope(l Link)
 	relinking(target string)
@@ -32,15 +32,15 @@ type trace interface {
 // noTrace is the trace of bulk runs: it keeps nothing.
 type noTrace struct{}
 
-func (noTrace) step(string, string)                 {}
-func (noTrace) none(string, string, string)         {}
-func (noTrace) outOfScope(string)                   {}
-func (noTrace) inScope(*engine, *objEnv)            {}
-func (noTrace) mapped(*engine, []mapping.Flow, int) {}
-func (noTrace) linked(Link)                         {}
-func (noTrace) linkedOutOfScope(Link)               {}
-func (noTrace) relinking(string)                    {}
-func (noTrace) explaining() bool                    { return false }
+func (noTrace) step(string, string)                        {}
+func (noTrace) none(string, string, string)                {}
+func (noTrace) outOfScope(string)                          {}
+func (noTrace) inScope(*engine, *objEnv)                   {}
+func (noTrace) mapped(*engine, []mapping.Explanation, int) {}
+func (noTrace) linked(Link)                                {}
+func (noTrace) linkedOutOfScope(Link)                      {}
+func (noTrace) relinking(string)                           {}
+func (noTrace) explaining() bool                           { return false }
 
 // steps is the trace of Explain: the steps of one object.
 type steps []Step
@@ -56,15 +56,13 @@ func (s *steps) outOfScope(why string) { s.step("scope", "out of scope: "+why) }
 
 func (s *steps) inScope(e *engine, env *objEnv) { s.step("scope", e.inScopeReason(env)) }
 
-func (s *steps) mapped(e *engine, flows []mapping.Flow, soft int) {
+func (s *steps) mapped(e *engine, flows []mapping.Explanation, soft int) {
 	if soft >= 0 {
-		ex := e.attrs[soft].Explain(&flows[soft])
-		s.step("map", ex.String()+" (IsSoftDeleted = True)")
+		s.step("map", flows[soft].String()+" (IsSoftDeleted = True)")
 		return
 	}
 	for k := range flows {
-		ex := e.attrs[k].Explain(&flows[k])
-		s.step("map", ex.String())
+		s.step("map", flows[k].String())
 	}
 }
 

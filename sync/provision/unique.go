@@ -43,7 +43,7 @@ func (e *engine) claimUnique(res []result) {
 		if e.conflicts(res[i].op, byName, id) {
 			if w == nil {
 				w = e.newWorker()
-				w.sit.ExistsIn = "the target or was given to an object earlier in this plan"
+				w.opts.ExistsIn = "the target or was given to an object earlier in this plan"
 			}
 			res[i] = e.object(w, i, noTrace{})
 		}
@@ -103,37 +103,34 @@ func changeValues(c *AttrChange) []string {
 	return exprStrings(c.New)
 }
 
-// existsIn is the uniqueness check of SelectUniqueValue over one target
-// attribute, for an object linked to target: a candidate exists when a
-// target object other than that one holds it.
-func existsIn(vx *valueIndex, target int32) func(string) bool {
-	return func(v string) bool {
-		one, all, n := vx.lookup(v)
-		switch n {
-		case 0:
-			return false
-		case 1:
-			return one != target
-		}
-		return len(all) > 0
-	}
-}
-
-// existsFn is existsIn for attribute k, also counting the values given
-// out earlier in the plan to objects other than self (see claimUnique).
-func (e *engine) existsFn(k int, target int32, self string) func(string) bool {
-	inTarget := existsIn(e.uniqueAt[k], target)
-	if e.claimed == nil || e.claimed[k] == nil {
-		return inTarget
-	}
-	claimed, caseExact := e.claimed[k], e.caseExact[k]
-	return func(v string) bool {
-		if !caseExact {
-			v = strings.ToLower(v)
-		}
-		if owner, ok := claimed[v]; ok && owner != self {
+// taken is SelectUniqueValue's uniqueness check for attribute k of the
+// source object self, linked or matched to target (-1 if none): a
+// candidate is taken when a target object other than that one holds it,
+// or when it was given out earlier in the plan to another object (see
+// claimUnique).
+func (e *engine) taken(k int, target int32, self, v string) bool {
+	if e.claimed != nil && e.claimed[k] != nil {
+		if owner, ok := e.claimed[k][e.claimKey(k, v)]; ok && owner != self {
 			return true
 		}
-		return inTarget(v)
 	}
+	one, all, n := e.uniqueAt[k].lookup(v)
+	switch n {
+	case 0:
+		return false
+	case 1:
+		return one != target
+	}
+	return len(all) > 0
+}
+
+// uniqueIndex returns the position of the attribute using
+// SelectUniqueValue whose target is attr (as mapping names it).
+func (e *engine) uniqueIndex(attr string) int {
+	for _, k := range e.unique {
+		if e.attrs[k].Target == attr {
+			return k
+		}
+	}
+	return -1
 }
