@@ -58,7 +58,10 @@ func TestApplyToAsksOnlyWhatIsNeeded(t *testing.T) {
 	var asked []string
 	opts := ApplyOptions{
 		OnCreate: true,
-		Current:  lookupFunc(func(name string) (expr.Value, bool) { asked = append(asked, "current "+name); return expr.String("ANN"), true }),
+		Current: lookupFunc(func(name string) (expr.Value, bool) {
+			asked = append(asked, "current "+name)
+			return expr.String("ANN"), true
+		}),
 		Exists: func(attr, v string) bool {
 			asked = append(asked, "exists "+attr+" "+v)
 			return !strings.EqualFold(v, "ann")

@@ -345,7 +345,6 @@ func (c *CompiledObjectMapping) Matching() []*CompiledAttribute {
 	return out
 }
 
-
 // TargetDefinition returns the definition of a target attribute (ignoring
 // case), or nil when the schema does not define it.
 func (c *CompiledObjectMapping) TargetDefinition(name string) *AttributeDefinition {
