@@ -6,8 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 
+	"github.com/attrmap/attrmap/internal/safeio"
 	"github.com/attrmap/attrmap/sync/provision"
 )
 
@@ -66,11 +66,14 @@ func cmdApply(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		return applyErr
 	}
 	w := stdout
-	var file *os.File
+	var file *safeio.File
 	if *out != "" {
-		if file, err = os.Create(*out); err != nil {
+		// Atomic: the target file (often the input, in place) is replaced
+		// only once the whole result is on disk.
+		if file, err = safeio.Create(*out, 0o644); err != nil {
 			return err
 		}
+		defer file.Abort()
 		w = file
 	}
 	bw := bufio.NewWriter(w)
@@ -78,10 +81,8 @@ func cmdApply(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	if err == nil {
 		err = bw.Flush()
 	}
-	if file != nil {
-		if cerr := file.Close(); err == nil {
-			err = cerr
-		}
+	if err == nil && file != nil {
+		err = file.Commit()
 	}
 	if err != nil {
 		return err

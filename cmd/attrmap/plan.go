@@ -10,6 +10,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/attrmap/attrmap/internal/safeio"
 	"github.com/attrmap/attrmap/mapping"
 	"github.com/attrmap/attrmap/sync/provision"
 	"github.com/attrmap/attrmap/sync/scim"
@@ -194,15 +195,6 @@ func runPlan(ctx context.Context, rules []*mapping.CompiledObjectMapping, source
 	if err != nil {
 		return err
 	}
-	if f.outState != "" {
-		data, err := next.MarshalJSON()
-		if err == nil {
-			err = os.WriteFile(f.outState, data, 0o644)
-		}
-		if err != nil {
-			return err
-		}
-	}
 	switch f.format {
 	case "json":
 		data, err := plan.MarshalJSON()
@@ -220,6 +212,20 @@ func runPlan(ctx context.Context, rules []*mapping.CompiledObjectMapping, source
 		}
 	default:
 		fmt.Fprint(w, plan)
+	}
+	// The plan is complete on standard output before the state moves: a
+	// plan that could not be written must not advance the state.
+	if err := w.Flush(); err != nil {
+		return fmt.Errorf("writing the plan: %w (the state was not written)", err)
+	}
+	if f.outState != "" {
+		data, err := next.MarshalJSON()
+		if err == nil {
+			err = safeio.WriteFile(f.outState, data, 0o644) // atomic
+		}
+		if err != nil {
+			return err
+		}
 	}
 	if plan.Held != nil && len(plan.Held.Ops) > 0 {
 		fmt.Fprintf(stderr, "attrmap plan: %d disables and deletes held back by --deletion-threshold %d; rerun with --allow-deletions to apply them\n", len(plan.Held.Ops), plan.Held.Threshold)

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/attrmap/attrmap/internal/safeio"
 	"github.com/peterh/liner"
 
 	"github.com/attrmap/attrmap/internal/repl"
@@ -176,13 +177,13 @@ func saveHistory(ed *liner.State, path string) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return err
 	}
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
+	f, err := safeio.Create(path, 0o600) // atomic: a failure keeps the old history
 	if err != nil {
 		return err
 	}
 	if _, err := ed.WriteHistory(f); err != nil {
-		f.Close()
+		f.Abort()
 		return err
 	}
-	return f.Close()
+	return f.Commit()
 }

@@ -10,6 +10,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/attrmap/attrmap/internal/diag"
+	"github.com/attrmap/attrmap/internal/safeio"
 )
 
 // cmdFunc is the signature of a command: it gets the arguments after its
@@ -84,8 +85,17 @@ func runContext(ctx context.Context, args []string, stdin io.Reader, stdout, std
 
 // invoke runs one command, prints the error it returns and gives its exit
 // status.
+//
+// A failed write to standard output (a full disk, a closed pipe) is an
+// error however the command wrote it: the first one is kept, later writes
+// fail at once, and the exit status is not 0.
 func invoke(ctx context.Context, name string, fn cmdFunc, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	return report(stderr, name, fn(ctx, args, stdin, stdout, stderr))
+	out := safeio.NewWriter(stdout)
+	err := fn(ctx, args, stdin, out, stderr)
+	if werr := out.Err(); werr != nil && err == nil {
+		err = fmt.Errorf("writing standard output: %w", werr)
+	}
+	return report(stderr, name, err)
 }
 
 func lookupCommand(name string) (command, bool) {

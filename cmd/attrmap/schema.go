@@ -6,9 +6,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"slices"
 
+	"github.com/attrmap/attrmap/internal/safeio"
 	"github.com/attrmap/attrmap/mapping"
 )
 
@@ -117,7 +117,7 @@ func cmdSchema(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 			if sub != "fmt" || file == "-" {
 				return usagef("-w needs fmt and a FILE")
 			}
-			return os.WriteFile(file, out.Bytes(), 0o644)
+			return safeio.WriteFile(file, out.Bytes(), 0o644) // atomic
 		}
 		stdout.Write(out.Bytes())
 		return nil

@@ -28,7 +28,9 @@ var allowed = map[string][]string{
 	"internal/diag": {},
 	// internal/rxlimit runs regular expressions under a CPU-time budget,
 	// for expr and scoping alike.
-	"internal/rxlimit":     {},
+	"internal/rxlimit": {},
+	// internal/safeio writes files atomically and checks standard output.
+	"internal/safeio":      {},
 	"expr":                 {"internal/diag", "internal/rxlimit"},
 	"expr/internal/gendoc": {"expr"},
 	"scoping":              {"internal/diag", "internal/rxlimit"},
@@ -37,7 +39,7 @@ var allowed = map[string][]string{
 	"sync/scim":            {"expr", "mapping", "scoping", "sync/provision"},
 	"sync/connect":         {"expr", "mapping", "sync/provision"},
 	"sync/execute":         {"expr", "mapping", "sync/provision", "sync/scim", "sync/connect"},
-	"cmd/attrmap":          {"expr", "scoping", "mapping", "sync/provision", "sync/scim", "sync/connect", "sync/execute", "internal/diag", "internal/golden", "internal/lint", "internal/repl"},
+	"cmd/attrmap":          {"expr", "scoping", "mapping", "sync/provision", "sync/scim", "sync/connect", "sync/execute", "internal/diag", "internal/golden", "internal/lint", "internal/repl", "internal/safeio"},
 	"internal/lint":        {"expr", "scoping", "mapping", "internal/diag"},
 	"internal/repl":        {"expr", "scoping", "mapping", "internal/diag", "internal/lint"},
 	"internal/dotnet":      {"expr"},
