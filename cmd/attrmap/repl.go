@@ -76,6 +76,9 @@ func cmdRepl(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 
 // isTerminal reports whether f is a character device (a terminal).
 func isTerminal(f any) bool {
+	if u, ok := f.(interface{ Unwrap() io.Writer }); ok { // safeio.Writer
+		f = u.Unwrap()
+	}
 	file, ok := f.(*os.File)
 	if !ok {
 		return false

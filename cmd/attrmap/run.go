@@ -92,10 +92,18 @@ func runContext(ctx context.Context, args []string, stdin io.Reader, stdout, std
 func invoke(ctx context.Context, name string, fn cmdFunc, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	out := safeio.NewWriter(stdout)
 	err := fn(ctx, args, stdin, out, stderr)
-	if werr := out.Err(); werr != nil && err == nil {
-		err = fmt.Errorf("writing standard output: %w", werr)
+	werr := out.Err()
+	if werr == nil {
+		return report(stderr, name, err)
 	}
-	return report(stderr, name, err)
+	if err == nil {
+		return report(stderr, name, fmt.Errorf("writing standard output: %w", werr))
+	}
+	// The command failed too (lint exits 1 when it finds problems): both
+	// are reported, and the status stays non-zero.
+	status := report(stderr, name, err)
+	fmt.Fprintf(stderr, "attrmap %s: writing standard output: %v\n", name, werr)
+	return status
 }
 
 func lookupCommand(name string) (command, bool) {

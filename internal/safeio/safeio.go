@@ -164,5 +164,9 @@ func (w *Writer) Write(p []byte) (int, error) {
 	return n, err
 }
 
+// Unwrap returns the wrapped writer, so that a caller can tell whether it
+// is a terminal.
+func (w *Writer) Unwrap() io.Writer { return w.w }
+
 // Err returns the first error, nil if every write succeeded.
 func (w *Writer) Err() error { return w.err }
