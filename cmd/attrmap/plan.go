@@ -12,12 +12,13 @@ import (
 
 	"github.com/attrmap/attrmap/internal/safeio"
 	"github.com/attrmap/attrmap/mapping"
+	"github.com/attrmap/attrmap/sync/execute"
 	"github.com/attrmap/attrmap/sync/provision"
 	"github.com/attrmap/attrmap/sync/scim"
 )
 
 const planUsage = `usage: attrmap plan --schema FILE [--rule NAME] [--object NAME] --source FILE --target FILE
-                    [--state FILE] [--out-state FILE] [--format text|json|scim] [--explain ID] [options]
+                    [--state FILE] [--out-state FILE] [--format text|json|scim|logs] [--explain ID] [options]
 
 Plan computes one provisioning cycle offline: which target objects to
 create, update, disable and delete, and why, from a schema, a snapshot of
@@ -41,7 +42,9 @@ object. The id is "id", else "objectId" (--source-id, --target-id).
 The plan prints as a summary (counts per action, then each operation with
 its reason and changes), as JSON with --format json (or --json), or with
 --format scim as the SCIM 2.0 requests a target would receive (an RFC 7644
-bulk request; objects created in the plan are referred to as bulkId:ID). --out-state writes the
+bulk request; objects created in the plan are referred to as bulkId:ID), or
+with --format logs as the provisioning log entries of a dry run (JSON lines in
+Graph's provisioningObjectSummary shape). --out-state writes the
 links to keep for the next cycle. --explain ID walks one object (source id,
 or the target id it is linked to) through scope, mapping, match and action,
 like the portal's provision on demand; with --json as {"version", "key",
@@ -83,7 +86,7 @@ func cmdPlan(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	fs.StringVar(&f.state, "state", "", "the state `FILE` of the previous cycle (omit for an initial cycle)")
 	fs.StringVar(&f.outState, "out-state", "", "write the new state to `FILE`")
 	fs.BoolVar(&f.json, "json", false, "print the plan as JSON (--format json)")
-	fs.StringVar(&f.format, "format", "text", "print the plan as `FORMAT`: text, json, or scim (the SCIM 2.0 requests, as an RFC 7644 bulk request)")
+	fs.StringVar(&f.format, "format", "text", "print the plan as `FORMAT`: text, json, scim (the SCIM 2.0 requests, as an RFC 7644 bulk request), or logs (provisioning log entries of a dry run, JSON lines)")
 	fs.StringVar(&f.explain, "explain", "", "explain what happens to the object with this `ID`")
 	fs.StringVar(&f.sourceID, "source-id", "", "the source id `ATTRIBUTE` (default id, else objectId)")
 	fs.StringVar(&f.targetID, "target-id", "", "the target id `ATTRIBUTE` (default id, else objectId)")
@@ -110,10 +113,10 @@ func cmdPlan(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		return usagef("missing --target FILE")
 	case countStdin(f.schema, f.source, f.target, f.state) > 1:
 		return usagef("only one input can come from standard input")
-	case f.format != "text" && f.format != "json" && f.format != "scim":
-		return usagef("unknown --format %q (want text, json or scim)", f.format)
-	case f.json && f.format == "scim":
-		return usagef("--json and --format scim cannot be combined")
+	case f.format != "text" && f.format != "json" && f.format != "scim" && f.format != "logs":
+		return usagef("unknown --format %q (want text, json, scim or logs)", f.format)
+	case f.json && (f.format == "scim" || f.format == "logs"):
+		return usagef("--json and --format %s cannot be combined", f.format)
 	case f.format != "text" && f.explain != "":
 		return usagef("--explain prints text, or JSON with --json; it cannot be combined with --format")
 	case f.deletionThreshold < 0:
@@ -208,6 +211,12 @@ func runPlan(ctx context.Context, rules []*mapping.CompiledObjectMapping, source
 			return err
 		}
 		if err := bulk.WriteJSON(w); err != nil {
+			return err
+		}
+	case "logs":
+		// A dry run's provisioning logs (see attrmap run).
+		logs := execute.PlanLogs(plan, execute.LogContext{CycleID: "dry-run", JobID: plan.Rule}, opts.Now)
+		if err := execute.WriteLogs(w, logs); err != nil {
 			return err
 		}
 	default:

@@ -133,6 +133,7 @@ func TestCmdPlanGroups(t *testing.T) {
 	}{
 		{"users and groups", with()},
 		{"scim", with("--format", "scim")},
+		{"logs of a dry run", with("--format", "logs")},
 		{"explain a new group", with("--explain", "g-eng")},
 		{"users only", with("--object", "User")},
 		{"unknown format", with("--format", "xml")},

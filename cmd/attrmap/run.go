@@ -39,6 +39,7 @@ func init() {
 		{"map", "apply an object mapping to source objects", cmdMap},
 		{"plan", "compute the provisioning plan between a source and a target snapshot", cmdPlan},
 		{"apply", "apply a plan to a target snapshot", cmdApply},
+		{"run", "provision a live SCIM app: plan, send the requests, keep state, escrow and logs", cmdRun},
 		{"repl", "interactive expression shell with completion, history, :trace and :map", cmdRepl},
 		{"lint", "warn about documented pitfalls in expressions and schemas", cmdLint},
 		{"completion", "print a shell completion script (bash, zsh, fish, powershell)", cmdCompletion},

@@ -1,0 +1,464 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/attrmap/attrmap/sync/connect"
+	"github.com/attrmap/attrmap/sync/execute"
+	"github.com/attrmap/attrmap/sync/provision"
+	"github.com/attrmap/attrmap/sync/scim"
+)
+
+const runUsage = `usage: attrmap run --schema FILE --source FILE --scim URL (--token-file FILE | --token-env NAME)
+                   --state FILE [--target FILE] [--dry-run] [--max-ops N] [--logs FILE] [options]
+
+Run provisions a live SCIM 2.0 app: it reads the app's users and groups
+(paged GETs; --lookup looks each source object up by its matching
+attribute instead; --target FILE uses a snapshot), plans the cycle against
+the state of the previous one, prints the plan's summary, sends the
+requests one at a time in dependency order, and writes the new state, the
+escrow and the provisioning logs.
+
+The bearer token comes from a file (--token-file) or an environment
+variable (--token-env, by default ATTRMAP_SCIM_TOKEN); it is never a flag
+value, and never printed.
+
+Files kept beside the state FILE (created on the first run):
+  FILE            the links from source to target objects (as attrmap plan
+                  reads them); only operations that succeeded advance it,
+                  with the ids the app returned
+  FILE.escrow     failed objects and when they are retried, the counters
+                  toward quarantine, and the quarantine
+  FILE.journal    each request before it is sent and after its answer;
+                  present only while a run is going on or was killed. The
+                  next run replays it first, so no completed request is
+                  forgotten.
+  FILE.logs.jsonl the provisioning logs, one provisioningObjectSummary per
+                  line, appended by each run (--logs to choose the file)
+
+A failed object is escrowed and retried on the documented schedule (6, 12,
+24 hours after the first failure, then daily for 28 days; --escrow-schedule
+backoff for 2, 6, 12, 24, 48, 96, 168 hours); --retry-escrowed retries now.
+When failures pass the documented quarantine thresholds, or the app
+refuses the credentials, the run stops and reports the quarantine;
+--clear-escrow starts the counters, escrow and quarantine afresh.
+
+A progress bar with rate and ETA is shown on a terminal (or --progress).
+
+Exit status: 0 every request succeeded (or there was nothing to do), 1 bad
+input or the app could not be read, 2 usage error, 3 some objects failed
+or wait in escrow, 4 the job is in quarantine (or disabled), 130
+interrupted.
+`
+
+// Exit statuses of run beyond the shared ones.
+const (
+	exitRunFailures   = 3
+	exitRunQuarantine = 4
+)
+
+// killEnv is a test-only fault hook: "before:N", "after:N" or
+// "journaled:N" kills the process (SIGKILL, no cleanup) at that point of
+// request N: before it is sent, after its answer came but before the
+// journal records it, or after the journal recorded it. The end-to-end
+// tests in internal/interop use it to prove that a killed run loses
+// nothing; it has no other use.
+const killEnv = "ATTRMAP_TEST_KILL"
+
+type runFlags struct {
+	planFlags
+	scimURL, tokenFile, tokenEnv string
+	logs, schedule               string
+	dryRun, lookup, retryEsc     bool
+	clearEscrow                  bool
+	maxOps, concurrency          int
+	timeout                      time.Duration
+}
+
+func cmdRun(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	fs := newFlagSet("run", runUsage, stderr)
+	var f runFlags
+	fs.StringVar(&f.schema, "schema", "", "the synchronization schema, rule or object mapping `FILE` (JSON)")
+	fs.StringVar(&f.rule, "rule", "", "the synchronization rule or object mapping `NAME` (when the schema has several)")
+	fs.StringVar(&f.object, "object", "", "the object mapping `NAME` within the rule (when it has several)")
+	fs.StringVar(&f.source, "source", "", "the source snapshot `FILE`")
+	fs.StringVar(&f.target, "target", "", "read the target from this snapshot `FILE` instead of the app")
+	fs.StringVar(&f.state, "state", "", "the state `FILE` (created on the first run)")
+	fs.StringVar(&f.sourceID, "source-id", "", "the source id `ATTRIBUTE` (default id, else objectId)")
+	fs.StringVar(&f.now, "now", "", "the run's clock for escrow and date functions, `TIME` (RFC 3339); default the system clock")
+	fs.BoolVar(&f.lenient, "lenient", false, "repair schemas copied from web pages")
+	fs.BoolVar(&f.syncAll, "sync-all", false, "sync all source objects, not only assigned ones")
+	fs.BoolVar(&f.skipOutOfScope, "skip-out-of-scope-deletions", false, "do not disable objects that go out of scope")
+	fs.IntVar(&f.deletionThreshold, "deletion-threshold", 0, "hold disables and deletes when there are more than `N` (0: no guard)")
+	fs.BoolVar(&f.allowDeletions, "allow-deletions", false, "apply disables and deletes over the threshold")
+	fs.BoolVar(&f.progress, "progress", false, "show progress even when standard error is not a terminal")
+	fs.StringVar(&f.scimURL, "scim", "", "the app's SCIM base `URL`")
+	fs.StringVar(&f.tokenFile, "token-file", "", "read the bearer token from `FILE`")
+	fs.StringVar(&f.tokenEnv, "token-env", "", "read the bearer token from environment variable `NAME` (default ATTRMAP_SCIM_TOKEN)")
+	fs.StringVar(&f.logs, "logs", "", "append the provisioning logs to `FILE` (default STATE.logs.jsonl)")
+	fs.StringVar(&f.schedule, "escrow-schedule", "documented", "the escrow retry `SCHEDULE`: documented or backoff")
+	fs.BoolVar(&f.dryRun, "dry-run", false, "plan and write the logs of a dry run; send nothing, write no state")
+	fs.BoolVar(&f.lookup, "lookup", false, "look each source object up by its matching attribute instead of listing the app")
+	fs.BoolVar(&f.retryEsc, "retry-escrowed", false, "retry escrowed objects now, not on their schedule")
+	fs.BoolVar(&f.clearEscrow, "clear-escrow", false, "clear the escrow, its counters and the quarantine first")
+	fs.IntVar(&f.maxOps, "max-ops", 0, "send at most `N` requests (0: all)")
+	fs.IntVar(&f.concurrency, "concurrency", 4, "at most `N` requests in flight when reading")
+	fs.DurationVar(&f.timeout, "timeout", 30*time.Second, "the time limit of each request")
+	positional, err := parseFlags(fs, args, stdout, stderr)
+	if err != nil {
+		return err
+	}
+	var schedule execute.Schedule
+	switch {
+	case len(positional) > 0:
+		return usagef("unexpected argument %q", positional[0])
+	case f.schema == "":
+		return usagef("missing --schema FILE")
+	case f.source == "":
+		return usagef("missing --source FILE")
+	case f.scimURL == "" && !(f.dryRun && f.target != ""):
+		return usagef("missing --scim URL")
+	case f.state == "":
+		return usagef("missing --state FILE")
+	case f.tokenFile != "" && f.tokenEnv != "":
+		return usagef("give the token with --token-file or --token-env, not both")
+	case f.maxOps < 0:
+		return usagef("--max-ops must not be negative")
+	case f.lookup && f.target != "":
+		return usagef("--lookup reads the app; it cannot be combined with --target")
+	case f.schedule == "documented":
+		schedule = execute.DocumentedSchedule
+	case f.schedule == "backoff":
+		schedule = execute.BackoffSchedule
+	default:
+		return usagef("unknown --escrow-schedule %q (want documented or backoff)", f.schedule)
+	}
+	opts, err := f.options()
+	if err != nil {
+		return usagef("%v", err)
+	}
+	clock := func() time.Time { return time.Now().UTC() }
+	if f.now != "" {
+		clock = func() time.Time { return opts.Now }
+	}
+	if f.logs == "" {
+		f.logs = f.state + ".logs.jsonl"
+	}
+
+	rules, err := compileRules(f.schema, f.rule, f.object, f.lenient, stdin, stderr)
+	if err != nil {
+		return err
+	}
+	source, err := readSnapshot(f.source, f.sourceID, stdin)
+	if err != nil {
+		return err
+	}
+	var client *connect.SCIMClient
+	if f.scimURL != "" {
+		token, err := readToken(f)
+		if err != nil {
+			return err
+		}
+		client, err = connect.NewSCIMClient(connect.SCIMConfig{BaseURL: f.scimURL, Token: token, Timeout: f.timeout, MaxConcurrent: f.concurrency})
+		if err != nil {
+			return usagef("%v", err)
+		}
+	}
+
+	// The state, the escrow and a journal left by a killed run.
+	state, escrow, err := loadRunState(f.state)
+	if err != nil {
+		return err
+	}
+	if f.clearEscrow {
+		escrow.Clear()
+	}
+	journalPath := f.state + ".journal"
+	if data, err := os.ReadFile(journalPath); err == nil {
+		rec, err := execute.Recover(bytes.NewReader(data), state, escrow, schedule)
+		if err != nil {
+			return inFile(journalPath, err)
+		}
+		switch {
+		case rec.Skipped:
+			fmt.Fprintf(stderr, "attrmap run: the journal of run %s was already folded into the state; removing it\n", rec.Run)
+		default:
+			fmt.Fprintf(stderr, "attrmap run: recovered the journal of interrupted run %s: %d requests completed, %d in doubt\n", rec.Run, rec.Completed, len(rec.InDoubt))
+			for _, d := range rec.InDoubt {
+				fmt.Fprintf(stderr, "  in doubt: %s\n", d)
+			}
+			if len(rec.InDoubt) > 0 && f.target != "" {
+				return &statusError{status: exitFailure, err: errors.New("requests of the interrupted run are in doubt: read the target from the app (drop --target) so the next plan sees what they did")}
+			}
+			if err := saveRunState(f.state, state, escrow); err != nil {
+				return err
+			}
+		}
+		if err := os.Remove(journalPath); err != nil {
+			return err
+		}
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+
+	// The target: a file, lookups, or the whole app.
+	var target *provision.Snapshot
+	prog := newRunProgress(stderr, f.progress)
+	readOpts := connect.ReadOptions{Progress: func(typ string, n int) { prog.reading(typ, n) }}
+	switch {
+	case f.target != "":
+		target, err = readSnapshot(f.target, f.targetID, stdin)
+	case f.lookup:
+		target, err = connect.LookupTarget(ctx, client, rules, source, readOpts)
+	default:
+		target, err = connect.ReadTarget(ctx, client, rules, readOpts)
+	}
+	prog.done()
+	if err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		var se *connect.Error
+		if errors.As(err, &se) && se.Credentials() {
+			escrow.Quarantine = &execute.Quarantine{Reason: execute.ReasonCredentials, Detail: se.Error(), Since: clock()}
+			if err := saveRunState(f.state, state, escrow); err != nil {
+				return err
+			}
+			return &statusError{status: exitRunQuarantine, err: fmt.Errorf("quarantine %s: reading the app: %v", execute.ReasonCredentials, err)}
+		}
+		return &statusError{status: exitFailure, err: fmt.Errorf("reading the target: %w", err)}
+	}
+
+	plan, next, err := provision.DiffRules(rules, source, target, state, opts)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, plan.Summary())
+	runID := newRunID()
+	logCtx := execute.LogContext{CycleID: runID, JobID: plan.Rule}
+	if f.dryRun {
+		return appendLogs(f.logs, execute.PlanLogs(plan, logCtx, clock()))
+	}
+	reqs, err := scim.Requests(plan, rules...)
+	if err != nil {
+		return err
+	}
+	journal, err := execute.CreateJournal(journalPath, runID)
+	if err != nil {
+		return err
+	}
+	res, err := execute.Execute(ctx, client, execute.Input{Plan: plan, Requests: reqs, Next: next, State: state, Rules: rules, Escrow: escrow, Journal: journal}, execute.Options{
+		Clock: clock, Schedule: schedule, RetryEscrowed: f.retryEsc, MaxOps: f.maxOps, Log: logCtx,
+		Progress: prog.sending, Hook: killHook(),
+	})
+	prog.done()
+	journal.Close()
+	if err != nil {
+		// The journal stays: the next run replays it.
+		if errors.Is(err, execute.ErrDisabled) {
+			return &statusError{status: exitRunQuarantine, err: err}
+		}
+		return err
+	}
+	escrow.Committed = runID
+	if err := saveRunState(f.state, res.State, escrow); err != nil {
+		return err
+	}
+	if err := os.Remove(journalPath); err != nil {
+		return err
+	}
+	if err := appendLogs(f.logs, res.Logs); err != nil {
+		return err
+	}
+	s := res.Stats
+	fmt.Fprintf(stdout, "sent %d of %d requests: %d succeeded, %d failed; %d deferred, %d not sent; %d objects in escrow\n",
+		s.Succeeded+s.Failed, s.Requests, s.Succeeded, s.Failed, s.Deferred, s.NotRun, len(escrow.Entries))
+	if res.Stopped != "" {
+		fmt.Fprintf(stdout, "stopped: %s\n", res.Stopped)
+	}
+	switch {
+	case res.Quarantine != nil:
+		return &statusError{status: exitRunQuarantine, err: fmt.Errorf("the job is in quarantine (%s): %s", res.Quarantine.Reason, res.Quarantine.Detail)}
+	case s.Failed > 0 || s.Deferred > 0 || s.NotRun > 0:
+		return &statusError{status: exitRunFailures}
+	}
+	return nil
+}
+
+// readToken reads the bearer token from the file or the environment.
+func readToken(f runFlags) (string, error) {
+	if f.tokenFile != "" {
+		t, err := connect.TokenFromFile(f.tokenFile)
+		if err != nil {
+			return "", &statusError{status: exitFailure, err: err}
+		}
+		return t, nil
+	}
+	name := f.tokenEnv
+	if name == "" {
+		name = "ATTRMAP_SCIM_TOKEN"
+	}
+	t, err := connect.TokenFromEnv(name)
+	if err != nil {
+		return "", usagef("no token: %v (give --token-file FILE or --token-env NAME)", err)
+	}
+	return t, nil
+}
+
+// loadRunState reads the state and escrow files; missing ones start
+// empty (a first run).
+func loadRunState(path string) (*provision.State, *execute.Escrow, error) {
+	state := &provision.State{}
+	if _, err := os.Stat(path); err == nil {
+		if state, err = readState(path, nil); err != nil {
+			return nil, nil, err
+		}
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return nil, nil, err
+	}
+	escrow := &execute.Escrow{}
+	data, err := os.ReadFile(path + ".escrow")
+	switch {
+	case err == nil:
+		if escrow, err = execute.ReadEscrow(data); err != nil {
+			return nil, nil, inFile(path+".escrow", err)
+		}
+	case !errors.Is(err, os.ErrNotExist):
+		return nil, nil, err
+	}
+	return state, escrow, nil
+}
+
+// saveRunState writes the state, then the escrow, each atomically (a
+// temporary file renamed over the old one). The order matters to
+// recovery: an escrow that names the run was written after its state.
+func saveRunState(path string, state *provision.State, escrow *execute.Escrow) error {
+	data, err := state.MarshalJSON()
+	if err != nil {
+		return err
+	}
+	if err := writeAtomic(path, data); err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := escrow.WriteJSON(&buf); err != nil {
+		return err
+	}
+	return writeAtomic(path+".escrow", buf.Bytes())
+}
+
+func writeAtomic(path string, data []byte) error {
+	tmp := path + ".tmp"
+	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
+}
+
+func appendLogs(path string, logs []execute.LogEntry) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
+	if err != nil {
+		return err
+	}
+	if err := execute.WriteLogs(f, logs); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+func newRunID() string {
+	var b [8]byte
+	rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// killHook reads the test-only ATTRMAP_TEST_KILL (see killEnv).
+func killHook() func(execute.Point, int) {
+	spec := os.Getenv(killEnv)
+	if spec == "" {
+		return nil
+	}
+	at, seqText, _ := strings.Cut(spec, ":")
+	seq, err := strconv.Atoi(seqText)
+	points := map[string]execute.Point{"before": execute.BeforeRequest, "after": execute.AfterResponse, "journaled": execute.AfterJournal}
+	point, ok := points[at]
+	if err != nil || !ok {
+		return nil
+	}
+	return func(p execute.Point, n int) {
+		if p == point && n == seq {
+			syscall.Kill(os.Getpid(), syscall.SIGKILL)
+			select {} // the signal is on its way
+		}
+	}
+}
+
+// runProgress draws a progress bar with rate and ETA on a terminal.
+type runProgress struct {
+	w     io.Writer
+	start time.Time
+	drawn bool
+}
+
+func newRunProgress(stderr io.Writer, force bool) *runProgress {
+	if !force && !progressTerminal(stderr) {
+		return &runProgress{}
+	}
+	return &runProgress{w: stderr, start: time.Now()}
+}
+
+func (p *runProgress) reading(typ string, n int) {
+	if p.w == nil {
+		return
+	}
+	fmt.Fprintf(p.w, "\rreading %s: %d", typ, n)
+	p.drawn = true
+}
+
+func (p *runProgress) sending(done, total int) {
+	if p.w == nil || total == 0 {
+		return
+	}
+	const width = 30
+	el := time.Since(p.start)
+	rate := float64(done) / max(el.Seconds(), 1e-3)
+	eta := "?"
+	if rate > 0 {
+		eta = time.Duration(float64(total-done) / rate * float64(time.Second)).Round(time.Second).String()
+	}
+	fill := width * done / total
+	fmt.Fprintf(p.w, "\r[%s%s] %d/%d %.1f/s ETA %s ", strings.Repeat("#", fill), strings.Repeat(" ", width-fill), done, total, rate, eta)
+	p.drawn = true
+}
+
+func (p *runProgress) done() {
+	if p.w != nil && p.drawn {
+		fmt.Fprintln(p.w)
+		p.drawn = false
+		p.start = time.Now()
+	}
+}
