@@ -160,7 +160,7 @@ func cmdRun(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	if err != nil {
 		return err
 	}
-	source, err := readSnapshot(f.source, f.sourceID, stdin)
+	source, err := readSnapshot(f.source, f.sourceID, stdin, &progress{})
 	if err != nil {
 		return err
 	}
@@ -218,7 +218,7 @@ func cmdRun(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	readOpts := connect.ReadOptions{Progress: func(typ string, n int) { prog.reading(typ, n) }}
 	switch {
 	case f.target != "":
-		target, err = readSnapshot(f.target, f.targetID, stdin)
+		target, err = readSnapshot(f.target, f.targetID, stdin, &progress{})
 	case f.lookup:
 		target, err = connect.LookupTarget(ctx, client, rules, source, readOpts)
 	default:
