@@ -130,7 +130,7 @@ func (p *Program) syntaxError(err error) error {
 		if tok.EOF() {
 			return newError(src, Span{len(src), len(src)}, missingHint(src), "unexpected end of expression%s", expect)
 		}
-		return newError(src, span, unexpectedHint(tok), "unexpected %s%s", describeToken(tok), expect)
+		return newError(src, span, unexpectedHint(src, tok), "unexpected %s%s", describeToken(tok), expect)
 	}
 	var perr participle.Error
 	if errors.As(err, &perr) {
@@ -138,7 +138,7 @@ func (p *Program) syntaxError(err error) error {
 		msg := perr.Message()
 		if strings.Contains(msg, "invalid input text") && pos.Offset < len(src) {
 			r := []rune(src[pos.Offset:])[0]
-			return newError(src, Span{pos.Offset, pos.Offset + len(string(r))}, "", "unexpected character %q", r)
+			return newError(src, Span{pos.Offset, pos.Offset + len(string(r))}, characterHint(src, pos.Offset, r), "unexpected character %q", r)
 		}
 		return newError(src, Span{pos.Offset, pos.Offset}, "", "%s", msg)
 	}
@@ -159,13 +159,51 @@ func describeToken(tok lexer.Token) string {
 	return strconv.Quote(tok.Value)
 }
 
-func unexpectedHint(tok lexer.Token) string {
+func unexpectedHint(src string, tok lexer.Token) string {
+	// A doubled operator, as C-like languages write them.
+	if at := tok.Pos.Offset; at < len(src) && (at > 0 && src[at-1] == src[at] || at+1 < len(src) && src[at+1] == src[at]) {
+		switch tok.Value {
+		case "=":
+			if fixed := strings.Replace(src, "==", "=", 1); len(fixed) <= 80 && !strings.Contains(fixed, "\n") {
+				return "compare with a single =: " + fixed
+			}
+			return "compare with a single =, as in [a] = \"x\""
+		case "&":
+			return "there is no &&: a condition is one comparison; test several with nested IIF or with Switch, such as IIF([a] = \"x\", IIF([b] = \"y\", \"both\", \"a only\"), \"neither\")"
+		}
+	}
 	switch tokenNames[tok.Type] {
 	case "String", "Attr", "Number", "Hex", "Ident":
 		return "a comma may be missing between two arguments"
 	}
 	if tok.Value == ")" {
 		return "this parenthesis closes nothing"
+	}
+	return ""
+}
+
+// characterHint explains a character the language does not have, with
+// the fix when one is clear.
+func characterHint(src string, at int, r rune) string {
+	switch r {
+	case '\'', '\u2018', '\u2019', '\u201C', '\u201D':
+		closing := map[rune]string{'\'': "'", '\u2018': "\u2019\u2018'", '\u2019': "\u2019'", '\u201C': "\u201D\u201C\"", '\u201D': "\u201D\""}[r]
+		rest := src[at+len(string(r)):]
+		fix := ""
+		if end := strings.IndexAny(rest, closing); end >= 0 {
+			// Only \" needs escaping: other backslashes are kept as written.
+			fix = `: "` + strings.ReplaceAll(rest[:end], `"`, `\"`) + `"`
+		}
+		if r == '\'' {
+			return "strings are written in double quotes" + fix
+		}
+		return "replace the curly quotes with straight double quotes" + fix
+	case '+':
+		return "+ does not join text: use Join(\"\", [a], [b]) (or & in cloud sync expressions)"
+	case '|':
+		return "there is no ||: test several conditions with Switch or nested IIF"
+	case '!':
+		return "negate with Not(...) and compare with <>"
 	}
 	return ""
 }

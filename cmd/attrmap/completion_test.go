@@ -123,3 +123,31 @@ func TestCompletionUsage(t *testing.T) {
 		{name: "misspelled shell", args: []string{"completion", "zhs"}},
 	})
 }
+
+// TestCompletionFish loads the fish script into fish and asks it for
+// completions.
+func TestCompletionFish(t *testing.T) {
+	fish, err := exec.LookPath("fish")
+	if err != nil {
+		t.Skip("no fish")
+	}
+	script := filepath.Join(t.TempDir(), "attrmap.fish")
+	if err := os.WriteFile(script, []byte(completionScript(t, "fish")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct{ line, want string }{
+		{"attrmap ev", "eval\tevaluate an expression against one object, a file of objects, or a batch of cases"},
+		{"attrmap eval --js", "--json\tprint JSON instead of text"},
+		{"attrmap schema va", "validate"},
+		{"attrmap completion po", "powershell"},
+	}
+	for _, tt := range tests {
+		out, err := exec.Command(fish, "--no-config", "-c", `source $argv[1]; complete -C $argv[2]`, script, tt.line).CombinedOutput()
+		if err != nil {
+			t.Fatalf("%s: %v\n%s", tt.line, err, out)
+		}
+		if got := strings.TrimSpace(string(out)); got != tt.want {
+			t.Errorf("%s<TAB>: got %q, want %q", tt.line, got, tt.want)
+		}
+	}
+}
