@@ -146,7 +146,10 @@ func init() {
 			Params: []string{"value1", "value2", "start", "compareType"},
 			Doc: "Returns the 1-based position of the first occurrence of `value2` in `value1`, searching from `start` " +
 				"(default 1), or 0 when it does not occur.\n\n" +
-				"`compareType` is `vbBinaryCompare` (0, the default: exact) or `vbTextCompare` (1: ignoring case); " +
+				"`compareType` is `vbBinaryCompare` (0, the default: exact) or `vbTextCompare` (1: ignoring case and width, as .NET's " +
+				"culture-aware `CompareInfo.IndexOf` with IgnoreCase, IgnoreWidth and IgnoreKanaType does: \"ＡＢ\" matches \"ab\", " +
+				"\"ß\" matches \"SS\", \"e\" followed by U+0301 matches \"é\", but \"e\" does not match \"é\"; " +
+				"decision: katakana and hiragana stay distinct); " +
 				"`vbDatabaseCompare` (2) compares as text. The names are also accepted as strings. " +
 				"Positions count UTF-16 code units, as in .NET (an emoji is two). Microsoft.VisualBasic's rules apply: an empty `value1` " +
 				"gives 0, a `start` more than one past the end of `value1` gives 0, an empty `value2` gives `start`, and `start` < 1 " +
@@ -158,6 +161,7 @@ func init() {
 				{Expr: `InStr("The quick brown fox", "quick")`, Want: "5"},
 				{Expr: `InStr("repEated", "e", 3, vbBinaryCompare)`, Want: "7"},
 				{Expr: `InStr("repEated", "e", 3, vbTextCompare)`, Want: "4"},
+				{Expr: `InStr("Straße", "SS", 1, vbTextCompare)`, Want: "5", Note: "culture-aware: ß matches SS, as in .NET"},
 				{Expr: `InStr([emailAddress], "@contoso.com")`, Input: map[string]any{"emailAddress": "john.doe@external.com"}, Want: "0"},
 			},
 			Check: func(ck *CheckContext) error {
@@ -560,11 +564,14 @@ func compareMode(i int, v Value) (text bool, err error) {
 // instr returns the 1-based UTF-16 position of sub in s at or after
 // position start, or 0, as Microsoft.VisualBasic's InStr: an empty s gives
 // 0, a start more than one past the end gives 0, and an empty sub gives
-// start. With text set, case is ignored (simple case folding, code point
-// for code point, so positions are preserved).
+// start. With text set, the comparison is .NET's culture-aware one that
+// ignores case and width (instrText).
 func instr(s, sub string, start int, text bool) int {
+	if text {
+		return instrText(s, sub, start) // textcompare.go
+	}
 	if hasAstral(s) || hasAstral(sub) {
-		return instrUTF16(s, sub, start, text)
+		return instrUTF16(s, sub, start)
 	}
 	n := len(s) // bytes, an upper bound for the length in code points
 	rest := s
@@ -581,10 +588,6 @@ func instr(s, sub string, start int, text bool) int {
 	if sub == "" {
 		return start
 	}
-	if text {
-		rest = strings.Map(unicode.ToLower, rest)
-		sub = strings.Map(unicode.ToLower, sub)
-	}
 	k := strings.Index(rest, sub)
 	if k < 0 {
 		return 0
@@ -594,11 +597,7 @@ func instr(s, sub string, start int, text bool) int {
 
 // instrUTF16 is instr for text with characters outside the Basic
 // Multilingual Plane, searching UTF-16 code units as .NET does.
-func instrUTF16(s, sub string, start int, text bool) int {
-	if text {
-		s = strings.Map(unicode.ToLower, s)
-		sub = strings.Map(unicode.ToLower, sub)
-	}
+func instrUTF16(s, sub string, start int) int {
 	u, f := utf16.Encode([]rune(s)), utf16.Encode([]rune(sub))
 	pos := start - 1
 	if pos > len(u) || len(u) == 0 {

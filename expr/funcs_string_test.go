@@ -315,3 +315,30 @@ func BenchmarkUPNChain(b *testing.B) {
 		}
 	}
 }
+
+// TestInstrText pins vbTextCompare (answers checked with the oracle of
+// internal/dotnet).
+func TestInstrText(t *testing.T) {
+	for _, tc := range []struct {
+		s, sub string
+		start  int
+		want   int
+	}{
+		{"repEated", "e", 3, 4},
+		{"Straße", "SS", 1, 5},
+		{"xSSy", "ß", 1, 2},
+		{"ｆｕｌｌAb", "ＡＢ", 5, 5},
+		{"ｆｕｌｌ", "FULL", 1, 1},
+		{"cafe\u0301 x", "café", 1, 1},
+		{"cafe x", "café", 1, 0}, // accents count
+		{"Joséǟ", "É", 2, 4},
+		{"😀ab", "B", 1, 4},    // UTF-16 positions
+		{"Straße", "s", 6, 0}, // not half of ß
+		{"", "", 1, 0},
+		{"abc", "", 4, 4},
+	} {
+		if got := instr(tc.s, tc.sub, tc.start, true); got != tc.want {
+			t.Errorf("InStr(%q, %q, %d, vbTextCompare) = %d, want %d", tc.s, tc.sub, tc.start, got, tc.want)
+		}
+	}
+}
