@@ -44,67 +44,13 @@ func (p *Planner) Explain(source, target *Snapshot, state *State, id string) (*E
 	opts.Progress = nil
 	c := newCycle(p, source, target, state, opts)
 	plan, _ := c.plan()
-	// Find the object: a source id, a linked source id, or a linked target id.
-	var e *engine
-	key := id
-	for _, x := range c.engines {
-		if _, ok := x.srcByID[id]; ok {
-			e = x
-			break
-		}
-	}
-	if e == nil {
-		for _, x := range c.engines {
-			if _, ok := x.oldLink(id); ok {
-				e = x
-				break
-			}
-		}
-	}
-	if e == nil {
-	find:
-		for _, x := range c.engines {
-			if x.state == nil {
-				continue
-			}
-			for _, l := range x.state.Links {
-				if l.Target == id {
-					e, key = x, l.Source
-					break find
-				}
-			}
-		}
-	}
+	e, key := c.find(id)
 	if e == nil {
 		return nil, fmt.Errorf("no source object and no link with id %q", id)
 	}
-	obj := e.rule.TargetObjectName()
-	x := &Explanation{Key: key}
 	tr := &steps{}
-	if i, ok := e.srcByID[key]; ok {
-		if i < 0 {
-			tr.stepf("source", "the source snapshot holds more than one object with id %s", key)
-		} else {
-			if len(c.engines) > 1 {
-				tr.stepf("source", "%s, planned by the object mapping %s", e.rule.SourceObjectName(), ruleName(e.rule))
-			}
-			e.object(e.newWorker(), int(i), tr)
-		}
-	} else if l, ok := e.oldLink(key); ok {
-		tr.stepf("source", "gone from the source snapshot: hard-deleted")
-		tr.stepf("match", "linked by state to target %s (%s)", l.Target, provisionedWord(l.Provisioned))
-		switch _, there := e.targetByID[l.Target]; {
-		case !l.Provisioned:
-			tr.stepf("action", "none: target %s was deprovisioned earlier and is no longer managed", l.Target)
-		case !there:
-			tr.stepf("action", "none: the linked target %s is gone too", l.Target)
-		}
-	}
-	for _, u := range plan.Unresolved {
-		if u.Key == key && strings.EqualFold(u.Object, obj) {
-			tr.stepf("refs", "%s = %q left out: %s", u.Attribute, u.Value, u.Reason)
-		}
-	}
+	c.walk(e, key, tr)
+	obj := e.rule.TargetObjectName()
 	find := func(ops []Op, followUp bool) *Op {
 		for i := range ops {
 			if ops[i].Key == key && strings.EqualFold(ops[i].Object, obj) && ops[i].FollowUp == followUp {
@@ -113,7 +59,13 @@ func (p *Planner) Explain(source, target *Snapshot, state *State, id string) (*E
 		}
 		return nil
 	}
-	for _, op := range []*Op{find(plan.Ops, false), find(plan.Ops, true)} {
+	x := &Explanation{Key: key, Op: find(plan.Ops, false), FollowUp: find(plan.Ops, true)}
+	for _, u := range plan.Unresolved {
+		if u.Key == key && strings.EqualFold(u.Object, obj) {
+			tr.stepf("refs", "%s = %q left out: %s", u.Attribute, u.Value, u.Reason)
+		}
+	}
+	for _, op := range []*Op{x.Op, x.FollowUp} {
 		if op == nil {
 			continue
 		}
@@ -124,8 +76,6 @@ func (p *Planner) Explain(source, target *Snapshot, state *State, id string) (*E
 		}
 	}
 	x.Steps = *tr
-	x.Op = find(plan.Ops, false)
-	x.FollowUp = find(plan.Ops, true)
 	if x.Op == nil {
 		x.Op = find(plan.Skipped, false)
 	}
@@ -140,6 +90,60 @@ func (p *Planner) Explain(source, target *Snapshot, state *State, id string) (*E
 		}
 	}
 	return x, nil
+}
+
+// find finds the object an explanation is asked for: a source id, a
+// linked source id, or a linked target id. It returns its object
+// mapping's engine and its source id, or a nil engine.
+func (c *cycle) find(id string) (*engine, string) {
+	for _, e := range c.engines {
+		if _, ok := e.srcByID[id]; ok {
+			return e, id
+		}
+	}
+	for _, e := range c.engines {
+		if _, ok := e.oldLink(id); ok {
+			return e, id
+		}
+	}
+	for _, e := range c.engines {
+		if e.state == nil {
+			continue
+		}
+		for _, l := range e.state.Links {
+			if l.Target == id {
+				return e, l.Source
+			}
+		}
+	}
+	return nil, ""
+}
+
+// walk traces the object through the engine's stages again, as the plan
+// decided it: a source object through engine.object, a hard-deleted one
+// through its link.
+func (c *cycle) walk(e *engine, key string, tr *steps) {
+	if i, ok := e.srcByID[key]; ok {
+		if i < 0 {
+			tr.stepf("source", "the source snapshot holds more than one object with id %s", key)
+			return
+		}
+		if len(c.engines) > 1 {
+			tr.stepf("source", "%s, planned by the object mapping %s", e.rule.SourceObjectName(), ruleName(e.rule))
+		}
+		e.object(e.newWorker(), int(i), tr)
+		return
+	}
+	if l, ok := e.oldLink(key); ok {
+		tr.stepf("source", "gone from the source snapshot: hard-deleted")
+		tr.stepf("match", "linked by state to target %s (%s)", l.Target, provisionedWord(l.Provisioned))
+		switch _, there := e.targetByID[l.Target]; {
+		case !l.Provisioned:
+			tr.stepf("action", "none: target %s was deprovisioned earlier and is no longer managed", l.Target)
+		case !there:
+			tr.stepf("action", "none: the linked target %s is gone too", l.Target)
+		}
+	}
 }
 
 func followUpWord(f bool) string {

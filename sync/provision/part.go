@@ -34,11 +34,36 @@ type part struct {
 // and counts.
 func (e *engine) collect(res []result) *part {
 	pt := &part{e: e, res: res}
-	st := &pt.stats
-	st.Source, st.Target = len(e.src.Objects), len(e.tgt.Objects)
+	pt.stats.Source, pt.stats.Target = len(e.src.Objects), len(e.tgt.Objects)
+	e.contested(res)
+	gone := pt.gone()
+	pt.sortResults()
+	for _, op := range gone {
+		if op.Kind == Skip {
+			pt.skipped = append(pt.skipped, op)
+		} else {
+			pt.ops = append(pt.ops, op)
+		}
+	}
+	obj := e.rule.TargetObjectName()
+	for i := range pt.ops {
+		pt.ops[i].Object = obj
+	}
+	for i := range pt.skipped {
+		pt.skipped[i].Object = obj
+	}
+	sortErrors(pt.errors)
+	pt.errors = slices.CompactFunc(pt.errors, sameError) // objects sharing an id report it once
+	for i := range pt.errors {
+		pt.errors[i].Object = obj
+	}
+	return pt
+}
 
-	// Two source objects matched to one target: neither gets it. This
-	// is the only check that needs every result, hence here.
+// contested makes an error of two source objects matched to one target:
+// neither gets it. This is the only check that needs every result, hence
+// after the workers.
+func (e *engine) contested(res []result) {
 	claims := make([]uint8, len(e.tgt.Objects))
 	for i := range res {
 		if r := &res[i]; r.how == foundMatched && r.err == nil {
@@ -64,30 +89,41 @@ func (e *engine) collect(res []result) *part {
 		r.err = &ObjectError{Key: e.src.Objects[i].ID, Stage: "match", Err: fmt.Errorf("target %s is matched by %d source objects (%s); matching needs a unique value", e.tgt.Objects[r.target].ID, len(others), strings.Join(others, ", "))}
 		r.op, r.link, r.hasRefs = nil, linkKeep, false
 	}
+}
 
-	// Gone sources: linked in the state, absent from the snapshot.
-	var gone []Op
-	if e.state != nil {
-		for _, l := range e.state.Links {
-			if _, ok := e.srcByID[l.Source]; ok {
-				continue
-			}
-			st.Gone++
-			t, ok := e.targetByID[l.Target]
-			if !l.Provisioned || !ok {
-				continue // nothing to delete; the link goes
-			}
-			op := Op{Kind: Delete, Key: l.Source, Target: e.tgt.Objects[t].ID, Reason: "hard-deleted in the source (gone from the source snapshot)"}
-			if !e.flows.Delete {
-				op = *skipOp(&op, "the object mapping's target object actions do not include Delete")
-				pt.goneLinks = append(pt.goneLinks, l)
-			}
-			gone = append(gone, op)
-		}
+// gone plans the deletes of the sources linked in the state and absent
+// from the snapshot (hard-deleted), and counts them.
+func (pt *part) gone() []Op {
+	e := pt.e
+	if e.state == nil {
+		return nil
 	}
+	var gone []Op
+	for _, l := range e.state.Links {
+		if _, ok := e.srcByID[l.Source]; ok {
+			continue
+		}
+		pt.stats.Gone++
+		t, ok := e.targetByID[l.Target]
+		if !l.Provisioned || !ok {
+			continue // nothing to delete; the link goes
+		}
+		op := Op{Kind: Delete, Key: l.Source, Target: e.tgt.Objects[t].ID, Reason: "hard-deleted in the source (gone from the source snapshot)"}
+		if !e.flows.Delete {
+			op = *skipOp(&op, "the object mapping's target object actions do not include Delete")
+			pt.goneLinks = append(pt.goneLinks, l)
+		}
+		gone = append(gone, op)
+	}
+	return gone
+}
 
-	for i := range res {
-		r := &res[i]
+// sortResults files each object's result as an operation, a skip or an
+// error, and counts it.
+func (pt *part) sortResults() {
+	st := &pt.stats
+	for i := range pt.res {
+		r := &pt.res[i]
 		switch {
 		case r.err != nil:
 			pt.errors = append(pt.errors, *r.err)
@@ -96,43 +132,26 @@ func (e *engine) collect(res []result) *part {
 		case r.op != nil:
 			pt.ops = append(pt.ops, *r.op)
 		}
-		if r.inScope {
-			st.InScope++
-			if r.err == nil {
-				switch r.how {
-				case foundLinked:
-					st.Linked++
-				case foundMatched:
-					st.Matched++
-				}
-				if r.op == nil && r.target >= 0 {
-					st.Unchanged++
-				}
+		if !r.inScope {
+			if r.err == nil || r.err.Stage != "source" {
+				st.OutOfScope++
 			}
-		} else if r.err == nil || r.err.Stage != "source" {
-			st.OutOfScope++
+			continue
+		}
+		st.InScope++
+		if r.err != nil {
+			continue
+		}
+		switch r.how {
+		case foundLinked:
+			st.Linked++
+		case foundMatched:
+			st.Matched++
+		}
+		if r.op == nil && r.target >= 0 {
+			st.Unchanged++
 		}
 	}
-	for _, op := range gone {
-		if op.Kind == Skip {
-			pt.skipped = append(pt.skipped, op)
-		} else {
-			pt.ops = append(pt.ops, op)
-		}
-	}
-	obj := e.rule.TargetObjectName()
-	for i := range pt.ops {
-		pt.ops[i].Object = obj
-	}
-	for i := range pt.skipped {
-		pt.skipped[i].Object = obj
-	}
-	sortErrors(pt.errors)
-	pt.errors = slices.CompactFunc(pt.errors, sameError) // objects sharing an id report it once
-	for i := range pt.errors {
-		pt.errors[i].Object = obj
-	}
-	return pt
 }
 
 // linkAt returns the new link of source object i, if it has one; a
