@@ -3,6 +3,7 @@ package expr
 import (
 	"crypto/rand"
 	"io"
+	"sync"
 	"time"
 )
 
@@ -69,7 +70,33 @@ func WithClock(now func() time.Time) Option { return func(c *config) { c.clock =
 func WithNow(t time.Time) Option { return WithClock(func() time.Time { return t }) }
 
 // WithRand sets the random source of Guid and RandomString.
-func WithRand(r io.Reader) Option { return func(c *config) { c.rand = r } }
+//
+// A Program is used from many goroutines, and they all read r: reads are
+// serialised by a lock, so r need not be safe for concurrent use. With a
+// deterministic r (a seeded generator), which evaluation gets which bytes
+// then depends on the order in which the evaluations run; for results
+// that do not depend on scheduling give each evaluation its own reader,
+// EvalOptions.Rand, as the planner does (one stream per object).
+func WithRand(r io.Reader) Option {
+	return func(c *config) {
+		if r != nil {
+			r = &lockedReader{r: r}
+		}
+		c.rand = r
+	}
+}
+
+// lockedReader serialises the reads of a shared random source.
+type lockedReader struct {
+	mu sync.Mutex
+	r  io.Reader
+}
+
+func (l *lockedReader) Read(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.r.Read(p)
+}
 
 // WithExisting sets the uniqueness check of SelectUniqueValue: it reports
 // whether a candidate value already exists in the target.

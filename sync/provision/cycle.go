@@ -46,7 +46,8 @@ func partition(s *Snapshot, names []string) []*Snapshot {
 	out := make([]*Snapshot, len(names))
 	ix := s.index()
 	for i := range out {
-		out[i] = &Snapshot{Attributes: s.Attributes, ix: ix}
+		out[i] = &Snapshot{Attributes: s.Attributes}
+		out[i].ix.Store(ix)
 	}
 	partOf := func(typ string) int {
 		if typ == "" {

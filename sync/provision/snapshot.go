@@ -6,6 +6,7 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"sync/atomic"
 
 	"github.com/attrmap/attrmap/expr"
 )
@@ -24,7 +25,10 @@ type Snapshot struct {
 	// Objects are in any order; the plan does not depend on it.
 	Objects []Object
 
-	ix *attrIndex // built on demand; see index
+	// ix is built on demand (see index) and published atomically, so
+	// concurrent Diffs may share a snapshot whose Objects were filled
+	// directly.
+	ix atomic.Pointer[attrIndex]
 }
 
 // Object is one object of a snapshot.
@@ -60,8 +64,8 @@ type attrIndex struct {
 }
 
 func (s *Snapshot) index() *attrIndex {
-	if s.ix != nil && s.ix.n == len(s.Attributes) {
-		return s.ix
+	if ix := s.ix.Load(); ix != nil && ix.n == len(s.Attributes) {
+		return ix
 	}
 	ix := &attrIndex{n: len(s.Attributes), exact: make(map[string]int, len(s.Attributes)), fold: make(map[string]int, len(s.Attributes))}
 	for i, a := range s.Attributes {
@@ -70,7 +74,7 @@ func (s *Snapshot) index() *attrIndex {
 			ix.fold[strings.ToLower(a)] = i
 		}
 	}
-	s.ix = ix
+	s.ix.Store(ix)
 	return ix
 }
 
