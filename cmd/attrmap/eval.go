@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
-	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -14,7 +13,6 @@ import (
 	"iter"
 	"math/rand/v2"
 	"os"
-	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -171,21 +169,19 @@ func cmdEval(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	if cfg.input == "" {
 		return evalOne(&cfg, prog, expr.MapEnv{}, stdout, stderr)
 	}
-	in, err := openInput(cfg.input, stdin)
+	track := newProgress(stderr, "eval", false, cfg.quiet).track("rows", inputSize(cfg.input))
+	defer track.done()
+	in, err := openObjects(cfg.input, stdin, nil, track.reader)
 	if err != nil {
 		return cfg.fail(stdout, err, codeInput)
 	}
 	defer in.Close()
-	track := newProgress(stderr, "eval", false, cfg.quiet).track("rows", inputSize(cfg.input))
-	defer track.done()
-	obj, rows, err := sniffInput(cfg.input, track.reader(in))
-	if err != nil {
-		return cfg.fail(stdout, fmt.Errorf("%s: %w", displayPath(cfg.input), err), codeInput)
+	if in.single != nil {
+		return evalOne(&cfg, prog, expr.NewEnv(in.single.attrs), stdout, stderr)
 	}
-	if rows == nil {
-		return evalOne(&cfg, prog, expr.NewEnv(obj.attrs), stdout, stderr)
-	}
-	return evalRows(ctx, &cfg, prog, rows, track, stdout, stderr)
+	err = evalRows(ctx, &cfg, prog, in.rows, track, stdout, stderr)
+	warnIncomplete(stderr, "eval", in)
+	return err
 }
 
 // options returns the per-evaluation settings, with per-case overrides.
@@ -497,90 +493,12 @@ func checkAttr(key string, v any) error {
 
 // row is one object of a multi-object input, or the error reading it.
 type row struct {
-	n   int // 1-based
-	key string
-	obj object
-	err error
-}
-
-// sniffInput decides what the input holds. It returns either one object
-// (rows is nil) or an iterator over rows. The extensions .csv, .jsonl and
-// .ndjson decide; otherwise the first character does: [ for an array, { for
-// one object or JSON lines, anything else for CSV.
-func sniffInput(path string, in io.Reader) (obj object, rows iter.Seq[row], err error) {
-	br := bufio.NewReaderSize(in, 64<<10)
-	switch strings.ToLower(filepath.Ext(path)) {
-	case ".csv":
-		return obj, csvRows(br), nil
-	case ".jsonl", ".ndjson":
-		return obj, jsonLineRows(newLineReader(br), nil), nil
-	}
-	first, err := firstNonSpace(br)
-	if err != nil {
-		return obj, nil, err
-	}
-	switch first {
-	case 0:
-		return obj, nil, errors.New("empty input")
-	case '[':
-		return obj, jsonArrayRows(br), nil
-	case '{':
-	default:
-		if strings.EqualFold(filepath.Ext(path), ".json") {
-			return obj, nil, errors.New("expected a JSON object, an array of objects, or JSON lines")
-		}
-		return obj, csvRows(br), nil
-	}
-
-	// One object, possibly pretty-printed over many lines, or JSON lines:
-	// JSON lines when the first line is a whole object and more follow.
-	// Deciding on the first line alone keeps the input streamed: only a
-	// pretty-printed single object is read whole.
-	lr := newLineReader(br)
-	firstLine, _, err := lr.next()
-	if err != nil {
-		return obj, nil, err
-	}
-	if json.Valid(firstLine) {
-		second, _, err := lr.next()
-		if err == io.EOF {
-			obj, err := decodeObject(firstLine)
-			return obj, nil, err
-		}
-		if err != nil {
-			return obj, nil, err
-		}
-		return obj, jsonLineRows(lr, [][]byte{firstLine, second}), nil
-	}
-	rest, err := io.ReadAll(br)
-	if err != nil {
-		return obj, nil, err
-	}
-	obj, err = decodeObject(append(append(firstLine, '\n'), rest...))
-	return obj, nil, err
-}
-
-// firstNonSpace peeks at the first byte that is not white space or a
-// UTF-8 byte order mark, and discards what precedes it; 0 means empty.
-func firstNonSpace(br *bufio.Reader) (byte, error) {
-	if b, err := br.Peek(3); err == nil && string(b) == "\ufeff" {
-		br.Discard(3)
-	}
-	for {
-		b, err := br.Peek(1)
-		if err == io.EOF {
-			return 0, nil
-		}
-		if err != nil {
-			return 0, err
-		}
-		switch b[0] {
-		case ' ', '\t', '\r', '\n':
-			br.Discard(1)
-			continue
-		}
-		return b[0], nil
-	}
+	n     int // 1-based
+	key   string
+	obj   object
+	err   error
+	fatal bool // reading cannot go on after err
+	paged bool // the object came from a Graph or SCIM page
 }
 
 // lineReader yields the non-blank lines of a reader with their numbers.
@@ -629,104 +547,6 @@ func rowKey(n int, keys []string, attrs map[string]any) string {
 		}
 	}
 	return "#" + strconv.Itoa(n)
-}
-
-// jsonLineRows yields one row per non-blank line; pending holds lines
-// already read while sniffing.
-func jsonLineRows(lr *lineReader, pending [][]byte) iter.Seq[row] {
-	return func(yield func(row) bool) {
-		n := 0
-		emit := func(line []byte) bool {
-			n++
-			obj, err := decodeObject(line)
-			return yield(row{n: n, key: rowKey(n, obj.keys, obj.attrs), obj: obj, err: err})
-		}
-		for _, line := range pending {
-			if !emit(line) {
-				return
-			}
-		}
-		for {
-			line, _, err := lr.next()
-			if err == io.EOF {
-				return
-			}
-			if err != nil {
-				yield(row{n: n + 1, key: "#" + strconv.Itoa(n+1), err: err})
-				return
-			}
-			if !emit(line) {
-				return
-			}
-		}
-	}
-}
-
-// jsonArrayRows streams the objects of a JSON array. A syntax error ends
-// the stream, as a JSON decoder cannot resynchronise.
-func jsonArrayRows(br *bufio.Reader) iter.Seq[row] {
-	return func(yield func(row) bool) {
-		dec := json.NewDecoder(br)
-		if _, err := dec.Token(); err != nil {
-			yield(row{n: 1, key: "#1", err: fmt.Errorf("invalid JSON: %v", err)})
-			return
-		}
-		for n := 1; dec.More(); n++ {
-			var raw json.RawMessage
-			if err := dec.Decode(&raw); err != nil {
-				yield(row{n: n, key: "#" + strconv.Itoa(n), err: fmt.Errorf("invalid JSON: %v", err)})
-				return
-			}
-			obj, err := decodeObject(raw)
-			if !yield(row{n: n, key: rowKey(n, obj.keys, obj.attrs), obj: obj, err: err}) {
-				return
-			}
-		}
-	}
-}
-
-// csvRows streams a CSV file with a header row. Empty cells are absent
-// attributes; a row with the wrong number of cells is an error row.
-func csvRows(br *bufio.Reader) iter.Seq[row] {
-	return func(yield func(row) bool) {
-		r := csv.NewReader(br)
-		header, err := r.Read()
-		if err != nil {
-			if err == io.EOF {
-				err = errors.New("empty CSV file")
-			}
-			yield(row{n: 1, key: "#1", err: fmt.Errorf("CSV header: %v", err)})
-			return
-		}
-		if len(header) > 0 {
-			header[0] = strings.TrimPrefix(header[0], "\ufeff")
-		}
-		for n := 1; ; n++ {
-			rec, err := r.Read()
-			if err == io.EOF {
-				return
-			}
-			if err != nil {
-				var pe *csv.ParseError
-				fieldCount := errors.As(err, &pe) && errors.Is(pe.Err, csv.ErrFieldCount)
-				if !yield(row{n: n, key: "#" + strconv.Itoa(n), err: fmt.Errorf("CSV: %v", err)}) || !fieldCount {
-					return // other parse errors leave the reader in an unknown state
-				}
-				continue
-			}
-			// CSV cannot tell an empty value from a missing one; exports
-			// write absent attributes as empty cells, so they are absent.
-			obj := object{keys: header, attrs: make(map[string]any, len(header))}
-			for i, cell := range rec {
-				if cell != "" {
-					obj.attrs[header[i]] = cell
-				}
-			}
-			if !yield(row{n: n, key: rowKey(n, header, obj.attrs), obj: obj}) {
-				return
-			}
-		}
-	}
 }
 
 // Bounds of the table mode.

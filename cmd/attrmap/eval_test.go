@@ -36,7 +36,7 @@ func TestEval(t *testing.T) {
 		{name: "bad expression arity", args: []string{"eval", `Mid([givenName], 1)`}},
 		{name: "runtime error", args: []string{"eval", "-i", "-", `Mid([givenName], [start], 2)`}, stdin: `{"givenName": "Zoë", "start": "one"}`},
 		{name: "bad input json", args: []string{"eval", "-i", "-", "[a]"}, stdin: `{"a": }`},
-		{name: "nested object", args: []string{"eval", "-i", "-", "[a]"}, stdin: `{"a": {"b": 1}}`},
+		{name: "nested object", args: []string{"eval", "-i", "-", "[a.b]"}, stdin: `{"a": {"b": 1}}`},
 		{name: "missing file", args: []string{"eval", "-i", "testdata/cli/nope.json", "[a]"}},
 		{name: "missing expression", args: []string{"eval", "--json"}},
 		{name: "two expressions", args: []string{"eval", "[a]", "[b]"}},
@@ -118,7 +118,7 @@ func TestEvalTableSummaryBounded(t *testing.T) {
 	}
 }
 
-func TestSniffInput(t *testing.T) {
+func TestOpenObjects(t *testing.T) {
 	tests := []struct {
 		name, path, data string
 		wantRows         int // -1: one object
@@ -128,22 +128,25 @@ func TestSniffInput(t *testing.T) {
 		{name: "pretty object", path: "x.json", data: "{\n  \"a\": 1\n}\n", wantRows: -1},
 		{name: "object with BOM", path: "-", data: "\ufeff {\"a\": 1}", wantRows: -1},
 		{name: "json lines", path: "-", data: "{\"a\": 1}\n{\"a\": 2}\n", wantRows: 2},
-		{name: "jsonl extension, one line", path: "x.jsonl", data: "{\"a\": 1}\n", wantRows: 1},
+		{name: "one line is one object", path: "x.jsonl", data: "{\"a\": 1}\n", wantRows: -1},
+		{name: "graph page of one", path: "-", data: `{"@odata.context": "https://graph.microsoft.com/v1.0/$metadata#users", "value": [{"id": "1"}]}`, wantRows: 1},
+		{name: "semicolon csv", path: "-", data: "a;b\n1;2\n3;4\n", wantRows: 2},
 		{name: "array", path: "x.json", data: `[{"a": 1}, {"a": 2}, {"a": 3}]`, wantRows: 3},
 		{name: "csv by content", path: "-", data: "a,b\n1,2\n", wantRows: 1},
-		{name: "csv by extension", path: "x.csv", data: "{a}\n{1}\n", wantRows: 1},
-		{name: "json extension, not json", path: "x.json", data: "a,b\n", wantErr: true},
+		{name: "header only", path: "x.json", data: "a,b\n", wantErr: true},
+		{name: "bad json", path: "-", data: "{a}\n{1}\n", wantErr: true},
 		{name: "empty", path: "-", data: " \n", wantErr: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, rows, err := sniffInput(tt.path, strings.NewReader(tt.data))
+			in, err := openObjects("-", strings.NewReader(tt.data), nil, nil)
 			if (err != nil) != tt.wantErr {
 				t.Fatalf("error = %v, want error %v", err, tt.wantErr)
 			}
 			if err != nil {
 				return
 			}
+			rows := in.rows
 			got := -1
 			if rows != nil {
 				got = 0

@@ -4,6 +4,7 @@ import (
 	"errors"
 
 	"github.com/attrmap/attrmap/expr"
+	"github.com/attrmap/attrmap/internal/objfile"
 	"github.com/attrmap/attrmap/mapping"
 	"github.com/attrmap/attrmap/scoping"
 )
@@ -48,6 +49,7 @@ func errorObject(err error, code string) *errorJSON {
 		le *mapping.LoadError
 		ve *mapping.Error
 		se *scoping.CompileError
+		fe *objfile.Error
 	)
 	if errors.As(err, &ve) {
 		o.Path, o.Message = ve.Path, ve.Msg
@@ -68,6 +70,8 @@ func errorObject(err error, code string) *errorJSON {
 	case errors.As(err, &le):
 		o.Line, o.Column, o.Path, o.Message = le.Line, le.Col, le.Path, le.Msg
 		o.Code = codeInput
+	case errors.As(err, &fe):
+		o.Line, o.Column = fe.Line, fe.Col
 	}
 	return o
 }

@@ -76,21 +76,21 @@ func cmdMap(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	if err != nil {
 		return err
 	}
-	in, err := openInput(*input, stdin)
+	track := newProgress(stderr, "map", false, *quiet).track("objects", inputSize(*input))
+	defer track.done()
+	in, err := openObjects(*input, stdin, nil, track.reader)
 	if err != nil {
 		return err
 	}
 	defer in.Close()
-	track := newProgress(stderr, "map", false, *quiet).track("objects", inputSize(*input))
-	defer track.done()
-	one, rows, err := sniffInput(*input, track.reader(in))
-	if err != nil {
-		return fmt.Errorf("%s: %w", *input, err)
-	}
-	if rows == nil {
+	rows := in.rows
+	if in.single != nil {
+		one := *in.single
 		rows = func(yield func(row) bool) { yield(row{n: 1, key: rowKey(1, one.keys, one.attrs), obj: one}) }
 	}
-	return mapRows(ctx, track, cm, rows, mapping.ApplyOptions{OnCreate: *onCreate, Now: now}, mapOutput{table: *table, all: *all, explain: *explain, reveal: *reveal, json: *asJSON}, stdout, stderr)
+	err = mapRows(ctx, track, cm, rows, mapping.ApplyOptions{OnCreate: *onCreate, Now: now}, mapOutput{table: *table, all: *all, explain: *explain, reveal: *reveal, json: *asJSON}, stdout, stderr)
+	warnIncomplete(stderr, "map", in)
+	return err
 }
 
 // compileSchema loads the schema at path (or standard input) and compiles

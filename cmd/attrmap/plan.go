@@ -280,7 +280,11 @@ func readPlanInput(path string, stdin io.Reader) ([]byte, error) {
 // readSnapshot reads a snapshot file; errors name the file.
 func readSnapshot(path, idAttr string, stdin io.Reader, prog *progress) (*provision.Snapshot, error) {
 	// Streamed, not read whole: a snapshot of millions of objects would
-	// otherwise be in memory twice, as text and as objects.
+	// otherwise be in memory twice, as text and as objects. A directory
+	// is read as the pages of one export.
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		return provision.ReadSnapshotFile(path, stdin, provision.SnapshotOptions{IDAttribute: idAttr})
+	}
 	r, name := stdin, "<stdin>"
 	if path != "-" {
 		f, err := os.Open(path)
@@ -292,11 +296,8 @@ func readSnapshot(path, idAttr string, stdin io.Reader, prog *progress) (*provis
 	}
 	t := prog.track("reading "+name, inputSize(path))
 	defer t.done()
-	s, err := provision.ReadSnapshot(t.reader(r), provision.SnapshotOptions{IDAttribute: idAttr})
-	if err != nil {
-		return nil, fmt.Errorf("%s: %v", name, err)
-	}
-	return s, nil
+	// Errors name the file and the position.
+	return provision.ReadSnapshot(t.reader(r), provision.SnapshotOptions{IDAttribute: idAttr, Name: name})
 }
 
 func readState(path string, stdin io.Reader) (*provision.State, error) {

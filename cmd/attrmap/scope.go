@@ -4,15 +4,12 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
-	"strconv"
 
-	"github.com/attrmap/attrmap/internal/diag"
 	"github.com/attrmap/attrmap/scoping"
 )
 
@@ -81,39 +78,52 @@ func cmdScope(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	if err != nil {
 		return fail(err, codeFilter)
 	}
-	data, name, err := scopeReadInput(*input, stdin)
+	path := *input
+	if path == "" {
+		path = "-"
+	}
+	in, err := openObjects(path, stdin, nil, nil)
 	if err != nil {
 		return fail(err, codeInput)
 	}
-	objects, err := scopeParseObjects(data)
-	if err != nil {
-		return fail(fmt.Errorf("%s: %w", name, err), codeInput)
+	defer in.Close()
+	rows := in.rows
+	if in.single != nil {
+		one := *in.single
+		rows = func(yield func(row) bool) { yield(row{n: 1, key: rowKey(1, one.keys, one.attrs), obj: one}) }
 	}
 	w := bufio.NewWriter(stdout)
 	defer w.Flush()
 	stop := canceller{ctx: ctx}
-	for _, o := range objects {
+	for r := range rows {
 		if err := stop.err(); err != nil {
 			return err
 		}
+		if r.err != nil {
+			w.Flush()
+			return fail(r.err, codeInput)
+		}
+		obj := scoping.MapObject(r.obj.attrs)
 		// A regular expression that used up its budget decides nothing:
 		// it is an error on that object, never "out of scope".
-		in, err := m.Match(o.obj)
+		in, err := m.Match(obj)
 		switch {
 		case err != nil:
 			w.Flush()
-			return fmt.Errorf("%s: %w", o.name, err)
+			return fmt.Errorf("%s: %w", r.key, err)
 		case *asJSON:
-			d := m.Explain(o.obj)
-			writeJSONLine(w, scopeBatchResult{ID: marshalJSON(o.name), InScope: &d.InScope, Reason: d.Reason()})
+			d := m.Explain(obj)
+			writeJSONLine(w, scopeBatchResult{ID: marshalJSON(r.key), InScope: &d.InScope, Reason: d.Reason()})
 		case *explain:
-			fmt.Fprintf(w, "%s: %s\n", o.name, m.Explain(o.obj))
+			fmt.Fprintf(w, "%s: %s\n", r.key, m.Explain(obj))
 		case in:
-			fmt.Fprintf(w, "%s: in scope\n", o.name)
+			fmt.Fprintf(w, "%s: in scope\n", r.key)
 		default:
-			fmt.Fprintf(w, "%s: out of scope\n", o.name)
+			fmt.Fprintf(w, "%s: out of scope\n", r.key)
 		}
 	}
+	w.Flush()
+	warnIncomplete(stderr, "scope", in)
 	return nil
 }
 
@@ -145,101 +155,6 @@ func scopeReadInput(path string, stdin io.Reader) ([]byte, string, error) {
 	return data, path, err
 }
 
-// scopeObject is one input object and the name its output line starts with.
-type scopeObject struct {
-	name string
-	obj  scoping.MapObject
-}
-
-// scopeParseObjects detects the input format from its first significant byte:
-// '[' a JSON array, '{' one or more JSON objects (a single object or JSON
-// lines), anything else CSV with a header row.
-func scopeParseObjects(data []byte) ([]scopeObject, error) {
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")) // a UTF-8 BOM, as Excel writes
-	trimmed := bytes.TrimSpace(data)
-	if len(trimmed) == 0 {
-		return nil, nil
-	}
-	switch trimmed[0] {
-	case '[':
-		return scopeParseJSONArray(data)
-	case '{':
-		return scopeParseJSONStream(data)
-	}
-	return scopeParseCSV(data)
-}
-
-func scopeParseJSONArray(data []byte) ([]scopeObject, error) {
-	var raws []json.RawMessage
-	if err := json.Unmarshal(data, &raws); err != nil {
-		return nil, scopeJSONError(data, err)
-	}
-	out := make([]scopeObject, 0, len(raws))
-	for i, raw := range raws {
-		obj, err := scopeDecodeObject(raw)
-		if err != nil {
-			return nil, fmt.Errorf("element %d: %v", i+1, err)
-		}
-		out = append(out, scopeObject{name: scopeObjectName(obj, "", i+1), obj: obj})
-	}
-	return out, nil
-}
-
-// scopeParseJSONStream reads consecutive JSON objects: one object, or JSON lines.
-func scopeParseJSONStream(data []byte) ([]scopeObject, error) {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	var out []scopeObject
-	for n := 1; ; n++ {
-		start := dec.InputOffset()
-		var raw json.RawMessage
-		err := dec.Decode(&raw)
-		if errors.Is(err, io.EOF) {
-			return out, nil
-		}
-		if err != nil {
-			at := start + 1
-			var se *json.SyntaxError
-			if errors.As(err, &se) {
-				at = se.Offset // a Decoder counts from the start of the stream
-			}
-			line, col := scopeLineCol(data, at)
-			return nil, fmt.Errorf("object %d: line %d, column %d: %v", n, line, col, err)
-		}
-		obj, err := scopeDecodeObject(raw)
-		if err != nil {
-			line, _ := scopeLineCol(data, start+1)
-			return nil, fmt.Errorf("object %d (line %d): %v", n, line, err)
-		}
-		out = append(out, scopeObject{name: scopeObjectName(obj, "", n), obj: obj})
-	}
-}
-
-// scopeParseCSV reads CSV with a header row; every cell is a single string value
-// and an empty cell is an empty (null) attribute.
-func scopeParseCSV(data []byte) ([]scopeObject, error) {
-	r := csv.NewReader(bytes.NewReader(data))
-	header, err := r.Read()
-	if err != nil {
-		return nil, fmt.Errorf("CSV header: %v", err)
-	}
-	var out []scopeObject
-	for n := 1; ; n++ {
-		rec, err := r.Read()
-		if errors.Is(err, io.EOF) {
-			return out, nil
-		}
-		if err != nil {
-			return nil, fmt.Errorf("CSV: %v", err)
-		}
-		obj := make(scoping.MapObject, len(header))
-		for i, col := range header {
-			obj[col] = rec[i]
-		}
-		out = append(out, scopeObject{name: scopeObjectName(obj, rec[0], n), obj: obj})
-	}
-}
-
 // scopeDecodeObject decodes one JSON object with json.Number, so large
 // integers keep every digit.
 func scopeDecodeObject(raw json.RawMessage) (scoping.MapObject, error) {
@@ -253,21 +168,6 @@ func scopeDecodeObject(raw json.RawMessage) (scoping.MapObject, error) {
 		return nil, err
 	}
 	return obj, nil
-}
-
-// scopeObjectName picks the label of an output line: id, then objectId, then
-// userPrincipalName (as "attrmap eval" does), then the CSV first column, then
-// the position.
-func scopeObjectName(obj scoping.MapObject, first string, n int) string {
-	for _, attr := range []string{"id", "objectId", "userPrincipalName"} {
-		if vals, _ := obj.Values(attr); len(vals) > 0 && vals[0] != "" {
-			return vals[0]
-		}
-	}
-	if first != "" {
-		return first
-	}
-	return "#" + strconv.Itoa(n)
 }
 
 // scopeBatchLine is one input line of --batch; other members (notes,
@@ -392,17 +292,3 @@ func scopeJSONKind(raw []byte) string {
 	}
 	return "number"
 }
-
-// scopeJSONError adds a line and column to a JSON syntax error.
-func scopeJSONError(data []byte, err error) error {
-	var se *json.SyntaxError
-	if errors.As(err, &se) {
-		line, col := scopeLineCol(data, se.Offset)
-		return fmt.Errorf("line %d, column %d: %v", line, col, err)
-	}
-	return err
-}
-
-// scopeLineCol converts a json offset (bytes consumed when the error was found)
-// to the 1-based line and column of the byte at fault.
-func scopeLineCol(data []byte, offset int64) (int, int) { return diag.LineCol(data, int(offset)-1) }

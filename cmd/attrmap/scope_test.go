@@ -31,7 +31,7 @@ func TestCmdScope(t *testing.T) {
 			wantOut: `alice: in scope
 bob: out of scope
 7f3c0e4a-carol: out of scope
-#4: out of scope
+New York: out of scope
 `,
 		},
 		{
@@ -40,7 +40,7 @@ bob: out of scope
 			wantOut: `alice: in scope: group "New York engineers" matched
 bob: out of scope: group "New York engineers": clause 2 (department EQUALS "Engineering"): value "Sales" does not equal "Engineering"
 7f3c0e4a-carol: out of scope: group "New York engineers": clause 3 (employeeId Greater_Than_OR_EQUALS "1000000"): value 999999 is not greater than or equal to 1000000
-#4: out of scope: group "New York engineers": clause 5 (jobTitle IS NOT NULL): jobTitle is null or empty
+New York: out of scope: group "New York engineers": clause 5 (jobTitle IS NOT NULL): jobTitle is null or empty
 `,
 		},
 		{
@@ -68,18 +68,20 @@ cloud-2: out of scope
 			wantOut: "admin-bob@contoso.com: out of scope: group \"Contoso mailboxes, no admin accounts\": clause 2 (userPrincipalName NOT_REGEX_MATCH \"^admin-\"): value \"admin-bob@contoso.com\" matches \"^admin-\"\n",
 		},
 		{
-			name:  "no id falls back to position",
+			name:  "no id falls back to the first attribute, then the position",
 			args:  []string{"--filter", scopeFilters + "sales.json"},
-			stdin: `[{"department": "Sales", "accountEnabled": true}, {"department": "HR"}]`,
-			wantOut: `#1: in scope
-#2: out of scope
+			stdin: `[{"department": "Sales", "accountEnabled": true}, {"department": "HR"}, {"department": null}]`,
+			wantOut: `Sales: in scope
+HR: out of scope
+#3: out of scope
 `,
 		},
 		{
-			name:    "empty input",
-			args:    []string{"--filter", scopeFilters + "sales.json"},
-			stdin:   "  \n",
-			wantOut: "",
+			name:       "empty input",
+			args:       []string{"--filter", scopeFilters + "sales.json"},
+			stdin:      "  \n",
+			wantErr:    "attrmap scope: <stdin>: no objects (expected",
+			wantStatus: exitFailure,
 		},
 		{
 			name:       "filter syntax error",
@@ -105,21 +107,23 @@ cloud-2: out of scope
 			name:       "bad json lines",
 			args:       []string{"--filter", scopeFilters + "sales.json"},
 			stdin:      "{\"id\": \"a\"}\n{\"id\": x}\n",
-			wantErr:    "attrmap scope: <stdin>: object 2: line 2, column 8: invalid character 'x'",
+			wantOut:    "a: out of scope\n",
+			wantErr:    "attrmap scope: <stdin>: line 2, column 8: object 2: invalid JSON: invalid character 'x'",
 			wantStatus: exitFailure,
 		},
 		{
 			name:       "array element not an object",
 			args:       []string{"--filter", scopeFilters + "sales.json"},
 			stdin:      `[{"id": "a"}, "b"]`,
-			wantErr:    "element 2: expected a JSON object, got string",
+			wantOut:    "a: out of scope\n",
+			wantErr:    "attrmap scope: <stdin>: line 1, column 15: object 2: a string (expected a JSON object)",
 			wantStatus: exitFailure,
 		},
 		{
 			name:       "ragged csv",
 			args:       []string{"--filter", scopeFilters + "sales.json"},
 			stdin:      "a,b\n1,2,3\n",
-			wantErr:    "wrong number of fields",
+			wantErr:    "attrmap scope: <stdin>: line 2: object 1: the row has 3 cells (expected 2, as the header has)",
 			wantStatus: exitFailure,
 		},
 		{

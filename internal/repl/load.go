@@ -2,14 +2,14 @@ package repl
 
 import (
 	"bytes"
-	"encoding/csv"
-	"encoding/json"
 	"fmt"
+	"io"
 	"path/filepath"
 	"strconv"
 	"strings"
 
 	"github.com/attrmap/attrmap/expr"
+	"github.com/attrmap/attrmap/internal/objfile"
 )
 
 // record is one object read from a file, with the attribute order of the
@@ -35,7 +35,7 @@ func (s *Session) cmdLoad(arg string) (string, error) {
 	}
 	recs, err := parseRecords(name, data)
 	if err != nil {
-		return "", fmt.Errorf("%s: %v", name, err)
+		return "", err
 	}
 	if len(recs) == 0 {
 		return "", fmt.Errorf("%s: no objects", name)
@@ -85,90 +85,24 @@ func pick(recs []record, sel string) (int, error) {
 	return 0, fmt.Errorf("no row %s (the file has %d; a KEY is matched against %s or the first column)", sel, len(recs), strings.Join(keyAttrs, ", "))
 }
 
-// parseRecords reads a JSON object, a JSON array of objects, JSON lines or
-// CSV, choosing by extension and then by content.
+// parseRecords reads the objects of a file with the reader every command
+// uses (internal/objfile): JSON, JSON lines, CSV, Graph and SCIM pages,
+// in UTF-8 or UTF-16. Errors name the file and the position.
 func parseRecords(name string, data []byte) ([]record, error) {
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-	trimmed := bytes.TrimSpace(data)
-	ext := strings.ToLower(filepath.Ext(name))
-	if ext == ".csv" || len(trimmed) > 0 && trimmed[0] != '{' && trimmed[0] != '[' {
-		return parseCSV(data)
-	}
-	if len(trimmed) > 0 && trimmed[0] == '[' {
-		var objs []map[string]any
-		if err := decodeJSON(trimmed, &objs); err != nil {
+	or := objfile.NewReader(bytes.NewReader(data), objfile.Options{Name: name})
+	var recs []record
+	for {
+		o, err := or.Next()
+		if err == io.EOF {
+			return recs, nil
+		}
+		if err != nil {
 			return nil, err
 		}
-		recs := make([]record, len(objs))
-		for i, o := range objs {
-			recs[i] = record{attrs: o}
+		keys, attrs, err := or.Values(o)
+		if err != nil {
+			return nil, err
 		}
-		return recs, nil
+		recs = append(recs, record{attrs: attrs, keys: keys})
 	}
-	// One object, or one object per line.
-	dec := json.NewDecoder(bytes.NewReader(trimmed))
-	dec.UseNumber()
-	var recs []record
-	for dec.More() {
-		var o map[string]any
-		if err := dec.Decode(&o); err != nil {
-			return nil, describeJSONError(trimmed, err)
-		}
-		recs = append(recs, record{attrs: o})
-	}
-	return recs, nil
-}
-
-// decodeJSON decodes with numbers kept as written.
-func decodeJSON(data []byte, v any) error {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	if err := dec.Decode(v); err != nil {
-		return describeJSONError(data, err)
-	}
-	return nil
-}
-
-// describeJSONError adds the line and column to a JSON syntax error.
-func describeJSONError(data []byte, err error) error {
-	var se *json.SyntaxError
-	if e, ok := err.(*json.SyntaxError); ok {
-		se = e
-	}
-	if se == nil {
-		return err
-	}
-	line, col := 1, 1
-	for _, c := range data[:min(int(se.Offset), len(data))] {
-		if c == '\n' {
-			line, col = line+1, 1
-		} else {
-			col++
-		}
-	}
-	return fmt.Errorf("line %d, column %d: %v", line, col, err)
-}
-
-// parseCSV reads CSV with a header row; empty cells are absent attributes.
-func parseCSV(data []byte) ([]record, error) {
-	r := csv.NewReader(bytes.NewReader(data))
-	rows, err := r.ReadAll()
-	if err != nil {
-		return nil, err
-	}
-	if len(rows) == 0 {
-		return nil, nil
-	}
-	header := rows[0]
-	recs := make([]record, 0, len(rows)-1)
-	for _, row := range rows[1:] {
-		rec := record{attrs: map[string]any{}, keys: header}
-		for j, cell := range row {
-			if j < len(header) && cell != "" {
-				rec.attrs[header[j]] = cell
-			}
-		}
-		recs = append(recs, rec)
-	}
-	return recs, nil
 }

@@ -1,18 +1,15 @@
 package provision
 
 import (
-	"bufio"
 	"bytes"
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
 	"slices"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/attrmap/attrmap/expr"
+	"github.com/attrmap/attrmap/internal/objfile"
 )
 
 // ReadSnapshot reads a snapshot from r, one object at a time: a JSON array
@@ -27,38 +24,56 @@ import (
 // between the objects that have them; an attribute whose values turn out
 // to be mostly distinct (ids, mails) stops being looked up.
 func ReadSnapshot(r io.Reader, opts SnapshotOptions) (*Snapshot, error) {
-	br := bufio.NewReaderSize(r, 64<<10)
-	if b, _ := br.Peek(len(utf8BOM)); string(b) == utf8BOM {
-		br.Discard(len(utf8BOM))
+	return readObjects(objfile.NewReader(r, opts.fileOptions()), opts)
+}
+
+// ReadSnapshotFile reads a snapshot from a file, or from a directory of
+// files read one after the other (the pages of a Graph or SCIM export);
+// "-" reads stdin. Errors name the file.
+func ReadSnapshotFile(path string, stdin io.Reader, opts SnapshotOptions) (*Snapshot, error) {
+	fo := opts.fileOptions()
+	if fo.Name = path; path == "-" {
+		fo.Name = "<stdin>"
 	}
-	// Leading white space is skipped, as DecodeSnapshot always did; CSV
-	// gets it back, since there it belongs to the first header.
-	var lead []byte
+	or, err := objfile.Open(path, stdin, fo)
+	if err != nil {
+		return nil, err
+	}
+	defer or.Close()
+	return readObjects(or, opts)
+}
+
+func (opts SnapshotOptions) fileOptions() objfile.Options {
+	return objfile.Options{Name: opts.Name, Keep: keyAttributes, SourceAttributes: opts.SourceAttributes}
+}
+
+func readObjects(or *objfile.Reader, opts SnapshotOptions) (*Snapshot, error) {
+	rd := newSnapshotReader(opts)
 	for {
-		c, size, err := br.ReadRune()
+		o, err := or.Next()
 		if err == io.EOF {
-			return &Snapshot{}, nil
+			break
 		}
 		if err != nil {
 			return nil, err
 		}
-		if c == utf8.RuneError && size == 1 || !unicode.IsSpace(c) {
-			if err := br.UnreadRune(); err != nil {
-				return nil, err
-			}
-			break
+		rd.top = o.Members
+		if err := rd.addObject(); err != nil {
+			return nil, or.Errorf(o, "%v", err)
 		}
-		lead = utf8.AppendRune(lead, c)
 	}
-	rd := newSnapshotReader(opts)
-	first, _ := br.Peek(1)
-	if first[0] != '[' && first[0] != '{' {
-		return rd.s, rd.readCSV(io.MultiReader(bytes.NewReader(lead), br))
+	if why := or.Incomplete(); why != "" && !opts.AllowIncomplete {
+		return nil, fmt.Errorf("%s: %s", cmpName(opts.Name), why)
 	}
-	return rd.s, rd.readJSON(&spaceTrimmer{r: br}, first[0] == '[')
+	return rd.s, nil
 }
 
-const utf8BOM = "\xef\xbb\xbf"
+func cmpName(name string) string {
+	if name == "" {
+		return "snapshot"
+	}
+	return name
+}
 
 // snapshotReader builds a snapshot object by object. It owns the scratch
 // space every object reuses, and the intern table, which lives only as
@@ -77,18 +92,13 @@ type snapshotReader struct {
 	n     int
 
 	top, nested []member
-	names       map[string][]byte // decoded member names, by literal
+	names       objfile.Names // decoded member names of nested objects
 	set         []posValue
 	slab        []expr.Value
 }
 
 // member is one member of the current object: raw JSON, or a CSV cell.
-type member struct {
-	key   []byte
-	raw   []byte // JSON value; nil for a CSV cell
-	cell  string
-	isCSV bool
-}
+type member = objfile.Member
 
 type posValue struct {
 	pos int
@@ -97,124 +107,6 @@ type posValue struct {
 
 func newSnapshotReader(opts SnapshotOptions) *snapshotReader {
 	return &snapshotReader{s: &Snapshot{}, opts: opts, keys: map[string]int{}, in: newInterner()}
-}
-
-func (rd *snapshotReader) readJSON(r io.Reader, array bool) error {
-	dec := json.NewDecoder(r)
-	if array {
-		if _, err := dec.Token(); err != nil {
-			return err
-		}
-	}
-	var raw json.RawMessage // reused: Decode appends to its capacity
-	for n := 1; ; n++ {
-		if array && !dec.More() {
-			return nil
-		}
-		if err := dec.Decode(&raw); err == io.EOF && !array {
-			return nil
-		} else if err != nil {
-			return fmt.Errorf("object %d: %w", n, err)
-		}
-		if err := rd.addJSON(raw); err != nil {
-			return fmt.Errorf("object %d: %w", n, err)
-		}
-	}
-}
-
-// spaceTrimmer passes a reader through but for the white space at its
-// end, which bytes.TrimSpace drops and the JSON decoder would not all skip
-// (a form feed, a no-break space): DecodeSnapshot always trimmed it.
-type spaceTrimmer struct {
-	r     io.Reader
-	buf   []byte // buf[off:] is read and not yet returned
-	off   int
-	ready int // buf[off:ready] is followed by something other than white space
-	err   error
-}
-
-func (t *spaceTrimmer) Read(p []byte) (int, error) {
-	for t.ready == t.off {
-		if t.err != nil {
-			// At the end the white space goes; after an error all that was
-			// read comes first.
-			t.ready = len(t.buf)
-			if t.err == io.EOF {
-				t.ready = t.off + len(bytes.TrimRightFunc(t.buf[t.off:], unicode.IsSpace))
-			}
-			if t.ready == t.off {
-				return 0, t.err
-			}
-			break
-		}
-		if t.off > 0 {
-			t.buf = t.buf[:copy(t.buf, t.buf[t.off:])]
-			t.ready -= t.off
-			t.off = 0
-		}
-		if cap(t.buf)-len(t.buf) < 4096 {
-			t.buf = slices.Grow(t.buf, max(64<<10, len(t.buf)))
-		}
-		n, err := t.r.Read(t.buf[len(t.buf):cap(t.buf)])
-		t.buf, t.err = t.buf[:len(t.buf)+n], err
-		// Held back: the white space at the end, and the bytes before it,
-		// which may be the start of a white-space rune cut in two.
-		t.ready = max(t.off, len(bytes.TrimRightFunc(t.buf, unicode.IsSpace))-utf8.UTFMax)
-	}
-	n := copy(p, t.buf[t.off:t.ready])
-	t.off += n
-	return n, nil
-}
-
-func (rd *snapshotReader) readCSV(r io.Reader) error {
-	cr := csv.NewReader(r)
-	cr.FieldsPerRecord = -1
-	cr.ReuseRecord = true
-	header, err := cr.Read()
-	if err != nil {
-		return fmt.Errorf("csv header: %w", err)
-	}
-	header = slices.Clone(header)
-	keys := make([][]byte, len(header))
-	for i, h := range header {
-		keys[i] = []byte(h)
-	}
-	for line := 2; ; line++ {
-		rec, err := cr.Read()
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			return fmt.Errorf("csv: %w", err)
-		}
-		rd.top = rd.top[:0]
-		for i := range header {
-			if i < len(rec) && rec[i] != "" {
-				rd.top = append(rd.top, member{key: keys[i], cell: rec[i], isCSV: true})
-			}
-		}
-		if err := rd.addObject(); err != nil {
-			return fmt.Errorf("csv line %d: %w", line, err)
-		}
-	}
-}
-
-// addJSON adds one decoded JSON value, which must be an object (or null,
-// an object without an id).
-func (rd *snapshotReader) addJSON(raw []byte) error {
-	switch raw[0] {
-	case '{':
-		rd.top = rd.splitObject(raw, rd.top[:0])
-	case 'n':
-		rd.top = rd.top[:0]
-	default:
-		var m map[string]any // for the error message decoding into a map gives
-		if err := json.Unmarshal(raw, &m); err != nil {
-			return err
-		}
-		return fmt.Errorf("not an object")
-	}
-	return rd.addObject()
 }
 
 // addObject adds the object whose members are in rd.top, with the rules
@@ -232,7 +124,7 @@ func (rd *snapshotReader) addObject() error {
 	}
 	for i := range top {
 		m := &top[i]
-		switch string(m.key) {
+		switch string(m.Name) {
 		case keyAssigned:
 			assigned = m
 		case keySoftDeleted:
@@ -245,9 +137,9 @@ func (rd *snapshotReader) addObject() error {
 			attrs = m
 		}
 		// Not in the switch: IDAttribute may name a reserved member.
-		if string(m.key) == idNames[0] {
+		if string(m.Name) == idNames[0] {
 			id1 = m
-		} else if idNames[1] != "" && string(m.key) == idNames[1] {
+		} else if idNames[1] != "" && string(m.Name) == idNames[1] {
 			id2 = m
 		}
 	}
@@ -255,18 +147,18 @@ func (rd *snapshotReader) addObject() error {
 	// In the nested form, accountEnabled may be given at the top and among
 	// the attributes; the top one is only a flag.
 	var topEnabled, nid1, nid2 *member
-	if attrs != nil && !attrs.isCSV && attrs.raw[0] == '{' {
-		rd.nested = rd.splitObject(attrs.raw, rd.nested[:0])
+	if attrs != nil && !attrs.IsCell && attrs.Raw[0] == '{' {
+		rd.nested = objfile.Split(attrs.Raw, rd.nested[:0], &rd.names)
 		members, flat = rd.nested, false
 		topEnabled, enabled = enabled, nil
 		for i := range members {
 			m := &members[i]
-			if string(m.key) == keyAccountEnabled {
+			if string(m.Name) == keyAccountEnabled {
 				enabled = m
 			}
-			if string(m.key) == idNames[0] {
+			if string(m.Name) == idNames[0] {
 				nid1 = m
-			} else if idNames[1] != "" && string(m.key) == idNames[1] {
+			} else if idNames[1] != "" && string(m.Name) == idNames[1] {
 				nid2 = m
 			}
 		}
@@ -289,7 +181,7 @@ func (rd *snapshotReader) addObject() error {
 	if idFrom == nil {
 		return fmt.Errorf("no id (want a string member %q)", idName(rd.opts))
 	}
-	if idFrom.isCSV {
+	if idFrom.IsCell {
 		o.ID = strings.Clone(o.ID) // a cell shares its bytes with the whole record
 	}
 	isAssigned, err := memberFlag(assigned, keyAssigned, true)
@@ -335,8 +227,8 @@ func skipFlag(m *member, flat bool) bool {
 	if !flat {
 		return false
 	}
-	// Compared without a variable: string(m.key) then does not allocate.
-	return string(m.key) == keyAssigned || string(m.key) == keySoftDeleted || string(m.key) == keyObjectType
+	// Compared without a variable: string(m.Name) then does not allocate.
+	return string(m.Name) == keyAssigned || string(m.Name) == keySoftDeleted || string(m.Name) == keyObjectType
 }
 
 // addFast sets the object's values when every name is known and given
@@ -350,7 +242,7 @@ func (rd *snapshotReader) addFast(o *Object, members []member, flat bool, idFrom
 		if skipFlag(m, flat) {
 			continue
 		}
-		pos, ok := rd.keys[string(m.key)]
+		pos, ok := rd.keys[string(m.Name)]
 		if !ok || rd.stamp[pos] == rd.n {
 			return false
 		}
@@ -382,7 +274,7 @@ func (rd *snapshotReader) addSlow(o *Object, members []member, flat bool, idFrom
 	for i := range members {
 		m := &members[i]
 		if !skipFlag(m, flat) {
-			last[string(m.key)] = m
+			last[string(m.Name)] = m
 		}
 	}
 	names := make([]string, 0, len(last))
@@ -439,18 +331,18 @@ func (rd *snapshotReader) store(o *Object) {
 // slabSize is the number of values in one slab (64 KiB).
 const slabSize = 4096
 
-func isNull(m *member) bool { return m == nil || !m.isCSV && m.raw[0] == 'n' }
+func isNull(m *member) bool { return m == nil || !m.IsCell && m.Raw[0] == 'n' }
 
 // value converts a member to its attribute value, as expr.FromGo converts
 // a decoded JSON value (numbers as json.Number).
 func (rd *snapshotReader) value(pos int, m *member, idFrom *member, id string) expr.Value {
-	if m == idFrom && (m.isCSV || m.raw[0] == '"') {
+	if m == idFrom && (m.IsCell || m.Raw[0] == '"') {
 		return expr.String(id) // shares the id's bytes
 	}
-	if m.isCSV {
-		return rd.in.str(pos, m.cell, true)
+	if m.IsCell {
+		return rd.in.str(pos, m.Cell, true)
 	}
-	raw := m.raw
+	raw := m.Raw
 	switch raw[0] {
 	case '"':
 		return rd.stringValue(pos, raw)
@@ -476,7 +368,7 @@ var (
 
 // stringValue converts a JSON string literal.
 func (rd *snapshotReader) stringValue(pos int, lit []byte) expr.Value {
-	if s, ok := plainString(lit); ok {
+	if s, ok := objfile.PlainString(lit); ok {
 		return rd.in.bytes(pos, s)
 	}
 	var s string
@@ -489,24 +381,27 @@ func (rd *snapshotReader) stringValue(pos int, lit []byte) expr.Value {
 // multi converts an array of strings, numbers, booleans and nulls; false
 // for one holding arrays or objects, left to expr.FromGo.
 func (rd *snapshotReader) multi(pos int, raw []byte) (expr.Value, bool) {
-	n := 0
-	for i := skipSpace(raw, 1); raw[i] != ']'; {
-		switch raw[i] {
+	n, ok := 0, true
+	objfile.Elements(raw, func(e []byte) bool {
+		switch e[0] {
 		case '[', '{':
-			return nil, false
+			ok = false
+			return false
 		case 'n':
 		default:
 			n++
 		}
-		i = nextElem(raw, i)
+		return true
+	})
+	if !ok {
+		return nil, false
 	}
 	out := make(expr.Multi, 0, n)
-	for i := skipSpace(raw, 1); raw[i] != ']'; i = nextElem(raw, i) {
-		e := raw[i:skipValue(raw, i)]
+	objfile.Elements(raw, func(e []byte) bool {
 		var v expr.Value
 		switch e[0] {
 		case 'n':
-			continue
+			return true
 		case '"':
 			v = rd.stringValue(pos, e)
 		case 't':
@@ -521,18 +416,9 @@ func (rd *snapshotReader) multi(pos int, raw []byte) (expr.Value, bool) {
 		} else {
 			out = append(out, expr.Render(v))
 		}
-	}
+		return true
+	})
 	return out, true
-}
-
-// nextElem returns the start of the array element after the one at i, or
-// of the closing bracket.
-func nextElem(raw []byte, i int) int {
-	i = skipSpace(raw, skipValue(raw, i))
-	if raw[i] == ',' {
-		i = skipSpace(raw, i+1)
-	}
-	return i
 }
 
 // memberID reads an id from a top-level member: a non-empty string, or a
@@ -541,8 +427,8 @@ func memberID(m *member) (string, bool) {
 	if m == nil {
 		return "", false
 	}
-	if !m.isCSV && m.raw[0] != '"' && m.raw[0] != '[' && m.raw[0] != '{' && m.raw[0] != 't' && m.raw[0] != 'f' && m.raw[0] != 'n' {
-		return string(m.raw), true
+	if !m.IsCell && m.Raw[0] != '"' && m.Raw[0] != '[' && m.Raw[0] != '{' && m.Raw[0] != 't' && m.Raw[0] != 'f' && m.Raw[0] != 'n' {
+		return string(m.Raw), true
 	}
 	s, ok := memberString(m)
 	return s, ok && s != ""
@@ -553,16 +439,16 @@ func memberString(m *member) (string, bool) {
 	switch {
 	case m == nil:
 		return "", false
-	case m.isCSV:
-		return m.cell, true
-	case m.raw[0] != '"':
+	case m.IsCell:
+		return m.Cell, true
+	case m.Raw[0] != '"':
 		return "", false
 	}
-	if s, ok := plainString(m.raw); ok {
+	if s, ok := objfile.PlainString(m.Raw); ok {
 		return string(s), true
 	}
 	var s string
-	if err := json.Unmarshal(m.raw, &s); err != nil {
+	if err := json.Unmarshal(m.Raw, &s); err != nil {
 		panic(err) // the decoder has checked the syntax
 	}
 	return s, true
@@ -574,8 +460,8 @@ func memberFlag(m *member, key string, def bool) (bool, error) {
 	if isNull(m) {
 		return def, nil
 	}
-	if !m.isCSV {
-		switch m.raw[0] {
+	if !m.IsCell {
+		switch m.Raw[0] {
 		case 't':
 			return true, nil
 		case 'f':
@@ -598,131 +484,16 @@ func memberFlag(m *member, key string, def bool) (bool, error) {
 // goValue decodes a member as DecodeSnapshot once did: into any, numbers
 // as json.Number.
 func goValue(m *member) any {
-	if m.isCSV {
-		return m.cell
+	if m.IsCell {
+		return m.Cell
 	}
-	dec := json.NewDecoder(bytes.NewReader(m.raw))
+	dec := json.NewDecoder(bytes.NewReader(m.Raw))
 	dec.UseNumber()
 	var v any
 	if err := dec.Decode(&v); err != nil {
 		panic(err) // the decoder has checked the syntax
 	}
 	return v
-}
-
-// The object splitter works on JSON the decoder has already checked, so
-// it need not report errors.
-
-// splitObject appends the members of a JSON object to dst.
-func (rd *snapshotReader) splitObject(raw []byte, dst []member) []member {
-	i := skipSpace(raw, 1)
-	for raw[i] != '}' {
-		end := skipValue(raw, i)
-		key, ok := plainString(raw[i:end])
-		if !ok {
-			key = rd.decodeName(raw[i:end])
-		}
-		i = skipSpace(raw, end)
-		i = skipSpace(raw, i+1) // ':'
-		end = skipValue(raw, i)
-		dst = append(dst, member{key: key, raw: raw[i:end]})
-		i = skipSpace(raw, end)
-		if raw[i] == ',' {
-			i = skipSpace(raw, i+1)
-		}
-	}
-	return dst
-}
-
-// decodeName decodes a member name with escapes, or that is not valid
-// UTF-8 (target attributes such as addresses[type eq "work"].locality):
-// the same few names come back in every object, so they are decoded once.
-func (rd *snapshotReader) decodeName(lit []byte) []byte {
-	if key, ok := rd.names[string(lit)]; ok {
-		return key
-	}
-	var s string
-	if err := json.Unmarshal(lit, &s); err != nil {
-		panic(err) // the decoder has checked the syntax
-	}
-	if rd.names == nil {
-		rd.names = map[string][]byte{}
-	}
-	if len(rd.names) < maxNames {
-		rd.names[string(lit)] = []byte(s)
-	}
-	return []byte(s)
-}
-
-// maxNames bounds the decoded names kept, should every object have its
-// own.
-const maxNames = 4096
-
-// plainString returns the contents of a JSON string literal when they need
-// no decoding: no escapes, valid UTF-8.
-func plainString(lit []byte) ([]byte, bool) {
-	s := lit[1 : len(lit)-1]
-	for _, c := range s {
-		if c == '\\' || c >= utf8.RuneSelf {
-			if bytes.IndexByte(s, '\\') >= 0 || !utf8.Valid(s) {
-				return nil, false
-			}
-			break
-		}
-	}
-	return s, true
-}
-
-func skipSpace(b []byte, i int) int {
-	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
-		i++
-	}
-	return i
-}
-
-// skipValue returns the end of the JSON value starting at i.
-func skipValue(b []byte, i int) int {
-	switch b[i] {
-	case '"':
-		return skipString(b, i)
-	case '{', '[':
-		depth := 0
-		for ; i < len(b); i++ {
-			switch b[i] {
-			case '"':
-				i = skipString(b, i) - 1
-			case '{', '[':
-				depth++
-			case '}', ']':
-				depth--
-				if depth == 0 {
-					return i + 1
-				}
-			}
-		}
-		return i
-	}
-	for i < len(b) {
-		switch b[i] {
-		case ',', '}', ']', ' ', '\t', '\n', '\r':
-			return i
-		}
-		i++
-	}
-	return i
-}
-
-// skipString returns the end of the string literal starting at i.
-func skipString(b []byte, i int) int {
-	for i++; i < len(b); i++ {
-		switch b[i] {
-		case '\\':
-			i++
-		case '"':
-			return i + 1
-		}
-	}
-	return i
 }
 
 // interner shares equal attribute values between the objects of one read.

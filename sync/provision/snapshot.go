@@ -143,6 +143,17 @@ type SnapshotOptions struct {
 	// IDAttribute names the member holding the object's id. Empty means
 	// "id", else "objectId".
 	IDAttribute string
+	// Name is the file name errors give.
+	Name string
+	// SourceAttributes are the source directory's attribute names (the
+	// schema's "Azure Active Directory" directory), which name flattened
+	// Graph properties; empty means the built-in table.
+	SourceAttributes []string
+	// AllowIncomplete reads a Graph page with an @odata.nextLink, or a
+	// SCIM ListResponse short of its totalResults, as if it were the
+	// whole collection; by default that is an error, since a snapshot
+	// missing objects plans creates and deletes that are wrong.
+	AllowIncomplete bool
 }
 
 // The reserved members of a snapshot object. assigned and isSoftDeleted

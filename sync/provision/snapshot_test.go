@@ -17,6 +17,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/attrmap/attrmap/expr"
+	"github.com/attrmap/attrmap/internal/objfile"
 )
 
 // snapshotView is a snapshot in a form go-cmp can compare and print: each
@@ -73,8 +74,8 @@ func TestReadSnapshot(t *testing.T) {
 		{
 			name: "escapes, duplicates, case, null",
 			in:   `{"id": "u\u0031", "a": "x", "a": null, "B": "1", "b": "2", "c": "caf\u00e9", "d": {"x": 1}}`,
-			want: snapshotView{Attributes: []string{"B", "c", "d", "id"}, Objects: []objectView{
-				{ID: "u1", Values: []string{`B=expr.String:"2"`, `c=expr.String:"café"`, `d=expr.String:"map[x:1]"`, `id=expr.String:"u1"`}},
+			want: snapshotView{Attributes: []string{"B", "c", "d.x", "id"}, Objects: []objectView{
+				{ID: "u1", Values: []string{`B=expr.String:"2"`, `c=expr.String:"café"`, `d.x=expr.Number:expr.Number{i:1, f:0, float:false}`, `id=expr.String:"u1"`}},
 			}},
 		},
 		{
@@ -93,12 +94,12 @@ func TestReadSnapshot(t *testing.T) {
 				{ID: "a@x", Values: []string{`id=expr.String:"x"`, `upn=expr.String:"a@x"`}},
 			}},
 		},
-		{name: "no id", in: `[{"id": "u1"}, {"mail": "m"}]`, wantErr: `object 2: no id (want a string member "id")`},
-		{name: "bad flag", in: "{\"id\": \"u1\"}\n{\"id\": \"u2\", \"assigned\": \"maybe\"}", wantErr: "object 2: assigned must be true or false (got maybe)"},
-		{name: "bad type", in: `{"id": "u1", "objectType": 3}`, wantErr: "object 1: objectType must be a string (got 3)"},
-		{name: "syntax", in: "{\"id\": \"u1\"}\n{\"id\": x}", wantErr: "object 2: invalid character 'x' looking for beginning of value"},
-		{name: "not an object", in: `["u1"]`, wantErr: "object 1: json: cannot unmarshal string into Go value of type map[string]interface {}"},
-		{name: "csv line", in: "id,assigned\nu1,yes\n", wantErr: "csv line 2: assigned must be true or false (got yes)"},
+		{name: "no id", in: `[{"id": "u1"}, {"mail": "m"}]`, wantErr: `line 1, column 16: object 2: no id (want a string member "id")`},
+		{name: "bad flag", in: "{\"id\": \"u1\"}\n{\"id\": \"u2\", \"assigned\": \"maybe\"}", wantErr: "line 2, column 1: object 2: assigned must be true or false (got maybe)"},
+		{name: "bad type", in: `{"id": "u1", "objectType": 3}`, wantErr: "line 1, column 1: object 1: objectType must be a string (got 3)"},
+		{name: "syntax", in: "{\"id\": \"u1\"}\n{\"id\": x}", wantErr: "line 2, column 8: object 2: invalid JSON: invalid character 'x' looking for beginning of value"},
+		{name: "not an object", in: `["u1"]`, wantErr: "line 1, column 2: object 1: a string (expected a JSON object)"},
+		{name: "csv line", in: "id,assigned\nu1,yes\n", wantErr: "line 2: object 1: assigned must be true or false (got yes)"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -159,8 +160,19 @@ func TestReadSnapshotInterns(t *testing.T) {
 		}
 	}
 	rd := newSnapshotReader(SnapshotOptions{})
-	if err := rd.readJSON(strings.NewReader(b.String()), false); err != nil {
-		t.Fatal(err)
+	or := objfile.NewReader(strings.NewReader(b.String()), SnapshotOptions{}.fileOptions())
+	for {
+		o, err := or.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		rd.top = o.Members
+		if err := rd.addObject(); err != nil {
+			t.Fatal(err)
+		}
 	}
 	if st := rd.in.stats[mail]; !st.off || st.seen > internSample {
 		t.Errorf("mail: interning should stop after %d values (got %+v)", internSample, st)
@@ -180,7 +192,7 @@ func TestReadSnapshotStreams(t *testing.T) {
 	boom := errors.New("boom")
 	r := io.MultiReader(strings.NewReader(b.String()), &failReader{boom})
 	_, err := ReadSnapshot(r, SnapshotOptions{})
-	if !errors.Is(err, boom) || !strings.HasPrefix(err.Error(), "object 5001: ") {
+	if !errors.Is(err, boom) || !strings.Contains(err.Error(), "object 5001: ") {
 		t.Fatalf("error = %v, want object 5001: boom", err)
 	}
 }
@@ -215,6 +227,16 @@ func checkSameAsMaps(t *testing.T, data []byte, opts SnapshotOptions) {
 	t.Helper()
 	got, err := ReadSnapshot(bytes.NewReader(data), opts)
 	want, wantErr := decodeSnapshotMaps(data, opts)
+	if errors.Is(wantErr, errDeparts) {
+		// Input the shared reader reads differently on purpose (Graph and
+		// SCIM shapes, nested objects, stricter CSV): it must still fail
+		// only with a positioned error.
+		var e *objfile.Error
+		if err != nil && !errors.As(err, &e) {
+			t.Fatalf("ReadSnapshot error %v (%T) is not an *objfile.Error", err, err)
+		}
+		return
+	}
 	if (err != nil) != (wantErr != nil) {
 		t.Fatalf("ReadSnapshot error = %v, decoding into maps: %v", err, wantErr)
 	}
@@ -230,7 +252,10 @@ func checkSameAsMaps(t *testing.T, data []byte, opts SnapshotOptions) {
 // whole input in memory, each object decoded into a map[string]any. It is
 // the reference ReadSnapshot must agree with.
 func decodeSnapshotMaps(data []byte, opts SnapshotOptions) (*Snapshot, error) {
-	data = bytes.TrimPrefix(data, []byte(utf8BOM))
+	if len(data) >= 2 && (data[0] == 0xff || data[0] == 0xfe || (data[0] == 0) != (data[1] == 0)) {
+		return nil, errDeparts // UTF-16
+	}
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	trimmed := bytes.TrimSpace(data)
 	s := &Snapshot{}
 	if len(trimmed) == 0 {
@@ -257,11 +282,105 @@ func decodeSnapshotMaps(data []byte, opts SnapshotOptions) (*Snapshot, error) {
 		} else if err != nil {
 			return nil, fmt.Errorf("object %d: %w", n, err)
 		}
+		if departsJSON(m) {
+			return nil, errDeparts
+		}
 		if err := addMap(s, m, opts); err != nil {
 			return nil, fmt.Errorf("object %d: %w", n, err)
 		}
 	}
+	if array {
+		if _, err := dec.Token(); err != nil {
+			return nil, err
+		}
+		if _, err := dec.Token(); err != io.EOF {
+			return nil, errDeparts // text after the array is now an error
+		}
+	}
 	return s, nil
+}
+
+// errDeparts marks input the shared reader (internal/objfile) reads
+// differently from decoding into maps, on purpose.
+var errDeparts = errors.New("read differently on purpose")
+
+// departsJSON reports whether a decoded object is one objfile flattens:
+// a Graph object or page, a SCIM resource or ListResponse, or an object
+// with nested objects (other than the "attributes" member).
+func departsJSON(m map[string]any) bool {
+	for k, v := range m {
+		if strings.Contains(k, "@odata.") || k == "schemas" || k == "value" || k == "Resources" {
+			return true
+		}
+		switch v := v.(type) {
+		case map[string]any:
+			if k != keyAttributes {
+				return true
+			}
+			for _, x := range v {
+				if departsValue(x) {
+					return true
+				}
+			}
+		default:
+			if departsValue(v) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func departsValue(v any) bool {
+	switch v := v.(type) {
+	case map[string]any:
+		return true
+	case []any:
+		for _, e := range v {
+			switch e.(type) {
+			case map[string]any, []any:
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// departsCSV reports whether a CSV file is one objfile reads differently:
+// a #TYPE line, semicolons, "[]" or blank or repeated headers, ragged
+// rows, .NET type names in cells.
+func departsCSV(data []byte) bool {
+	first, _, _ := bytes.Cut(data, []byte("\n"))
+	if bytes.HasPrefix(bytes.TrimSpace(data), []byte("#")) || bytes.Count(first, []byte(";")) > 0 || bytes.ContainsAny(data, "\"\r") {
+		return true
+	}
+	r := csv.NewReader(bytes.NewReader(data))
+	r.FieldsPerRecord = -1
+	header, err := r.Read()
+	if err != nil {
+		return false
+	}
+	seen := map[string]bool{}
+	for _, h := range header {
+		if t := strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")); t != h || t == "" || strings.HasSuffix(t, "[]") || seen[strings.ToLower(t)] {
+			return true
+		}
+		seen[strings.ToLower(h)] = true
+	}
+	for {
+		rec, err := r.Read()
+		if err != nil {
+			return false
+		}
+		if len(rec) != len(header) {
+			return true
+		}
+		for _, c := range rec {
+			if strings.HasPrefix(c, "System.") || strings.HasPrefix(c, "Microsoft.Graph.PowerShell.Models.") {
+				return true
+			}
+		}
+	}
 }
 
 func addMap(s *Snapshot, m map[string]any, opts SnapshotOptions) error {
@@ -366,6 +485,9 @@ func flagOfMap(m map[string]any, key string, def bool) (bool, error) {
 }
 
 func decodeCSVMaps(s *Snapshot, data []byte, opts SnapshotOptions) error {
+	if departsCSV(data) {
+		return errDeparts
+	}
 	r := csv.NewReader(bytes.NewReader(data))
 	r.FieldsPerRecord = -1
 	header, err := r.Read()

@@ -1,0 +1,60 @@
+// Package objfile reads "a file of objects": the one reader behind the
+// planner's snapshots (sync/provision.ReadSnapshot), the CLI's -i files
+// (eval, map, scope) and the REPL's :load, so that they agree on every
+// input.
+//
+// The format is told by content, with no flag:
+//
+//   - a JSON array of objects, JSON lines, or one JSON object;
+//   - Microsoft Graph responses: pages {"@odata.context": ..., "value":
+//     [...]} (several in one file, or one file per page in a directory,
+//     see Open), and single objects with @odata members;
+//   - SCIM 2.0 resources and ListResponse pages;
+//   - CSV with a header row, separated by commas or semicolons (whichever
+//     the header has more of), with or without the "#TYPE" line Windows
+//     PowerShell's Export-Csv writes, with quoted multi-line cells;
+//   - in UTF-8 with or without a byte order mark, or UTF-16 (little or big
+//     endian) with one.
+//
+// Objects are returned one at a time (Reader.Next), their members as the
+// JSON text or CSV cell of each value, so that a caller can convert and
+// intern values without a map per object.
+//
+// # Names
+//
+// Graph and SCIM objects are flattened into the attribute names
+// provisioning expressions and mappings use:
+//
+//   - Graph: @odata annotations go; id is objectId; mobilePhone,
+//     businessPhones (a single number), officeLocation and faxNumber are
+//     mobile, telephoneNumber, physicalDeliveryOfficeName and
+//     facsimileTelephoneNumber; onPremisesExtensionAttributes'
+//     extensionAttribute1..15 keep their own names; other complex
+//     properties are dotted paths (employeeOrgData.costCenter); an
+//     expanded directory object (manager) is a reference to its id, a
+//     collection of them (members) the list of ids; directory extensions
+//     (extension_<appId>_name) stay as they are. Options.SourceAttributes,
+//     the attributes of the schema's "Azure Active Directory" directory,
+//     take precedence over this built-in table (GraphNames) where they
+//     list a name.
+//   - SCIM: name.givenName; emails[type eq "work"].value and the other
+//     typed elements of multi-valued attributes; [primary eq "True"] for
+//     the primary element (roles[primary eq "True"].value); the values of
+//     all elements as the attribute itself (roles, members); the
+//     enterprise extension as urn:...:enterprise:2.0:User:department;
+//     references (manager, members) as the ids their value members hold.
+//     schemas and meta go; meta.resourceType gives objectType.
+//   - Nested objects of plain JSON become dotted names too.
+//
+// In CSV an empty cell is an absent attribute, a column whose header ends
+// in "[]" (proxyAddresses[]) is multi-valued with one value per line of
+// its cell, and a row with more or fewer cells than the header is an error
+// (reading goes on with the next row).
+//
+// # Errors
+//
+// Anything the reader cannot read is an *Error naming the file, the line
+// and column, the object, and what was expected; nothing is silently left
+// empty. A Graph page with an @odata.nextLink, or a SCIM ListResponse short
+// of its totalResults, at the end of the input is reported by Incomplete.
+package objfile
