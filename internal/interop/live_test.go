@@ -19,12 +19,14 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/attrmap/attrmap/expr"
 	"github.com/attrmap/attrmap/internal/interop/scimserver"
 	"github.com/attrmap/attrmap/internal/scenario"
 	"github.com/attrmap/attrmap/mapping"
@@ -301,6 +303,15 @@ func TestLiveFaults(t *testing.T) {
 	if len(escrow.Entries) != 0 {
 		t.Errorf("escrow not empty: %+v", escrow.Entries)
 	}
+	// Looking each object up by its matching attribute, as incremental
+	// cycles do, finds the same: nothing to do.
+	looked, err := connect.LookupTarget(ctx, c, rules, source, connect.ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p, _, err := provision.DiffRules(rules, source, looked, state, provision.Options{Now: now}); err != nil || !p.IsEmpty() || len(p.Errors) > 0 {
+		t.Errorf("planning against looked-up objects: %v\n%s", err, p)
+	}
 	// No object was created twice: one resource per source object.
 	if n := len(srv.IDs("User")); n != 12 {
 		t.Errorf("%d users in the app, want 12", n)
@@ -483,14 +494,39 @@ func TestRunCommand(t *testing.T) {
 // object is created twice.
 func TestRunKilled(t *testing.T) {
 	rules, source := world(t)
-	for _, kill := range []string{"before:3", "after:3", "journaled:3", "after:13", "after:14"} {
-		t.Run(kill, func(t *testing.T) {
+	// The same users with a new title: a cycle of PATCHes.
+	changed := &provision.Snapshot{Attributes: source.Attributes}
+	for _, o := range source.Objects {
+		o.Values = slices.Clone(o.Values)
+		if i := source.Pos("jobTitle"); o.Type == "" && i >= 0 && i < len(o.Values) {
+			o.Values[i] = expr.String("Lead")
+		}
+		changed.Objects = append(changed.Objects, o)
+	}
+	for _, tt := range []struct {
+		kill    string
+		updates bool
+	}{{"before:3", false}, {"after:3", false}, {"journaled:3", false}, {"after:13", false}, {"after:14", false}, {"before:2", true}, {"after:5", true}, {"journaled:12", true}} {
+		kill := tt.kill
+		name := kill
+		if tt.updates {
+			name = "updates " + kill
+		}
+		t.Run(name, func(t *testing.T) {
 			srv, err := scimserver.New(rules, nil)
 			must(t, err)
 			f := newFaults(srv)
 			ts := httptest.NewServer(f)
 			defer ts.Close()
 			e := newCLIEnv(t, ts.URL, source)
+			if tt.updates {
+				if code, out := e.run(t, nil); code != 0 {
+					t.Fatalf("the first run: exit %d\n%s", code, out)
+				}
+				var buf bytes.Buffer
+				must(t, changed.WriteJSON(&buf))
+				must(t, os.WriteFile(filepath.Join(e.dir, "source.json"), buf.Bytes(), 0o644))
+			}
 			code, out := e.run(t, []string{"ATTRMAP_TEST_KILL=" + kill})
 			if code != -1 {
 				t.Fatalf("the run was not killed (exit %d)\n%s", code, out)
@@ -511,6 +547,14 @@ func TestRunKilled(t *testing.T) {
 			}
 			if n := len(srv.IDs("User")); n != 12 {
 				t.Errorf("%d users in the app, want 12", n)
+			}
+			if tt.updates {
+				for _, id := range srv.IDs("User") {
+					res, _ := srv.Resource("User", id)
+					if res["title"] != "Lead" {
+						t.Errorf("user %s has title %v, want Lead", id, res["title"])
+					}
+				}
 			}
 			f.mu.Lock()
 			defer f.mu.Unlock()
