@@ -143,20 +143,22 @@ func replInteractive(s *repl.Session, history string, stdout, stderr io.Writer) 
 		}
 	}
 	fmt.Fprintln(stdout, "attrmap repl: type an expression, :help for commands, Ctrl-D to quit")
+	var entry entryLines
 	for {
 		line, err := ed.Prompt(s.Prompt())
 		if errors.Is(err, liner.ErrPromptAborted) {
 			s.Reset()
+			entry.reset()
 			continue
 		}
 		if err != nil { // io.EOF: Ctrl-D
 			fmt.Fprintln(stdout)
 			break
 		}
-		if strings.TrimSpace(line) != "" {
-			ed.AppendHistory(line)
-		}
 		out, quit, perr := s.Process(line)
+		for _, h := range entry.add(line, s.Prompt() != repl.PromptMore) {
+			ed.AppendHistory(h)
+		}
 		if out != "" {
 			fmt.Fprintln(stdout, out)
 		}
@@ -173,6 +175,63 @@ func replInteractive(s *repl.Session, history string, stdout, stderr io.Writer) 
 		}
 	}
 	return nil
+}
+
+// entryLines collects the lines of one REPL entry, so that the history
+// keeps an entry typed over several lines as one entry: Up recalls it
+// whole. The lines are joined with a space, which the language reads as
+// it reads the line break, except inside a string literal: an entry with a
+// line break inside a string goes to the history line by line, as typed,
+// since the history holds one line per entry.
+type entryLines struct{ lines []string }
+
+// add takes one line typed at the prompt and, when the entry is complete,
+// returns what goes to the history.
+func (e *entryLines) add(line string, complete bool) []string {
+	e.lines = append(e.lines, line)
+	if !complete {
+		return nil
+	}
+	defer e.reset()
+	var parts []string
+	for _, l := range e.lines {
+		if t := strings.TrimSpace(l); t != "" {
+			parts = append(parts, t)
+		}
+	}
+	if len(parts) == 0 {
+		return nil
+	}
+	for _, l := range e.lines[:len(e.lines)-1] {
+		if inString(l) {
+			return parts
+		}
+	}
+	return []string{strings.Join(parts, " ")}
+}
+
+func (e *entryLines) reset() { e.lines = e.lines[:0] }
+
+// inString reports whether text ends inside a string literal ("..." with
+// \" and \\ escapes), given the text before it is complete; the entry's
+// lines are checked one after the other, so a string still open at the end
+// of a line is seen on that line.
+func inString(line string) bool {
+	in := false
+	for i := 0; i < len(line); i++ {
+		switch {
+		case in && line[i] == '\\':
+			i++
+		case line[i] == '"':
+			in = !in
+		case !in && line[i] == '[':
+			// An attribute name may hold quotes: skip to its ].
+			if j := strings.IndexByte(line[i:], ']'); j >= 0 {
+				i += j
+			}
+		}
+	}
+	return in
 }
 
 // saveHistory writes the history file, creating its directory.

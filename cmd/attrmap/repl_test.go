@@ -64,6 +64,14 @@ func TestReplTerminal(t *testing.T) {
 	screen.expect(t, "Mid(source, start, length)")
 	io.WriteString(ptmx, "Jion(\"a\", \"b\")\r")
 	screen.expect(t, `hint: did you mean "Join"?`)
+	// An entry over two lines is one history entry: Up recalls it whole.
+	io.WriteString(ptmx, "Join(\"-\",\r")
+	screen.expect(t, ".. ")
+	io.WriteString(ptmx, "  [givenName], \"x\")\r")
+	screen.expect(t, `"Zoë-x"`)
+	io.WriteString(ptmx, "\x1b[A") // Up
+	screen.expect(t, `Join("-", [givenName], "x")`)
+	io.WriteString(ptmx, "\x03") // Ctrl-C: leave the recalled line
 	io.WriteString(ptmx, "\x04") // Ctrl-D
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
@@ -81,6 +89,37 @@ func TestReplTerminal(t *testing.T) {
 	}
 	if !strings.Contains(string(data), "NormalizeDiacritics([givenName])") {
 		t.Errorf("history misses the expression:\n%s", data)
+	}
+	if !strings.Contains(string(data), "\nJoin(\"-\", [givenName], \"x\")\n") {
+		t.Errorf("history misses the two-line entry as one line:\n%s", data)
+	}
+}
+
+func TestEntryLines(t *testing.T) {
+	tests := []struct {
+		name  string
+		lines []string
+		want  []string
+	}{
+		{"one line", []string{`Join("@", [a])`}, []string{`Join("@", [a])`}},
+		{"two lines", []string{`Join("@",`, `   [a])`}, []string{`Join("@", [a])`}},
+		{"blank line inside", []string{`Join("@",`, ``, `[a])`}, []string{`Join("@", [a])`}},
+		{"line break inside a string", []string{`Join("a`, `b", [a])`}, []string{`Join("a`, `b", [a])`}},
+		{"escaped quote", []string{`Join("a\"",`, `[a])`}, []string{`Join("a\"", [a])`}},
+		{"quote in an attribute name", []string{`Join([a"b],`, `[c])`}, []string{`Join([a"b], [c])`}},
+		{"blank", []string{"  "}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var e entryLines
+			var got []string
+			for i, l := range tt.lines {
+				got = append(got, e.add(l, i == len(tt.lines)-1)...)
+			}
+			if strings.Join(got, "\n") != strings.Join(tt.want, "\n") {
+				t.Errorf("history %q, want %q", got, tt.want)
+			}
+		})
 	}
 }
 
