@@ -23,7 +23,6 @@ type evalState struct {
 	// points at this state, so a call only sets its node and arguments.
 	calls    []Call
 	depth    int
-	high     int  // the most stack slots used, cleared when the state is put back
 	redacted bool // a redacted value was consumed
 	// hook, when set, sees every node's result (Program.Trace).
 	hook func(n Node, v Value, err error)
@@ -63,19 +62,26 @@ func (st *evalState) leave() { st.depth-- }
 
 func getState(p *Program, env Env, o EvalOptions) *evalState {
 	st := statePool.Get().(*evalState)
-	st.prog, st.env, st.o, st.redacted = p, env, o, false
+	st.prog, st.env, st.redacted = p, env, false
+	if o.set() {
+		st.o = o
+	}
 	return st
 }
 
+// putState returns a state to the pool. It writes as little as it can:
+// while the collector runs, every pointer written costs a write barrier,
+// which for a short expression costs more than evaluating it. So the
+// argument stack and the call contexts are left as they are (the values
+// they still hold are released when the slots are reused or when the pool
+// drops the state, at the latest two collections later); only the
+// references to the program and the object are dropped.
 func putState(st *evalState) {
-	// Calls pop what they push without clearing it, which would cost more
-	// than evaluating a short expression; the argument values are
-	// cleared here, once, so that a pooled state keeps no object's data.
-	// The call contexts point at the program's nodes, at this state and at
-	// its stack.
-	clear(st.stack[:st.high])
-	st.stack, st.depth, st.high = st.stack[:0], 0, 0
-	st.prog, st.env, st.o, st.hook = nil, nil, EvalOptions{}, nil
+	st.stack, st.depth = st.stack[:0], 0
+	st.prog, st.env, st.hook = nil, nil, nil
+	if st.o.set() {
+		st.o = EvalOptions{}
+	}
 	statePool.Put(st)
 }
 
@@ -257,7 +263,6 @@ func (p *Program) compileCall(n *CallExpr) evalFn {
 			st.stack = append(st.stack, st.strip(v))
 		}
 		args := st.stack[base:]
-		st.high = max(st.high, len(st.stack))
 		v, err := impl(st.enter(n, args), args)
 		st.leave()
 		st.stack = st.stack[:base]

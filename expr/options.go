@@ -113,6 +113,9 @@ func WithMaxLength(n int) Option { return func(c *config) { c.maxLen = n } }
 // WithRegexTimeout bounds each regular-expression match.
 func WithRegexTimeout(d time.Duration) Option { return func(c *config) { c.regexTimeout = d } }
 
+// set reports whether any field is set.
+func (o *EvalOptions) set() bool { return o.Rand != nil || o.Exists != nil || !o.Now.IsZero() }
+
 // EvalOptions override, for one evaluation, what the compile options set.
 // Zero fields keep the program's setting.
 type EvalOptions struct {
