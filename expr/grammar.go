@@ -49,6 +49,5 @@ type argNode struct {
 
 var parser = participle.MustBuild[exprNode](
 	participle.Lexer(exprLexer),
-	participle.Elide("Whitespace"),
 	participle.UseLookahead(2),
 )

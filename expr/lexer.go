@@ -11,7 +11,7 @@ import (
 )
 
 // The token types of the lexer. Capitalised names are the tokens the
-// grammar refers to; Whitespace is elided. BadString and BadAttr only match
+// grammar refers to; white space separates tokens and is skipped. BadString and BadAttr only match
 // text that runs to the end of the input without its closing delimiter, so
 // that the error can say so instead of "invalid input text".
 const (
@@ -53,7 +53,6 @@ type exprLexerDef struct{ symbols map[string]lexer.TokenType }
 
 var exprSymbols = map[string]lexer.TokenType{
 	"EOF":        lexer.EOF,
-	"Whitespace": tokWhitespace,
 	"Attr":       tokAttr,
 	"String":     tokString,
 	"Hex":        tokHex,
@@ -92,8 +91,17 @@ type exprScanner struct {
 	pos lexer.Position
 }
 
-// Next implements lexer.Lexer.
+// Next implements lexer.Lexer. It returns no white space tokens: skipping
+// them here spares participle from stepping over them at every token.
 func (l *exprScanner) Next() (lexer.Token, error) {
+	tok, err := l.next()
+	for err == nil && tok.Type == tokWhitespace {
+		tok, err = l.next()
+	}
+	return tok, err
+}
+
+func (l *exprScanner) next() (lexer.Token, error) {
 	rest := l.s[l.pos.Offset:]
 	if rest == "" {
 		return lexer.EOFToken(l.pos), nil

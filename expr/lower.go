@@ -239,17 +239,24 @@ func (l *lowerer) err(span Span, hint, format string, args ...any) error {
 	return newError(l.p.src, span, hint, format, args...)
 }
 
-// end trims the whitespace participle includes before an end position.
+// end returns where a node ends, given participle's end position: the
+// start of the next token, before which the lexer skipped any white space.
 func (l *lowerer) end(pos lexer.Position) int {
-	off := min(pos.Offset, len(l.p.src))
-	for off > 0 && isSpace(l.p.src[off-1]) {
-		off--
+	src := l.p.src[:min(pos.Offset, len(l.p.src))]
+	for {
+		switch {
+		case src == "":
+			return 0
+		case strings.HasSuffix(src, "\u00A0"):
+			src = src[:len(src)-2]
+		case strings.HasSuffix(src, "\uFEFF"):
+			src = src[:len(src)-3]
+		case scanSpace(src[len(src)-1:]) == 1:
+			src = src[:len(src)-1]
+		default:
+			return len(src)
+		}
 	}
-	return off
-}
-
-func isSpace(b byte) bool {
-	return b == ' ' || b == '\t' || b == '\n' || b == '\r' || b == '\f' || b == '\v'
 }
 
 // precedence of the binary operators: & binds tighter than comparisons,
@@ -282,10 +289,9 @@ func (l *lowerer) expr(e *exprNode, depth int) (Node, error) {
 			return nil, err
 		}
 		operands = append(operands, n)
-		// Only white space separates the operator from the operand before
-		// it, which ends where the next token starts.
+		// The operand before the operator ends where the next token, the
+		// operator, starts.
 		at := prev.EndPos.Offset
-		at += scanSpace(l.p.src[at:])
 		ops = append(ops, op{e.Ops[i], Span{at, at + len(e.Ops[i])}})
 		prev = r
 	}
