@@ -52,16 +52,16 @@ var exprLexer lexer.Definition = exprLexerDef{symbols: exprSymbols}
 type exprLexerDef struct{ symbols map[string]lexer.TokenType }
 
 var exprSymbols = map[string]lexer.TokenType{
-	"EOF":        lexer.EOF,
-	"Attr":       tokAttr,
-	"String":     tokString,
-	"Hex":        tokHex,
-	"Number":     tokNumber,
-	"Ident":      tokIdent,
-	"Op":         tokOp,
-	"Punct":      tokPunct,
-	"BadString":  tokBadString,
-	"BadAttr":    tokBadAttr,
+	"EOF":       lexer.EOF,
+	"Attr":      tokAttr,
+	"String":    tokString,
+	"Hex":       tokHex,
+	"Number":    tokNumber,
+	"Ident":     tokIdent,
+	"Op":        tokOp,
+	"Punct":     tokPunct,
+	"BadString": tokBadString,
+	"BadAttr":   tokBadAttr,
 }
 
 // Symbols implements lexer.Definition.
