@@ -56,9 +56,10 @@
 //     value only fills an empty attribute. A linked object that was
 //     disabled earlier is enabled again this way.
 //   - Disable (Update): linked, provisioned and now out of scope,
-//     unassigned, disabled or soft-deleted. The mapping that reads
+//     unassigned, disabled or soft-deleted. Every mapping that reads
 //     IsSoftDeleted is evaluated with IsSoftDeleted true (SCIM active =
-//     false). Without such a mapping, or with
+//     false, and a custom flag a schema may set beside it). Without such a
+//     mapping, or with
 //     Options.SkipOutOfScopeDeletions, the action is skipped. A disabled
 //     object stays linked but is no longer provisioned: it is not deleted
 //     when its source is hard-deleted later (the service's known

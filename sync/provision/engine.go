@@ -254,10 +254,10 @@ func (e *engine) object(w *worker, i int, tr trace) result {
 	// Apply the mapping once; matching and the diff share the result.
 	w.env.softDeleted = false
 	if r.err = e.apply(w, r.target); r.err != nil {
-		tr.mapped(e, w.flows, -1)
+		tr.mapped(e, w.flows, nil)
 		return r
 	}
-	tr.mapped(e, w.flows, -1)
+	tr.mapped(e, w.flows, nil)
 	if r = e.matchObject(w, r, link, linked, tr); r.err != nil {
 		return r
 	}
@@ -394,7 +394,7 @@ func (e *engine) outOfScope(w *worker, o *Object, r result, link Link, linked bo
 	t := &e.tgt.Objects[r.target]
 	op := &Op{Kind: Disable, Key: o.ID, Target: t.ID, Reason: why}
 	switch {
-	case e.soft < 0:
+	case len(e.soft) == 0:
 		r.op = skipOp(op, "the mapping has no attribute mapped from IsSoftDeleted, so there is no way to disable")
 		return r
 	case e.opts.SkipOutOfScopeDeletions:
@@ -404,21 +404,30 @@ func (e *engine) outOfScope(w *worker, o *Object, r result, link Link, linked bo
 	w.env.softDeleted = true
 	oe := e.apply(w, r.target)
 	tr.mapped(e, w.flows, e.soft)
-	if f := &w.flows[e.soft]; f.Outcome == mapping.Failed {
-		// Failures of the other mappings do not matter to a disable.
-		if oe == nil || oe.Attribute != e.attrs[e.soft].Target {
-			oe = &ObjectError{Key: o.ID, Stage: "map", Attribute: e.attrs[e.soft].Target, Err: f.Err, Escrow: isEscrow(f.Err)}
+	for _, k := range e.soft {
+		if f := &w.flows[k]; f.Outcome == mapping.Failed {
+			// Failures of the mappings that do not read IsSoftDeleted do
+			// not matter to a disable.
+			if oe == nil || oe.Attribute != e.attrs[k].Target {
+				oe = &ObjectError{Key: o.ID, Stage: "map", Attribute: e.attrs[k].Target, Err: f.Err, Escrow: isEscrow(f.Err)}
+			}
+			r.err = oe
+			return r
 		}
-		r.err = oe
-		return r
 	}
-	c, ok := e.attrChange(e.soft, &w.flows[e.soft], t)
+	var changes []AttrChange
+	for _, k := range e.soft {
+		if c, ok := e.attrChange(k, &w.flows[k], t); ok {
+			changes = append(changes, c)
+		}
+	}
 	r.link, r.prov = linkSet, false
-	if !ok {
+	if len(changes) == 0 {
 		tr.none("none: target ", t.ID, " is already disabled")
 		return r
 	}
-	op.Changes = []AttrChange{c}
+	slices.SortFunc(changes, func(a, b AttrChange) int { return strings.Compare(a.Name, b.Name) })
+	op.Changes = changes
 	if !e.flows.Update {
 		r.op = skipOp(op, "the object mapping's target object actions do not include Update, which disabling needs")
 		r.link = linkKeep

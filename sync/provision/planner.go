@@ -130,14 +130,14 @@ type prepared struct {
 	caseExact []bool // per attribute: CompiledAttribute.CaseExact
 	multi     []bool // per attribute: multi-valued
 	unique    []int  // the attributes using SelectUniqueValue
-	soft      int    // attribute mapped from IsSoftDeleted, -1 if none
+	soft      []int  // attributes whose expression reads IsSoftDeleted (all are evaluated on a disable)
 	match     []int  // matching attributes, by priority
 	isRef     []bool // per attribute: a Reference, resolved after every rule ran
 	refs      []int  // the reference attributes
 }
 
 func prepare(rule *mapping.CompiledObjectMapping) *prepared {
-	p := &prepared{rule: rule, name: ruleName(rule), attrs: rule.Attributes(), flows: rule.Mapping().Flows(), soft: -1}
+	p := &prepared{rule: rule, name: ruleName(rule), attrs: rule.Attributes(), flows: rule.Mapping().Flows()}
 	n := len(p.attrs)
 	p.caseExact, p.multi = make([]bool, n), make([]bool, n)
 	for k := range p.attrs {
@@ -157,11 +157,9 @@ func prepare(rule *mapping.CompiledObjectMapping) *prepared {
 			p.unique = append(p.unique, k)
 		}
 	}
-	if sd, ok := rule.SoftDelete(); ok {
-		for k := range p.attrs {
-			if p.attrs[k].Mapping == sd.Mapping {
-				p.soft = k
-			}
+	for k := range p.attrs {
+		if readsSoftDelete(&p.attrs[k]) {
+			p.soft = append(p.soft, k)
 		}
 	}
 	for _, m := range rule.Matching() {
@@ -226,4 +224,12 @@ func dependencyOrder(rules []*mapping.CompiledObjectMapping) []int {
 		out = append(out, pick)
 	}
 	return out
+}
+
+// readsSoftDelete reports whether a mapping's expression reads the virtual
+// attribute IsSoftDeleted. A schema can set several target attributes from
+// it (active and a custom flag); a disable evaluates every one of them.
+func readsSoftDelete(a *mapping.CompiledAttribute) bool {
+	p := a.Program
+	return p != nil && slices.ContainsFunc(p.Attributes(), func(n string) bool { return strings.EqualFold(n, softDeleteAttr) })
 }

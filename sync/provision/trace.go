@@ -18,9 +18,10 @@ type trace interface {
 	none(prefix, id, suffix string)
 	outOfScope(why string)
 	inScope(e *engine, env *objEnv)
-	// mapped records the mapping's flows: all of them, or only attribute
-	// soft (>= 0) when the object is being disabled.
-	mapped(e *engine, flows []mapping.Explanation, soft int)
+	// mapped records the mapping's flows: all of them, or only the
+	// attributes soft (those that read IsSoftDeleted) when the object is
+	// being disabled.
+	mapped(e *engine, flows []mapping.Explanation, soft []int)
 	linked(l Link)
 	linkedOutOfScope(l Link)
 	relinking(target string)
@@ -36,7 +37,7 @@ func (noTrace) step(string, string)                        {}
 func (noTrace) none(string, string, string)                {}
 func (noTrace) outOfScope(string)                          {}
 func (noTrace) inScope(*engine, *objEnv)                   {}
-func (noTrace) mapped(*engine, []mapping.Explanation, int) {}
+func (noTrace) mapped(*engine, []mapping.Explanation, []int) {}
 func (noTrace) linked(Link)                                {}
 func (noTrace) linkedOutOfScope(Link)                      {}
 func (noTrace) relinking(string)                           {}
@@ -56,9 +57,11 @@ func (s *steps) outOfScope(why string) { s.step("scope", "out of scope: "+why) }
 
 func (s *steps) inScope(e *engine, env *objEnv) { s.step("scope", e.inScopeReason(env)) }
 
-func (s *steps) mapped(e *engine, flows []mapping.Explanation, soft int) {
-	if soft >= 0 {
-		s.step("map", flows[soft].String()+" (IsSoftDeleted = True)")
+func (s *steps) mapped(e *engine, flows []mapping.Explanation, soft []int) {
+	if soft != nil {
+		for _, k := range soft {
+			s.step("map", flows[k].String()+" (IsSoftDeleted = True)")
+		}
 		return
 	}
 	for k := range flows {
