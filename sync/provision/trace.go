@@ -33,15 +33,15 @@ type trace interface {
 // noTrace is the trace of bulk runs: it keeps nothing.
 type noTrace struct{}
 
-func (noTrace) step(string, string)                        {}
-func (noTrace) none(string, string, string)                {}
-func (noTrace) outOfScope(string)                          {}
-func (noTrace) inScope(*engine, *objEnv)                   {}
+func (noTrace) step(string, string)                          {}
+func (noTrace) none(string, string, string)                  {}
+func (noTrace) outOfScope(string)                            {}
+func (noTrace) inScope(*engine, *objEnv)                     {}
 func (noTrace) mapped(*engine, []mapping.Explanation, []int) {}
-func (noTrace) linked(Link)                                {}
-func (noTrace) linkedOutOfScope(Link)                      {}
-func (noTrace) relinking(string)                           {}
-func (noTrace) explaining() bool                           { return false }
+func (noTrace) linked(Link)                                  {}
+func (noTrace) linkedOutOfScope(Link)                        {}
+func (noTrace) relinking(string)                             {}
+func (noTrace) explaining() bool                             { return false }
 
 // steps is the trace of Explain: the steps of one object.
 type steps []Step
