@@ -220,7 +220,7 @@ func cmdRun(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	case f.target != "":
 		target, err = readSnapshot(f.target, f.targetID, stdin, &progress{})
 	case f.lookup:
-		target, err = connect.LookupTarget(ctx, client, rules, source, readOpts)
+		target, err = connect.LookupTarget(ctx, client, rules, source, state, readOpts)
 	default:
 		target, err = connect.ReadTarget(ctx, client, rules, readOpts)
 	}

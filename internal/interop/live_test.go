@@ -305,7 +305,7 @@ func TestLiveFaults(t *testing.T) {
 	}
 	// Looking each object up by its matching attribute, as incremental
 	// cycles do, finds the same: nothing to do.
-	looked, err := connect.LookupTarget(ctx, c, rules, source, connect.ReadOptions{})
+	looked, err := connect.LookupTarget(ctx, c, rules, source, state, connect.ReadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -447,9 +447,11 @@ func TestRunCommand(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("second run: exit %d, want 0\n%s", code, out)
 	}
-	code, out = e.run(t, nil)
-	if code != 0 || !strings.Contains(out, "0 to create, 0 to update, 0 to disable, 0 to delete") || !strings.Contains(out, "sent 0 of 0 requests") {
-		t.Fatalf("third run: exit %d, want nothing to do\n%s", code, out)
+	for _, extra := range [][]string{nil, {"--lookup"}} {
+		code, out = e.run(t, nil, extra...)
+		if code != 0 || !strings.Contains(out, "0 to create, 0 to update, 0 to disable, 0 to delete") || !strings.Contains(out, "sent 0 of 0 requests") {
+			t.Fatalf("third run %v: exit %d, want nothing to do\n%s", extra, code, out)
+		}
 	}
 	// The logs: one JSON object per line, failures with their code.
 	logs, err := os.ReadFile(filepath.Join(e.dir, "state.json.logs.jsonl"))
@@ -564,5 +566,34 @@ func TestRunKilled(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestRunMaxOps sends a cycle in slices of five requests.
+func TestRunMaxOps(t *testing.T) {
+	rules, source := world(t)
+	srv, err := scimserver.New(rules, nil)
+	must(t, err)
+	ts := httptest.NewServer(srv)
+	defer ts.Close()
+	e := newCLIEnv(t, ts.URL, source)
+	code, out := e.run(t, nil, "--max-ops", "5")
+	if code != 3 || !strings.Contains(out, "sent 5 of 14 requests: 5 succeeded, 0 failed; 0 deferred, 9 not sent") {
+		t.Fatalf("first slice: exit %d\n%s", code, out)
+	}
+	if n := len(srv.IDs("User")); n != 5 {
+		t.Errorf("%d users after the first slice, want 5", n)
+	}
+	code, out = e.run(t, nil, "--max-ops", "5")
+	if code != 3 || !strings.Contains(out, "sent 5 of 9 requests") {
+		t.Fatalf("second slice: exit %d\n%s", code, out)
+	}
+	code, out = e.run(t, nil)
+	if code != 0 || !strings.Contains(out, "sent 4 of 4 requests: 4 succeeded") {
+		t.Fatalf("the rest: exit %d\n%s", code, out)
+	}
+	code, out = e.run(t, nil)
+	if code != 0 || !strings.Contains(out, "sent 0 of 0 requests") {
+		t.Fatalf("planning again: exit %d\n%s", code, out)
 	}
 }

@@ -121,12 +121,14 @@ func addResource(snap *provision.Snapshot, rule *mapping.CompiledObjectMapping, 
 // evaluates the rule's matching attributes by priority and looks the
 // target up with filter=attr eq "value", until one finds something. Two
 // resources for one value are an error naming the object (the logs'
-// DuplicateTargetEntries). Objects the state links to are looked up the
-// same way; a linked object whose matching value changed is not found
-// and is then planned as the source says.
-func LookupTarget(ctx context.Context, c Connector, rules []*mapping.CompiledObjectMapping, source *provision.Snapshot, opts ReadOptions) (*provision.Snapshot, error) {
+// DuplicateTargetEntries). An object the state links to is looked up by
+// its cached id first (filter=id eq "..."), as the service uses the id
+// it cached for all later operations; only when that finds nothing are
+// the matching attributes tried.
+func LookupTarget(ctx context.Context, c Connector, rules []*mapping.CompiledObjectMapping, source *provision.Snapshot, state *provision.State, opts ReadOptions) (*provision.Snapshot, error) {
 	snap := &provision.Snapshot{}
 	have := map[string]bool{}
+	links := linksByType(state, rules)
 	for _, rule := range rules {
 		typ := Endpoint(rule.TargetObjectName())
 		read := 0
@@ -134,6 +136,35 @@ func LookupTarget(ctx context.Context, c Connector, rules []*mapping.CompiledObj
 			o := &source.Objects[i]
 			if !sameType(o.Type, rule.SourceObjectName(), rules) {
 				continue
+			}
+			add := func(found []Resource, what string) (bool, error) {
+				if len(found) > 1 {
+					return false, fmt.Errorf("looking up %s %s (source %s): the app has %d of them (DuplicateTargetEntries)", typ, what, o.ID, len(found))
+				}
+				if len(found) == 0 {
+					return false, nil
+				}
+				key := strings.ToLower(rule.TargetObjectName()) + "\x00" + found[0].ID
+				if !have[key] {
+					have[key] = true
+					if err := addResource(snap, rule, found[0]); err != nil {
+						return false, err
+					}
+				}
+				return true, nil
+			}
+			if l, ok := links[strings.ToLower(rule.SourceObjectName())+"\x00"+o.ID]; ok {
+				found, err := c.Lookup(ctx, typ, "id", l.Target, excludedFor(rule)...)
+				if err != nil {
+					return nil, fmt.Errorf("looking up %s id = %q (source %s): %w", typ, l.Target, o.ID, err)
+				}
+				if ok, err := add(found, fmt.Sprintf("id = %q", l.Target)); err != nil || ok {
+					if err != nil {
+						return nil, err
+					}
+					read++
+					continue
+				}
 			}
 			env := objectEnv{snap: source, o: o}
 			for _, m := range rule.Matching() {
@@ -150,17 +181,11 @@ func LookupTarget(ctx context.Context, c Connector, rules []*mapping.CompiledObj
 				if err != nil {
 					return nil, fmt.Errorf("looking up %s %s = %q (source %s): %w", typ, m.Target, value, o.ID, err)
 				}
-				if len(found) > 1 {
-					return nil, fmt.Errorf("looking up %s %s = %q (source %s): the app has %d of them (DuplicateTargetEntries)", typ, m.Target, value, o.ID, len(found))
+				ok, err := add(found, fmt.Sprintf("%s = %q", m.Target, value))
+				if err != nil {
+					return nil, err
 				}
-				if len(found) == 1 {
-					key := strings.ToLower(rule.TargetObjectName()) + "\x00" + found[0].ID
-					if !have[key] {
-						have[key] = true
-						if err := addResource(snap, rule, found[0]); err != nil {
-							return nil, err
-						}
-					}
+				if ok {
 					break
 				}
 			}
@@ -171,6 +196,23 @@ func LookupTarget(ctx context.Context, c Connector, rules []*mapping.CompiledObj
 		}
 	}
 	return snap, nil
+}
+
+// linksByType indexes a state's links by lower-case source type and
+// source id; an empty type is the first rule's.
+func linksByType(state *provision.State, rules []*mapping.CompiledObjectMapping) map[string]provision.Link {
+	m := map[string]provision.Link{}
+	if state == nil {
+		return m
+	}
+	for _, l := range state.Links {
+		typ := l.Type
+		if typ == "" {
+			typ = rules[0].SourceObjectName()
+		}
+		m[strings.ToLower(typ)+"\x00"+l.Source] = l
+	}
+	return m
 }
 
 func sameType(objType, want string, rules []*mapping.CompiledObjectMapping) bool {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/attrmap/attrmap/expr"
 	"github.com/attrmap/attrmap/mapping"
 	"github.com/attrmap/attrmap/sync/connect"
 	"github.com/attrmap/attrmap/sync/provision"
@@ -307,4 +308,67 @@ func TestPlanLogsShape(t *testing.T) {
 		t.Fatalf("want a create and a failure, got %+v", logs)
 	}
 	checkShape(t, logs)
+}
+
+// A run whose failures pass the documented threshold stops and reports
+// quarantine: 5,001 users, every create refused, stops at the 5,000th.
+func TestExecuteThresholdQuarantine(t *testing.T) {
+	rule := testRule(t)
+	rules := []*mapping.CompiledObjectMapping{rule}
+	source := &provision.Snapshot{}
+	app := &fakeApp{res: map[string]json.RawMessage{}, fail: map[string]*connect.Error{}}
+	for i := range 5001 {
+		name := fmt.Sprintf("user%04d@contoso.com", i)
+		source.Add(fmt.Sprintf("u%04d", i), map[string]any{"userPrincipalName": name})
+		app.fail[name] = &connect.Error{Method: "POST", Path: "/Users", Status: 400, SCIMType: "invalidValue", Detail: "refused"}
+	}
+	plan, next, err := provision.DiffRules(rules, source, &provision.Snapshot{}, nil, provision.Options{SyncAll: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	reqs, err := scim.Requests(plan, rules...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	escrow := &Escrow{}
+	now := time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)
+	res, err := Execute(context.Background(), app, Input{Plan: plan, Requests: reqs, Next: next, Rules: rules, Escrow: escrow},
+		Options{Clock: func() time.Time { return now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Quarantine == nil || res.Quarantine.Reason != ReasonEscrowThreshold {
+		t.Fatalf("quarantine = %+v, want %s", res.Quarantine, ReasonEscrowThreshold)
+	}
+	if diff := cmp.Diff(Stats{Requests: 5001, Failed: 5000, NotRun: 1}, res.Stats); diff != "" {
+		t.Errorf("stats (-want +got):\n%s", diff)
+	}
+	if !strings.Contains(res.Stopped, "5000 of 5000 provisioning events failed") {
+		t.Errorf("stopped: %s", res.Stopped)
+	}
+	if escrow.Quarantine == nil || len(escrow.Entries) != 5000 || escrow.Entries[0].Code != "UnprocessableEntity" {
+		t.Errorf("escrow: quarantine %+v, %d entries", escrow.Quarantine, len(escrow.Entries))
+	}
+}
+
+func TestModifiedRedacted(t *testing.T) {
+	tests := []struct {
+		name string
+		c    provision.AttrChange
+		want ModifiedProperty
+	}{
+		{"value", provision.AttrChange{Name: "title", Old: expr.String("A"), New: expr.String("B")}, ModifiedProperty{"title", "A", "B"}},
+		{"from null", provision.AttrChange{Name: "title", Old: expr.Null, New: expr.String("B")}, ModifiedProperty{"title", "", "B"}},
+		{"redacted", provision.AttrChange{Name: "password", Old: expr.String("old-secret"), New: expr.String("new-secret"), Redacted: true}, ModifiedProperty{"password", "[Redact]", "[Redact]"}},
+		{"set", provision.AttrChange{Name: "members", Add: []string{"a", "b"}, Remove: []string{"c"}}, ModifiedProperty{"members", "c", "a;b"}},
+		{"redacted set", provision.AttrChange{Name: "members", Add: []string{"a"}, Redacted: true}, ModifiedProperty{"members", "[Redact]", "[Redact]"}},
+		{"bool", provision.AttrChange{Name: "active", Old: expr.Bool(true), New: expr.Bool(false)}, ModifiedProperty{"active", "True", "False"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if diff := cmp.Diff(tt.want, modified(tt.c)); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
+	}
 }
