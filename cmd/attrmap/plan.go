@@ -72,6 +72,21 @@ type planFlags struct {
 	syncAll, skipOutOfScope bool
 	deletionThreshold       int
 	allowDeletions          bool
+	allowSourceLoss         bool
+	allowOtherTypes         bool
+}
+
+// defaultDeletionThreshold is the accidental-deletion guard of the CLI,
+// on by default at 500 as Entra Connect and cloud sync ship it.
+const defaultDeletionThreshold = 500
+
+// guardFlags declares the flags of the protections plan and provision
+// share.
+func (f *planFlags) guardFlags(fs *flagSet) {
+	fs.IntVar(&f.deletionThreshold, "deletion-threshold", defaultDeletionThreshold, "hold disables and deletes when there are more than `N` (0 turns the guard off)")
+	fs.BoolVar(&f.allowDeletions, "allow-deletions", false, "apply disables and deletes over the threshold")
+	fs.BoolVar(&f.allowSourceLoss, "allow-source-loss", false, "plan although the source lost most of (or all) the objects the state links, deleting their targets")
+	fs.BoolVar(&f.allowOtherTypes, "allow-other-types", false, "leave out objects and links of types no object mapping plans, instead of refusing (implied by --object)")
 }
 
 // cmdPlan implements "attrmap plan".
@@ -94,8 +109,7 @@ func cmdPlan(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	fs.BoolVar(&f.lenient, "lenient", false, "repair schemas copied from web pages (comments, trailing commas, ...)")
 	fs.BoolVar(&f.syncAll, "sync-all", false, "sync all source objects, not only assigned ones")
 	fs.BoolVar(&f.skipOutOfScope, "skip-out-of-scope-deletions", false, "do not disable objects that go out of scope (SkipOutOfScopeDeletions)")
-	fs.IntVar(&f.deletionThreshold, "deletion-threshold", 0, "hold disables and deletes when there are more than `N` (0: no guard)")
-	fs.BoolVar(&f.allowDeletions, "allow-deletions", false, "apply disables and deletes over the threshold")
+	f.guardFlags(fs)
 	fs.BoolVar(&f.progress, "progress", false, "report progress on standard error even when it is not a terminal")
 	fs.BoolVar(&f.quiet, "quiet", false, "do not report progress")
 	positional, err := parseFlags(fs, args, stdout, stderr)
@@ -248,7 +262,11 @@ func (f *planFlags) options() (provision.Options, error) {
 		SkipOutOfScopeDeletions: f.skipOutOfScope,
 		DeletionThreshold:       f.deletionThreshold,
 		AllowDeletions:          f.allowDeletions,
-		Now:                     time.Now().UTC(), // the CLI reads the clock; sync does not
+		AllowSourceLoss:         f.allowSourceLoss,
+		// Planning one object mapping of several leaves the other types
+		// out, as asked.
+		AllowOtherTypes: f.allowOtherTypes || f.object != "",
+		Now:             time.Now().UTC(), // the CLI reads the clock; sync does not
 	}
 	if f.now != "" {
 		t, err := time.Parse(time.RFC3339, f.now)

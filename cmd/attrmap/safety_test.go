@@ -96,3 +96,48 @@ func TestPlanFailedWriteKeepsState(t *testing.T) {
 		t.Error("the state did not move")
 	}
 }
+
+// TestPlanRefusesEmptySource: a source export of 0 bytes or [] with a
+// state full of links planned deleting everything, exit 0. It is refused
+// now, naming the flag that allows it.
+func TestPlanRefusesEmptySource(t *testing.T) {
+	d := planCLIData
+	for _, src := range []string{"", "[]"} {
+		args := []string{"--schema", d + "schema.json", "--source", "-", "--target", d + "target.json", "--state", d + "state.json", "--now", "2024-07-01T09:00:00Z"}
+		var out, errb bytes.Buffer
+		code := call(cmdPlan, "plan", args, strings.NewReader(src), &out, &errb)
+		if code == 0 || !strings.Contains(errb.String(), "--allow-source-loss") {
+			t.Errorf("source %q: exit %d, stderr %q", src, code, errb.String())
+		}
+		if strings.Contains(out.String(), "to delete") {
+			t.Errorf("source %q: a plan was printed:\n%s", src, out.String())
+		}
+		code = call(cmdPlan, "plan", append(args, "--allow-source-loss"), strings.NewReader(src), &out, &errb)
+		if code != 0 {
+			t.Errorf("source %q with --allow-source-loss: exit %d, stderr %q", src, code, errb.String())
+		}
+	}
+}
+
+// TestDeletionGuardOnByDefault: the CLI holds disables and deletes back
+// over 500, as Entra Connect and cloud sync ship.
+func TestDeletionGuardOnByDefault(t *testing.T) {
+	for _, tt := range []struct {
+		args []string
+		want int
+	}{
+		{nil, 500},
+		{[]string{"--deletion-threshold", "0"}, 0},
+	} {
+		var f planFlags
+		fs := newFlagSet("plan", planUsage, &bytes.Buffer{})
+		f.guardFlags(fs)
+		if err := fs.Parse(tt.args); err != nil {
+			t.Fatal(err)
+		}
+		opts, err := f.options()
+		if err != nil || opts.DeletionThreshold != tt.want {
+			t.Errorf("%v: threshold %d, %v; want %d", tt.args, opts.DeletionThreshold, err, tt.want)
+		}
+	}
+}

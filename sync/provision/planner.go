@@ -28,6 +28,17 @@ type Options struct {
 	// AllowDeletions lets a plan over the threshold through, as an admin's
 	// "Allow deletes" does.
 	AllowDeletions bool
+	// AllowSourceLoss lets a source through that lost most of the objects
+	// the state links (or all of them: an empty source), which plans
+	// deleting their targets. Without it such a cycle is refused (see
+	// Planner.Check): an empty or truncated export looks exactly like it.
+	AllowSourceLoss bool
+	// AllowOtherTypes leaves out the source and target objects, and the
+	// links, of types no object mapping of the planner plans (planning one
+	// object mapping of a rule that has several). Without it they are
+	// refused: an object whose objectType is misspelt would otherwise be
+	// dropped, and its target deleted as gone from the source.
+	AllowOtherTypes bool
 	// Now is the clock of Now and the date functions. Zero keeps the
 	// clock the mapping was compiled with; set it for reproducible plans.
 	Now time.Time
@@ -105,8 +116,29 @@ func NewPlanner(rules []*mapping.CompiledObjectMapping, opts Options) (*Planner,
 // source holds the source objects with their flags; target the target
 // objects; state the links of the previous cycle, or nil for an initial
 // cycle. A nil snapshot is an empty one.
+//
+// Inputs that Check refuses give a plan without operations whose Errors
+// hold the reasons (stage "input"), and the state unchanged, so that a
+// caller that ignores them changes nothing.
 func (p *Planner) Plan(source, target *Snapshot, state *State) (*Plan, *State) {
+	if err := p.Check(source, target, state); err != nil {
+		return p.refused(err, state)
+	}
 	return newCycle(p, source, target, state, p.opts).plan()
+}
+
+// refused is the plan of inputs Check refused.
+func (p *Planner) refused(err error, state *State) (*Plan, *State) {
+	plan := &Plan{Rule: p.name, Initial: state == nil}
+	for _, msg := range err.(*InputError).Problems {
+		plan.Errors = append(plan.Errors, ObjectError{Stage: "input", Err: errors.New(msg)})
+	}
+	plan.Stats.Errors = len(plan.Errors)
+	next := &State{Rule: p.name}
+	if state != nil {
+		next = &State{Rule: state.Rule, Links: slices.Clone(state.Links)}
+	}
+	return plan, next
 }
 
 // DiffRules plans one cycle: NewPlanner(rules, opts), then Plan. Use a
@@ -114,6 +146,9 @@ func (p *Planner) Plan(source, target *Snapshot, state *State) (*Plan, *State) {
 func DiffRules(rules []*mapping.CompiledObjectMapping, source, target *Snapshot, state *State, opts Options) (*Plan, *State, error) {
 	p, err := NewPlanner(rules, opts)
 	if err != nil {
+		return nil, nil, err
+	}
+	if err := p.Check(source, target, state); err != nil {
 		return nil, nil, err
 	}
 	plan, next := p.Plan(source, target, state)
