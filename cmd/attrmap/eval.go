@@ -26,8 +26,17 @@ const evalUsage = `usage: attrmap eval [-i FILE] [--now TIME] [--existing FILE] 
        attrmap eval -f FILE [-i FILE] [options]     (the expression from FILE, - for stdin)
        attrmap eval - [-i FILE] [options]           (the expression from stdin)
        attrmap eval --batch FILE [--now TIME] [--existing FILE] [--seed N]
+       attrmap eval --parse-expression FILE [--now TIME] [--seed N]
 
 Eval compiles EXPRESSION once and evaluates it.
+
+--parse-expression FILE (- for stdin) answers Graph's parseExpression
+action offline: FILE is its request body ({"expression", "testInputObject":
+{"properties": [{"key", "value"}]}, "targetAttributeDefinition"}) and the
+output is the documented response: parsingSucceeded, parsedExpression (the
+attributeMappingSource tree), evaluationSucceeded, evaluationResult (a
+string collection, converted to the target attribute's type: a Boolean
+target gets "True" or "False") and error.
 
 With no -i, the object is empty. With -i FILE (or -i - for stdin) holding
 one JSON object (attribute -> string, number, boolean, null or array), the
@@ -97,6 +106,7 @@ func cmdEval(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	fs.Int64Var(&seed, "seed", 0, "make Guid and RandomString reproducible from seed `N`")
 	fs.BoolVar(&cfg.quiet, "quiet", false, "do not report progress on a terminal")
 	exprFile := fs.String("f", "", "read the expression from `FILE` (- for stdin); it may span lines")
+	parseFile := fs.String("parse-expression", "", "answer the Graph parseExpression request body in `FILE` (- for stdin), offline")
 	pos, err := parseFlags(fs, args, stdout, stderr)
 	if err != nil {
 		return err
@@ -116,7 +126,9 @@ func cmdEval(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		*exprFile, pos = "-", nil
 	}
 	switch {
-	case countStdin(cfg.input, cfg.existing, cfg.batch, *exprFile) > 1:
+	case *parseFile != "" && (len(pos) > 0 || cfg.input != "" || cfg.batch != "" || *exprFile != ""):
+		return usagef("--parse-expression takes the expression and the test object from the request body; drop -i, -f, --batch and the expression argument")
+	case countStdin(cfg.input, cfg.existing, cfg.batch, *exprFile, *parseFile) > 1:
 		return usagef("only one of -i, -f, --existing and --batch can read stdin")
 	case cfg.batch != "" && cfg.input != "":
 		return usagef("--batch and -i cannot be used together")
@@ -124,7 +136,7 @@ func cmdEval(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		return usagef("--batch takes its expressions from the file, not the command line or -f")
 	case *exprFile != "" && len(pos) > 0:
 		return usagef("the expression comes from -f %s; drop the argument %q", *exprFile, pos[0])
-	case cfg.batch == "" && *exprFile == "" && len(pos) == 0:
+	case cfg.batch == "" && *exprFile == "" && *parseFile == "" && len(pos) == 0:
 		return usagef("missing expression (give it as an argument, with -f FILE, or on stdin with -)")
 	case cfg.batch == "" && len(pos) > 1:
 		return usagef("too many arguments; quote the expression as one argument")
@@ -147,6 +159,9 @@ func cmdEval(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		cfg.exists = existsIn(values)
 	}
 
+	if *parseFile != "" {
+		return parseExpression(&cfg, *parseFile, stdin, stdout)
+	}
 	if cfg.batch != "" {
 		return evalBatch(ctx, &cfg, stdin, stdout)
 	}
