@@ -191,10 +191,14 @@ func cmdEval(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		return cfg.fail(stdout, err, codeInput)
 	}
 	defer in.Close()
+	var watch attrWatch
 	if in.single != nil {
+		watch.see(in.single.keys)
+		watch.warn(stderr, "eval", prog.Attributes(), nil)
 		return evalOne(&cfg, prog, expr.NewEnv(in.single.attrs), stdout, stderr)
 	}
-	err = evalRows(ctx, &cfg, prog, in.rows, track, stdout, stderr)
+	err = evalRows(ctx, &cfg, prog, watch.rows(in.rows), track, stdout, stderr)
+	watch.warn(stderr, "eval", prog.Attributes(), nil)
 	warnIncomplete(stderr, "eval", in)
 	return err
 }

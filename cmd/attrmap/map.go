@@ -88,7 +88,15 @@ func cmdMap(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 		one := *in.single
 		rows = func(yield func(row) bool) { yield(row{n: 1, key: rowKey(1, one.keys, one.attrs), obj: one}) }
 	}
-	err = mapRows(ctx, track, cm, rows, mapping.ApplyOptions{OnCreate: *onCreate, Now: now}, mapOutput{table: *table, all: *all, explain: *explain, reveal: *reveal, json: *asJSON}, stdout, stderr)
+	var watch attrWatch
+	err = mapRows(ctx, track, cm, watch.rows(rows), mapping.ApplyOptions{OnCreate: *onCreate, Now: now}, mapOutput{table: *table, all: *all, explain: *explain, reveal: *reveal, json: *asJSON}, stdout, stderr)
+	var wanted []string
+	for _, a := range cm.Attributes() {
+		if a.Program != nil {
+			wanted = append(wanted, a.Program.Attributes()...)
+		}
+	}
+	watch.warn(stderr, "map", wanted, mapping.VirtualAttributes)
 	warnIncomplete(stderr, "map", in)
 	return err
 }
@@ -240,7 +248,9 @@ func mapRows(ctx context.Context, track *tracker, cm *mapping.CompiledObjectMapp
 			failed = true
 			continue
 		}
-		env := expr.NewEnv(r.obj.attrs)
+		// The service's computed attributes (IsSoftDeleted) are supplied,
+		// as the planner supplies them.
+		env := mapping.VirtualEnv(expr.NewEnv(r.obj.attrs))
 		in := true
 		if !out.all {
 			var err error

@@ -5,8 +5,11 @@ import (
 	"fmt"
 	"io"
 	"iter"
+	"slices"
 	"strconv"
+	"strings"
 
+	"github.com/attrmap/attrmap/internal/diag"
 	"github.com/attrmap/attrmap/internal/objfile"
 )
 
@@ -106,5 +109,73 @@ func (in *objectInput) Incomplete() string { return in.or.Incomplete() }
 func warnIncomplete(stderr io.Writer, cmd string, in *objectInput) {
 	if why := in.Incomplete(); why != "" {
 		fmt.Fprintf(stderr, "attrmap %s: warning: %s\n", cmd, why)
+	}
+}
+
+// attrWatch remembers the attribute names the input objects have, to warn
+// about an expression that reads one no object has: a typo such as
+// [givenNmae] would otherwise silently give null.
+type attrWatch struct {
+	seen  map[string]bool // lower case
+	names []string
+}
+
+// maxWatched bounds the names remembered, should every object have its own.
+const maxWatched = 10000
+
+func (w *attrWatch) see(keys []string) {
+	if w.seen == nil {
+		w.seen = map[string]bool{}
+	}
+	for _, k := range keys {
+		l := strings.ToLower(k)
+		if !w.seen[l] && len(w.names) < maxWatched {
+			w.seen[l] = true
+			w.names = append(w.names, k)
+		}
+	}
+}
+
+// rows passes rows through, remembering their attribute names.
+func (w *attrWatch) rows(rows iter.Seq[row]) iter.Seq[row] {
+	return func(yield func(row) bool) {
+		for r := range rows {
+			if r.err == nil {
+				w.see(r.obj.keys)
+			}
+			if !yield(r) {
+				return
+			}
+		}
+	}
+}
+
+// warn writes a warning naming the attributes of wanted that no object
+// had, each with the closest name the objects have; virtual attributes
+// (supplied by the command) are left out.
+func (w *attrWatch) warn(stderr io.Writer, cmd string, wanted []string, virtual []string) {
+	if w.seen == nil {
+		return // no object was read
+	}
+	done := map[string]bool{}
+	var missing []string
+	for _, a := range wanted {
+		l := strings.ToLower(a)
+		if w.seen[l] || done[l] || slices.ContainsFunc(virtual, func(v string) bool { return strings.EqualFold(v, a) }) {
+			continue
+		}
+		done[l] = true
+		m := "[" + a + "]"
+		if hint := diag.Suggest(a, w.names); hint != "" {
+			m += fmt.Sprintf(" (did you mean [%s]?)", hint)
+		}
+		missing = append(missing, m)
+	}
+	switch len(missing) {
+	case 0:
+	case 1:
+		fmt.Fprintf(stderr, "attrmap %s: warning: no input object has %s, so it reads as null\n", cmd, missing[0])
+	default:
+		fmt.Fprintf(stderr, "attrmap %s: warning: no input object has %s, so they read as null\n", cmd, strings.Join(missing, ", "))
 	}
 }

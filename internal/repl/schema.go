@@ -149,7 +149,9 @@ func (s *Session) cmdMap(arg string) (string, error) {
 	if exists := s.evalOptions().Exists; exists != nil {
 		opts.Exists = func(_, v string) bool { return exists(v) }
 	}
-	t, _ := c.Apply(s.env(), opts) // failures are in the explanations
+	// The service's computed attributes (IsSoftDeleted false) are
+	// supplied, as the planner supplies them.
+	t, _ := c.Apply(mapping.VirtualEnv(s.env()), opts) // failures are in the explanations
 	var b strings.Builder
 	when := "on create"
 	if !onCreate {

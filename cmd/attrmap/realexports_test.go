@@ -1,0 +1,50 @@
+package main
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/attrmap/attrmap/internal/golden"
+)
+
+const exportsData = "../../testdata/objfile/"
+
+// TestRealExports runs the commands on the exports directories, SCIM apps
+// and PowerShell really produce (testdata/objfile), one case per problem
+// issue 17 listed: each used to be silently wrong or refused.
+func TestRealExports(t *testing.T) {
+	g := golden.Open(t, "../../testdata/cli/exports.golden")
+	scim := schemasDir + "scim-app.json"
+	tests := []struct {
+		name  string
+		cmd   cmdFunc
+		label string
+		args  []string
+		stdin string
+	}{
+		// A Graph GET /users/{id} body: nested objects, read by the names
+		// mappings use.
+		{"graph user", cmdEval, "eval", []string{"-i", exportsData + "graph-user.json", `Join("|", [objectId], [extensionAttribute1], [employeeOrgData.costCenter], [telephoneNumber], [physicalDeliveryOfficeName])`}, ""},
+		{"graph user mapped", cmdMap, "map", []string{"--schema", scim, "--object", "User", "-i", exportsData + "graph-user.json"}, ""},
+		// A Graph page used to be one object "#1" out of scope.
+		{"graph pages scoped", cmdScope, "scope", []string{"--filter", "../../testdata/scoping/filters/sales.json", "-i", exportsData + "graph-pages"}, ""},
+		{"graph page missing its next pages", cmdEval, "eval", []string{"-i", exportsData + "graph-pages/page-1.json", "[manager]"}, ""},
+		// Windows PowerShell 5.1's Export-Csv: UTF-16 with a #TYPE line.
+		{"powershell csv", cmdEval, "eval", []string{"-i", exportsData + "powershell-utf16.csv", `Join(" / ", [UserPrincipalName], [proxyAddresses])`}, ""},
+		{"semicolon csv", cmdEval, "eval", []string{"-i", exportsData + "semicolon.csv", "[displayName]"}, ""},
+		// A misspelled attribute used to be null without a word.
+		{"misspelled attribute", cmdEval, "eval", []string{"-i", "-", "[givenNmae]"}, `{"givenName": "John"}`},
+		{"misspelled attribute in rows", cmdEval, "eval", []string{"-i", exportsData + "semicolon.csv", "[displayNme]"}, ""},
+		// map supplies IsSoftDeleted false, so SCIM's active flows True.
+		{"scim active flows", cmdMap, "map", []string{"--schema", scim, "--object", "User", "--table"}, `{"objectId": "u1", "userPrincipalName": "a@contoso.com", "mail": "a@contoso.com", "givenName": "A", "surname": "B", "mailNickname": "a", "displayName": "A B", "jobTitle": "x", "preferredLanguage": "en-US", "physicalDeliveryOfficeName": "1", "streetAddress": "s", "city": "c", "state": "st", "postalCode": "p", "country": "US", "telephoneNumber": "t", "mobile": "m", "facsimileTelephoneNumber": "f", "employeeId": "e", "department": "d", "manager": "m1", "appRoleAssignments": ["User"]}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := cmdTranscript(tt.cmd, tt.label, tt.args, tt.stdin)
+			if tt.stdin != "" {
+				got = strings.Replace(got, "$ attrmap", "$ echo '"+strings.TrimSpace(tt.stdin)+"' | attrmap", 1)
+			}
+			g.Check(t, tt.name, got)
+		})
+	}
+}
