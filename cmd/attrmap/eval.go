@@ -437,11 +437,26 @@ func readExisting(path string, stdin io.Reader) ([]string, error) {
 }
 
 // openInput opens path, or stdin for "-".
+//
+// A UTF-8 byte order mark at the start, as Windows editors write, is
+// skipped, so every command reads such files as their editors show them.
 func openInput(path string, stdin io.Reader) (io.ReadCloser, error) {
-	if path == "-" {
-		return io.NopCloser(stdin), nil
+	var rc io.ReadCloser = io.NopCloser(stdin)
+	if path != "-" {
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, err
+		}
+		rc = f
 	}
-	return os.Open(path)
+	br := bufio.NewReaderSize(rc, 64<<10)
+	if b, err := br.Peek(3); err == nil && string(b) == "\ufeff" {
+		br.Discard(3)
+	}
+	return struct {
+		io.Reader
+		io.Closer
+	}{br, rc}, nil
 }
 
 // object is one decoded input object. keys keeps the document order, for

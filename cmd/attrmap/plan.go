@@ -289,10 +289,12 @@ func countStdin(paths ...string) int {
 }
 
 func readPlanInput(path string, stdin io.Reader) ([]byte, error) {
-	if path == "-" {
-		return io.ReadAll(stdin)
+	r, err := openInput(path, stdin)
+	if err != nil {
+		return nil, err
 	}
-	return os.ReadFile(path)
+	defer r.Close()
+	return io.ReadAll(r)
 }
 
 // readSnapshot reads a snapshot file; errors name the file.
@@ -303,15 +305,12 @@ func readSnapshot(path, idAttr string, stdin io.Reader, prog *progress) (*provis
 	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
 		return provision.ReadSnapshotFile(path, stdin, provision.SnapshotOptions{IDAttribute: idAttr})
 	}
-	r, name := stdin, "<stdin>"
-	if path != "-" {
-		f, err := os.Open(path)
-		if err != nil {
-			return nil, err
-		}
-		defer f.Close()
-		r, name = f, path
+	r, err := openInput(path, stdin)
+	if err != nil {
+		return nil, err
 	}
+	defer r.Close()
+	name := displayPath(path)
 	t := prog.track("reading "+name, inputSize(path))
 	defer t.done()
 	// Errors name the file and the position.

@@ -11,7 +11,6 @@ import (
 	"os"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/attrmap/attrmap/sync/connect"
@@ -410,7 +409,11 @@ func killHook() func(execute.Point, int) {
 	}
 	return func(p execute.Point, n int) {
 		if p == point && n == seq {
-			syscall.Kill(os.Getpid(), syscall.SIGKILL)
+			// Kill, not Exit: no deferred cleanup runs, as in a crash.
+			// os.Process.Kill works on Windows too (TerminateProcess).
+			if self, err := os.FindProcess(os.Getpid()); err == nil {
+				self.Kill()
+			}
 			select {} // the signal is on its way
 		}
 	}

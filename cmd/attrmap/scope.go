@@ -152,7 +152,7 @@ func scopeReadInput(path string, stdin io.Reader) ([]byte, string, error) {
 		return data, "<stdin>", err
 	}
 	data, err := os.ReadFile(path)
-	return data, path, err
+	return bytes.TrimPrefix(data, []byte("\ufeff")), path, err
 }
 
 // scopeDecodeObject decodes one JSON object with json.Number, so large

@@ -8,7 +8,6 @@ import (
 	"os/exec"
 	"runtime"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -95,10 +94,10 @@ starve:
 			break starve
 		case <-time.After(100 * time.Millisecond):
 		}
-		if cmd.Process.Signal(syscall.SIGSTOP) == nil {
+		if cmd.Process.Signal(sigStop) == nil {
 			stops++
 			time.Sleep(300 * time.Millisecond)
-			_ = cmd.Process.Signal(syscall.SIGCONT)
+			_ = cmd.Process.Signal(sigCont)
 		}
 	}
 	t.Logf("child stopped %d times", stops)
