@@ -45,6 +45,11 @@
 // never a guess. So is an object without a value for any matching
 // attribute.
 //
+// B2B guests: as the service does, the source userPrincipalName of a guest,
+// alias_theirdomain#EXT#@yourdomain, reads as alias@theirdomain in every
+// expression (matching attributes included), and originalUserPrincipalName
+// gives the full name (b2b.go).
+//
 // Actions, each allowed by the object mapping's flowTypes:
 //   - Create (Add): in scope, nothing matched. The object is not linked
 //     yet, so it gets the id Options.NewTargetID gives (the source id by

@@ -522,11 +522,15 @@ type objEnv struct {
 	softDeleted bool
 }
 
-// Lookup implements expr.Env: IsSoftDeleted is computed, everything else
-// read from the snapshot.
+// Lookup implements expr.Env: IsSoftDeleted is computed, a B2B guest's
+// userPrincipalName stripped (b2b.go), everything else read from the
+// snapshot.
 func (env *objEnv) Lookup(name string) (expr.Value, bool) {
 	if len(name) == len(softDeleteAttr) && strings.EqualFold(name, softDeleteAttr) {
 		return expr.Bool(env.softDeleted), true
+	}
+	if v, ok, handled := env.lookupUPN(name); handled {
+		return v, ok
 	}
 	return valueAt(env.o, env.ix.pos(name))
 }
