@@ -23,10 +23,12 @@
 // the mapping through mapping.ApplyTo, match, create, update, disable),
 // match.go, change.go (what an update writes), unique.go
 // (SelectUniqueValue across the plan), part.go (operations, ids and links
-// of one mapping), refs.go (references), trace.go and explain.go
-// (explanations); op.go, plan.go, planjson.go and errors.go hold the
-// plan's types and its JSON form; snapshot.go, read.go and state.go the
-// inputs; apply.go carries a plan out on a snapshot.
+// of one mapping), refs.go (references), guard.go (Planner.Check, the
+// guards against destructive plans from broken inputs), trace.go,
+// explain.go and explainjson.go (explanations); op.go, plan.go,
+// planjson.go and errors.go hold the plan's types and its JSON form,
+// order.go every ordering; snapshot.go, read.go and state.go the inputs;
+// apply.go carries a plan out on a snapshot.
 //
 // # Semantics
 //
