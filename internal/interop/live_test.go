@@ -312,6 +312,44 @@ func TestLiveFaults(t *testing.T) {
 	if p, _, err := provision.DiffRules(rules, source, looked, state, provision.Options{Now: now}); err != nil || !p.IsEmpty() || len(p.Errors) > 0 {
 		t.Errorf("planning against looked-up objects: %v\n%s", err, p)
 	}
+	// Updates through faults: every PATCH meets one (a timeout, a
+	// connection dropped before or after the server acted, a 429), is
+	// retried, and succeeds.
+	changed := &provision.Snapshot{Attributes: source.Attributes}
+	for _, o := range source.Objects {
+		o.Values = slices.Clone(o.Values)
+		if i := source.Pos("jobTitle"); o.Type == "" && i >= 0 && i < len(o.Values) {
+			o.Values[i] = expr.String("Lead")
+		}
+		changed.Objects = append(changed.Objects, o)
+	}
+	f.mu.Lock()
+	f.seen[http.MethodPatch] = 0
+	f.hits = map[string]int{}
+	f.rules[http.MethodPatch] = map[int]string{}
+	for n, fault := range []string{"slow", "drop-before", "drop-after", "429"} {
+		for k := 0; k < 3; k++ {
+			f.rules[http.MethodPatch][1+2*(3*n+k)] = fault // every other attempt
+		}
+	}
+	f.mu.Unlock()
+	f.on.Store(true)
+	res = liveCycle(t, c, rules, changed, state, escrow, now.Add(7*time.Hour), false)
+	f.on.Store(false)
+	if res.Stats.Failed != 0 || res.Stats.Succeeded != 12 {
+		t.Errorf("updates through faults: %+v", res.Stats)
+	}
+	for _, fault := range []string{"slow", "drop-before", "drop-after", "429"} {
+		if f.hits[fault] != 3 {
+			t.Errorf("fault %s fired %d times on PATCH", fault, f.hits[fault])
+		}
+	}
+	state = res.State
+	if p := planAgain(t, c, rules, changed, state, now.Add(7*time.Hour)); !p.IsEmpty() || len(p.Errors) > 0 {
+		t.Errorf("planning again after the updates:\n%s", p)
+	}
+	source = changed
+
 	// No object was created twice: one resource per source object.
 	if n := len(srv.IDs("User")); n != 12 {
 		t.Errorf("%d users in the app, want 12", n)

@@ -158,6 +158,12 @@ func Recover(r io.Reader, state *provision.State, escrow *Escrow, s Schedule) (*
 				return rec, nil
 			}
 		case "begin":
+			if jr.Drop && jr.Link == nil {
+				return nil, fmt.Errorf("journal line %d: request %d drops a link it does not name", n+1, jr.Seq)
+			}
+			if _, dup := begun[jr.Seq]; dup {
+				return nil, fmt.Errorf("journal line %d: request %d begins twice", n+1, jr.Seq)
+			}
 			begun[jr.Seq] = jr
 			order = append(order, jr.Seq)
 		case "end":
