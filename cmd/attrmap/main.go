@@ -11,6 +11,7 @@ import (
 )
 
 func main() {
+	setMemoryLimit()
 	// Ctrl-C (or SIGTERM) cancels ctx: long work stops, nothing half-done
 	// is written, and the exit status is 130. A second Ctrl-C kills the
 	// process at once.
