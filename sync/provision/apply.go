@@ -84,6 +84,10 @@ func Apply(target *Snapshot, p *Plan) (*Snapshot, error) {
 				problems = append(problems, fmt.Sprintf("%s %s: target %s does not exist", op.Kind, op.Key, op.Target))
 				continue
 			}
+			if why := stale(out, &out.Objects[j], op); why != "" {
+				problems = append(problems, fmt.Sprintf("%s %s: target %s changed since the plan was made (%s); nothing of this operation was written: plan again", op.Kind, op.Key, op.Target, why))
+				continue
+			}
 			write(&out.Objects[j], op)
 		case Delete:
 			j, ok := byID[op.Target]
@@ -111,6 +115,52 @@ func Apply(target *Snapshot, p *Plan) (*Snapshot, error) {
 		return out, &ApplyError{Problems: problems}
 	}
 	return out, nil
+}
+
+// stale compares the old values of op's changes with the target object: a
+// plan is only applied to the target it was computed from. It returns ""
+// when they agree, else what differs. Redacted values, which the plan
+// read back from JSON does not hold, and set changes are not compared.
+func stale(s *Snapshot, o *Object, op *Op) string {
+	for _, c := range op.Changes {
+		if c.IsSet() || c.Redacted || c.Old == nil {
+			continue
+		}
+		var cur expr.Value = expr.Null
+		if i := s.Pos(c.Name); i >= 0 {
+			if v, ok := valueAt(o, i); ok {
+				cur = v
+			}
+		}
+		if !sameValue(cur, c.Old) {
+			return fmt.Sprintf("%s is %s, the plan expected %s", c.Name, showValue(cur), showValue(c.Old))
+		}
+	}
+	return ""
+}
+
+// sameValue compares a target value with a plan's old value, which may
+// have gone through JSON: null and empty agree, and so do values that
+// render the same (a boolean and its JSON form, a number and its text).
+func sameValue(a, b expr.Value) bool {
+	a, _ = expr.Unwrap(a)
+	b, _ = expr.Unwrap(b)
+	if expr.IsNullOrEmpty(a) || expr.IsNullOrEmpty(b) {
+		return expr.IsNullOrEmpty(a) && expr.IsNullOrEmpty(b)
+	}
+	if am, ok := a.(expr.Multi); ok {
+		bm, ok := b.(expr.Multi)
+		return ok && slices.Equal(am, bm)
+	}
+	return expr.Render(a) == expr.Render(b)
+}
+
+func showValue(v expr.Value) string {
+	v, _ = expr.Unwrap(v)
+	if expr.IsNull(v) {
+		return "<null>"
+	}
+	return fmt.Sprintf("%q", expr.Render(v))
 }
 
 // applySet removes and adds single values of a multi-valued attribute:

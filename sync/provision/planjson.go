@@ -155,6 +155,32 @@ func redactList(l []string) []string {
 }
 
 // jsonValue is the JSON form of a value: null, a string, or a list.
+// fromJSON converts a decoded JSON value to an attribute value, as
+// expr.FromGo does, except that a JSON object, or an array holding
+// objects or arrays, stays JSON: its compact JSON text (keys sorted), never
+// Go's map[...] syntax.
+func fromJSON(x any) expr.Value {
+	nested := false
+	switch x := x.(type) {
+	case map[string]any:
+		nested = true
+	case []any:
+		for _, e := range x {
+			switch e.(type) {
+			case map[string]any, []any:
+				nested = true
+			}
+		}
+	}
+	if nested {
+		b, err := json.Marshal(x)
+		if err == nil {
+			return expr.String(b)
+		}
+	}
+	return expr.FromGo(x)
+}
+
 func jsonValue(v expr.Value) any {
 	if v == nil {
 		return nil
@@ -277,6 +303,10 @@ func (p *Plan) UnmarshalJSON(data []byte) error {
 	var w planJSON
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
+	// A member the plan format does not have is a plan written by
+	// something else, or edited by hand: refuse it rather than ignore
+	// what it may have meant.
+	dec.DisallowUnknownFields()
 	if err := dec.Decode(&w); err != nil {
 		return fmt.Errorf("plan: %w", err)
 	}
@@ -309,7 +339,7 @@ func opsFromJSON(in []opJSON) []Op {
 		for _, c := range o.Changes {
 			ac := AttrChange{Name: c.Name, Ref: c.Ref, Add: c.Add, Remove: c.Remove, Redacted: c.Redacted}
 			if !ac.IsSet() {
-				ac.Old, ac.New = expr.FromGo(c.Old), expr.FromGo(c.New)
+				ac.Old, ac.New = fromJSON(c.Old), fromJSON(c.New)
 			}
 			op.Changes = append(op.Changes, ac)
 		}

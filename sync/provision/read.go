@@ -358,7 +358,7 @@ func (rd *snapshotReader) value(pos int, m *member, idFrom *member, id string) e
 	default:
 		return rd.in.number(pos, raw)
 	}
-	return expr.FromGo(goValue(m))
+	return fromJSON(goValue(m))
 }
 
 var (
