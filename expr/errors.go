@@ -136,17 +136,6 @@ func argError(i int, err error) error {
 	return &ArgError{Index: i, Msg: err.Error()}
 }
 
-// ErrorList is a list of errors, for tools that report every problem.
-type ErrorList []*Error
-
-func (l ErrorList) Error() string {
-	msgs := make([]string, len(l))
-	for i, e := range l {
-		msgs[i] = e.Error()
-	}
-	return strings.Join(msgs, "\n")
-}
-
 // AsError returns err as an *Error if it is one.
 func AsError(err error) (*Error, bool) {
 	var e *Error
