@@ -193,11 +193,11 @@ func (l ApplyErrors) Unwrap() []error {
 //   - Direct, Constant and Expression mappings evaluate their source; a
 //     mapping without source (None) evaluates to null.
 //   - ObjectAddOnly mappings flow only when opts.OnCreate is set.
-//   - A null result takes the mapping's default value on create, or on
-//     update when opts.Current shows the target attribute empty (the
-//     documented "default value when null isn't provisioned when updating
-//     an existing user"). Otherwise a null does not flow: the service does
-//     not provision null values. An empty string does flow.
+//   - A null result takes the mapping's default value on create; on update
+//     only a None mapping (no source) fills a target attribute that
+//     opts.Current shows empty (the rule and its evidence: "Default values"
+//     in the package documentation). Otherwise a null does not flow: the
+//     service does not provision null values. An empty string does flow.
 //   - IgnoreFlowIfNullOrEmpty at the top of an expression stops the flow.
 //   - Redact: the value flows, marked Redacted so that logs show [Redact].
 //   - A multi-valued target attribute receives a Multi; a multi-valued
@@ -310,7 +310,9 @@ func (a *CompiledAttribute) apply(src expr.Env, opts *ApplyOptions, ex *Explanat
 	}
 	if expr.IsNull(v) {
 		dflt := a.Mapping.DefaultValue
-		if dflt == "" || !(opts.OnCreate || (known && expr.IsNullOrEmpty(current))) {
+		// Default values: see "Default values" in doc.go.
+		fill := opts.OnCreate || a.Program == nil && known && expr.IsNullOrEmpty(current)
+		if dflt == "" || !fill {
 			ex.Outcome, ex.Redacted = NullResult, false
 			return nil
 		}

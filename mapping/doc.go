@@ -40,12 +40,32 @@
 //
 // CompiledObjectMapping.Apply follows the documented service behaviour:
 // Direct, Constant and Expression mappings; default values for null results
-// on create (and on update only when the target attribute is empty);
+// (see Default values below);
 // ObjectAddOnly mappings only on create; IgnoreFlowIfNullOrEmpty; Redact
 // (the value flows, explanations show [Redact]); values shaped to
 // multi-valued target attributes; and change detection that honours each
 // target attribute's caseExact. Null results do not flow, because the
 // service does not provision null values. See Apply for the details.
+//
+// # Default values
+//
+// The one place the rule for default values is stated. The reference says
+// two things (customize-application-attributes.md): the "Default value if
+// null" of a mapping "is only provisioned when a user is created. The
+// 'default value when null' isn't provisioned when updating an existing
+// user", and a mapping of type None leaves the target attribute unmodified,
+// "however, if the target attribute is ever empty, it populates with the
+// default value that you specify". attrmap follows both literally:
+//
+//   - Direct, Constant and Expression mappings: a null result takes the
+//     default value when the object is created, never on an update, even
+//     when the target attribute is empty (the null does not flow).
+//   - None mappings (no source): the default value is written on create,
+//     and on every update that finds the target attribute empty (absent, or
+//     an empty string); a target attribute with a value is left alone.
+//
+// The golden scenario testdata/sync/default-values shows both types on
+// create and update.
 //
 // Those rules are written once, in CompiledObjectMapping.ApplyTo: the
 // allocation-free core that writes one Explanation per attribute mapping

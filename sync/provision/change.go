@@ -33,8 +33,10 @@ func (e *engine) attrChange(k int, ex *mapping.Explanation, t *Object) (AttrChan
 		return AttrChange{}, false
 	case a.FlowType == mapping.AttributeAddOnly && !expr.IsNullOrEmpty(old):
 		return AttrChange{}, false
-	case ex.DefaultUsed && !expr.IsNullOrEmpty(old):
-		// A default fills an empty target attribute only.
+	case ex.DefaultUsed && (a.Program != nil || !expr.IsNullOrEmpty(old)):
+		// On update only a None mapping's default fills an empty target
+		// attribute; the rule and its evidence: "Default values" in package
+		// mapping's documentation.
 		return AttrChange{}, false
 	case e.multi[k]:
 		// A multi-valued attribute is a set: add and remove single values.
