@@ -286,8 +286,9 @@ func cmdRun(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 		fmt.Fprintf(stdout, "stopped: %s\n", res.Stopped)
 	}
 	switch {
-	case res.Quarantine != nil:
-		return &statusError{status: exitRunQuarantine, err: fmt.Errorf("the job is in quarantine (%s): %s", res.Quarantine.Reason, res.Quarantine.Detail)}
+	case escrow.Quarantine != nil:
+		q := escrow.Quarantine
+		return &statusError{status: exitRunQuarantine, err: fmt.Errorf("the job is in quarantine since %s (%s): %s", q.Since.UTC().Format(time.RFC3339), q.Reason, q.Detail)}
 	case s.Failed > 0 || s.Deferred > 0 || s.NotRun > 0:
 		return &statusError{status: exitRunFailures}
 	}

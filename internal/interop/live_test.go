@@ -312,6 +312,25 @@ func TestLiveFaults(t *testing.T) {
 	if p, _, err := provision.DiffRules(rules, source, looked, state, provision.Options{Now: now}); err != nil || !p.IsEmpty() || len(p.Errors) > 0 {
 		t.Errorf("planning against looked-up objects: %v\n%s", err, p)
 	}
+	// A hard-deleted source object is found by its cached id, so the
+	// plan deletes it.
+	gone := &provision.Snapshot{Attributes: source.Attributes}
+	for _, o := range source.Objects {
+		if o.ID != "u07" {
+			gone.Objects = append(gone.Objects, o)
+		}
+	}
+	looked, err = connect.LookupTarget(ctx, c, rules, gone, state, connect.ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, _, err := provision.DiffRules(rules, gone, looked, state, provision.Options{Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, _, del := p.Counts(); del != 1 {
+		t.Errorf("planning a hard delete against looked-up objects:\n%s", p)
+	}
 	// Updates through faults: every PATCH meets one (a timeout, a
 	// connection dropped before or after the server acted, a 429), is
 	// retried, and succeeds.

@@ -44,6 +44,8 @@
 // the value of the matching element, "urn:...:User:department" the
 // extension's member, and a complex value with a "value" (manager,
 // members, roles) its values. LookupTarget instead looks each source
-// object up by its matching attribute (filter=userName eq "..."), as the
-// service does in incremental cycles.
+// object up as the service does in incremental cycles: a linked object by
+// the id cached in the state (filter=id eq "..."), another by its matching
+// attributes in priority order (filter=userName eq "..."), and the linked
+// objects whose source is gone by id, so that their deletes are planned.
 package connect

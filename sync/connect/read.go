@@ -128,6 +128,7 @@ func addResource(snap *provision.Snapshot, rule *mapping.CompiledObjectMapping, 
 func LookupTarget(ctx context.Context, c Connector, rules []*mapping.CompiledObjectMapping, source *provision.Snapshot, state *provision.State, opts ReadOptions) (*provision.Snapshot, error) {
 	snap := &provision.Snapshot{}
 	have := map[string]bool{}
+	seen := map[string]bool{} // source objects looked up, by type and id
 	links := linksByType(state, rules)
 	for _, rule := range rules {
 		typ := Endpoint(rule.TargetObjectName())
@@ -137,6 +138,7 @@ func LookupTarget(ctx context.Context, c Connector, rules []*mapping.CompiledObj
 			if !sameType(o.Type, rule.SourceObjectName(), rules) {
 				continue
 			}
+			seen[strings.ToLower(rule.SourceObjectName())+"\x00"+o.ID] = true
 			add := func(found []Resource, what string) (bool, error) {
 				if len(found) > 1 {
 					return false, fmt.Errorf("looking up %s %s (source %s): the app has %d of them (DuplicateTargetEntries)", typ, what, o.ID, len(found))
@@ -194,8 +196,42 @@ func LookupTarget(ctx context.Context, c Connector, rules []*mapping.CompiledObj
 				opts.Progress(typ, read)
 			}
 		}
+		// Linked objects whose source is gone (hard-deleted): the plan
+		// deletes them, so they must be read too.
+		for _, l := range linksOf(state, rule.SourceObjectName(), rules) {
+			if seen[strings.ToLower(rule.SourceObjectName())+"\x00"+l.Source] {
+				continue
+			}
+			found, err := c.Lookup(ctx, typ, "id", l.Target, excludedFor(rule)...)
+			if err != nil {
+				return nil, fmt.Errorf("looking up %s id = %q (source %s, gone): %w", typ, l.Target, l.Source, err)
+			}
+			if len(found) == 1 {
+				key := strings.ToLower(rule.TargetObjectName()) + "\x00" + found[0].ID
+				if !have[key] {
+					have[key] = true
+					if err := addResource(snap, rule, found[0]); err != nil {
+						return nil, err
+					}
+				}
+			}
+		}
 	}
 	return snap, nil
+}
+
+// linksOf returns the state's links of one source type, in state order.
+func linksOf(state *provision.State, typ string, rules []*mapping.CompiledObjectMapping) []provision.Link {
+	if state == nil {
+		return nil
+	}
+	var out []provision.Link
+	for _, l := range state.Links {
+		if sameType(l.Type, typ, rules) {
+			out = append(out, l)
+		}
+	}
+	return out
 }
 
 // linksByType indexes a state's links by lower-case source type and

@@ -139,6 +139,11 @@ func Execute(ctx context.Context, c connect.Connector, in Input, opts Options) (
 		if r.Op < 0 || r.Op >= len(in.Plan.Ops) {
 			return nil, fmt.Errorf("execute: request %d names operation %d of %d", i, r.Op, len(in.Plan.Ops))
 		}
+		if err := ctx.Err(); err != nil {
+			// Interrupted between requests: nothing is in doubt; the
+			// journal holds what was done.
+			return nil, err
+		}
 		op := &in.Plan.Ops[r.Op]
 		n++
 		entry := opts.Log.opEntry(op, opts.Clock(), n)
