@@ -39,8 +39,9 @@
 //     list a name.
 //   - SCIM: name.givenName; emails[type eq "work"].value and the other
 //     typed elements of multi-valued attributes; [primary eq "True"] for
-//     the primary element (roles[primary eq "True"].value); the values of
-//     all elements as the attribute itself (roles, members); the
+//     an untyped primary element (roles[primary eq "True"].value); the
+//     values of the other elements as the attribute itself (roles,
+//     members), so that each element has one flat form; the
 //     enterprise extension as urn:...:enterprise:2.0:User:department;
 //     references (manager, members) as the ids their value members hold.
 //     schemas and meta go; meta.resourceType gives objectType.

@@ -347,13 +347,17 @@ func (r *Reader) scimMember(name string, raw []byte, out []Member) ([]Member, er
 	return append(out, Member{Name: []byte(name), Raw: raw}), nil
 }
 
-// scimMulti flattens a multi-valued complex attribute: each element with
-// a type gives name[type eq "T"].sub for its sub-attributes, the primary
-// element name[primary eq "True"].sub, and the values of all elements are
-// the multi-valued attribute name itself (roles, members).
+// scimMulti flattens a multi-valued complex attribute. Each element gives
+// one form, so that the flat names write back to the same elements: an
+// element with a type gives name[type eq "T"].sub for its sub-attributes,
+// else the primary element name[primary eq "True"].sub
+// (roles[primary eq "True"].value), else its value joins the
+// multi-valued attribute name itself (roles, and group members, which
+// are references).
 func (r *Reader) scimMulti(name string, raw []byte, out []Member) ([]Member, error) {
 	var values bytes.Buffer
 	values.WriteByte('[')
+	plain := 0
 	refs := strings.EqualFold(name, "members")
 	var err error
 	Elements(raw, func(e []byte) bool {
@@ -362,21 +366,28 @@ func (r *Reader) scimMulti(name string, raw []byte, out []Member) ([]Member, err
 			return false
 		}
 		sub := Split(e, nil, &r.names)
-		if v := memberRaw(sub, "value"); v != nil {
-			if values.Len() > 1 {
-				values.WriteByte(',')
+		typ, primary := "", false
+		if !refs {
+			if t := memberRaw(sub, "type"); t != nil && t[0] == '"' {
+				typ = StringOf(t)
 			}
-			values.Write(v)
+			if p := memberRaw(sub, "primary"); p != nil {
+				primary = string(p) == "true" || p[0] == '"' && strings.EqualFold(StringOf(p), "true")
+			}
 		}
-		if refs {
+		if typ == "" && !primary {
+			if v := memberRaw(sub, "value"); v != nil {
+				if plain > 0 {
+					values.WriteByte(',')
+				}
+				values.Write(v)
+				plain++
+			}
 			return true
 		}
-		typ, primary := "", false
-		if t := memberRaw(sub, "type"); t != nil && t[0] == '"' {
-			typ = StringOf(t)
-		}
-		if p := memberRaw(sub, "primary"); p != nil {
-			primary = string(p) == "true" || p[0] == '"' && strings.EqualFold(StringOf(p), "true")
+		filter := `[primary eq "True"].`
+		if typ != "" {
+			filter = `[type eq "` + typ + `"].`
 		}
 		for _, s := range sub {
 			switch string(s.Name) {
@@ -387,19 +398,14 @@ func (r *Reader) scimMulti(name string, raw []byte, out []Member) ([]Member, err
 				err = fmt.Errorf("member %q: sub-attribute %q is %s (expected a string, number or boolean)", name, s.Name, jsonKind(s.Raw))
 				return false
 			}
-			if typ != "" {
-				out = append(out, Member{Name: []byte(name + `[type eq "` + typ + `"].` + string(s.Name)), Raw: s.Raw})
-			}
-			if primary {
-				out = append(out, Member{Name: []byte(name + `[primary eq "True"].` + string(s.Name)), Raw: s.Raw})
-			}
+			out = append(out, Member{Name: []byte(name + filter + string(s.Name)), Raw: s.Raw})
 		}
 		return true
 	})
 	if err != nil {
 		return nil, err
 	}
-	if values.Len() > 1 {
+	if plain > 0 || refs {
 		values.WriteByte(']')
 		out = append(out, Member{Name: []byte(name), Raw: values.Bytes()})
 	}
