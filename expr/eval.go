@@ -272,6 +272,9 @@ func (p *Program) compileCall(n *CallExpr) evalFn {
 
 // result completes what the function of call n returned.
 func (st *evalState) result(n *CallExpr, v Value, err error) (Value, error) {
+	if err == nil {
+		err = checkSize(valueSize(v)) // limits.go
+	}
 	if err != nil {
 		v, err = nil, st.prog.wrapError(n, err)
 	} else if v == nil {
@@ -328,7 +331,11 @@ func (st *evalState) binary(n *BinaryExpr, left, right evalFn) (Value, error) {
 	}
 	lv, rv = st.strip(lv), st.strip(rv)
 	if n.Op == "&" {
-		return concat(Render(lv), Render(rv)), nil
+		a, b := Render(lv), Render(rv)
+		if err := checkSize(len(a) + len(b)); err != nil {
+			return nil, newError(st.prog.src, n.Span(), "", "&: %v", err)
+		}
+		return concat(a, b), nil
 	}
 	if IsNullOrEmpty(lv) || IsNullOrEmpty(rv) {
 		return Bool(false), nil

@@ -208,10 +208,20 @@ func implReplace(c *Call, args []Value) (Value, error) {
 	switch d.mode {
 	case replaceText:
 		old, repl := arg(rpOldValue), arg(rpReplacement)
-		one = func(s string) (string, error) { return replaceOrdinal(s, old, repl), nil }
+		one = func(s string) (string, error) {
+			if err := checkSize(len(s) + strings.Count(s, old)*(len(repl)-len(old))); old != "" && err != nil {
+				return "", err
+			}
+			return replaceOrdinal(s, old, repl), nil
+		}
 	case replaceTemplate:
 		old, tmpl := arg(rpOldValue), arg(rpTemplate)
-		one = func(s string) (string, error) { return replaceOrdinal(tmpl, old, s), nil }
+		one = func(s string) (string, error) {
+			if err := checkSize(len(tmpl) + strings.Count(tmpl, old)*(len(s)-len(old))); old != "" && err != nil {
+				return "", err
+			}
+			return replaceOrdinal(tmpl, old, s), nil
+		}
 	case replaceRegex:
 		repl := arg(rpReplacement)
 		one = func(s string) (string, error) { return regexReplace(re, s, repl) }

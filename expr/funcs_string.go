@@ -71,7 +71,7 @@ func init() {
 				{Expr: `Join(" ", [givenName], [middleName], [surname])`, Input: map[string]any{"givenName": "John", "surname": "Doe"}, Want: "John Doe", Note: "middleName is absent: no doubled space"},
 			},
 			Impl: func(c *Call, args []Value) (Value, error) {
-				return join(args), nil
+				return join(args)
 			},
 		},
 		&Func{
@@ -401,7 +401,7 @@ func clampInt(n int64) int {
 // separator. It measures first and writes once, and returns a lone string
 // argument as it is, so joining one value with absent ones allocates
 // nothing.
-func join(args []Value) Value {
+func join(args []Value) (Value, error) {
 	sep := str(args[0])
 	n, total, lone := 0, 0, -1
 	for i, a := range args[1:] {
@@ -430,9 +430,12 @@ func join(args []Value) Value {
 	}
 	switch {
 	case n == 0:
-		return String("")
+		return String(""), nil
 	case n == 1 && lone >= 0:
-		return args[lone]
+		return args[lone], nil
+	}
+	if err := checkSize(total + (n-1)*len(sep)); err != nil {
+		return nil, err
 	}
 	v, b := newString(total + (n-1)*len(sep))
 	at := 0
@@ -448,7 +451,7 @@ func join(args []Value) Value {
 			}
 		}
 	}
-	return v
+	return v, nil
 }
 
 // joinPart writes one non-empty part at b[at:], preceded by sep unless it

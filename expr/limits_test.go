@@ -2,8 +2,11 @@ package expr
 
 import (
 	"bytes"
+	"errors"
+	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // TestWithRandShared evaluates Guid from many goroutines of one Program
@@ -25,4 +28,68 @@ func TestWithRandShared(t *testing.T) {
 		})
 	}
 	wg.Wait()
+}
+
+// TestValueSizeLimit: amplification that used to end in a fatal
+// out-of-memory crash is an error on the object, before the allocation.
+func TestValueSizeLimit(t *testing.T) {
+	big := strings.Repeat("a", 4096)
+	tests := []struct{ name, src string }{
+		{"Replace in Replace", `Replace(Replace(Replace([a], "a", , , [a], , ), "a", , , [a], , ), "a", , , [a], , )`},
+		{"Replace template", `Replace([a], "a", , , , , Replace([a], "a", , , [a], , ))`},
+		{"Join of many", `Join([a], [m], [m], [m], [m], [m])`},
+		{"& chain", `Replace([a], "a", , , [a], , ) & Replace([a], "a", , , [a], , )`},
+	}
+	multi := make([]any, 100)
+	for i := range multi {
+		multi[i] = big
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p, err := Compile(tt.src)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = p.Eval(NewEnv(map[string]any{"a": big, "m": multi}))
+			var se *SizeError
+			if !errors.As(err, &se) || !strings.Contains(err.Error(), "MaxValueSize") {
+				t.Errorf("Eval = %v, want a size error", err)
+			}
+		})
+	}
+	// At the limit, values still work.
+	p, _ := Compile(`Join("", [a], [a])`)
+	if v, err := p.Eval(NewEnv(map[string]any{"a": strings.Repeat("b", MaxValueSize/2)})); err != nil || len(Render(v)) != MaxValueSize {
+		t.Errorf("a value of exactly MaxValueSize: %v", err)
+	}
+}
+
+// TestOperatorChains: a chain of & or = compiles in linear time and counts
+// toward the depth limit (a 64 KiB chain took seconds, and was not counted).
+func TestOperatorChains(t *testing.T) {
+	for _, op := range []string{"&", "=", "<>"} {
+		chain := strings.TrimSuffix(strings.Repeat(`"a"`+op, (DefaultMaxLength-10)/(3+len(op))), op)
+		_, err := Compile(chain)
+		if err == nil || !strings.Contains(err.Error(), "nested too deeply") {
+			t.Errorf("%s chain of %d bytes: %v, want the depth limit", op, len(chain), err)
+		}
+		start := time.Now()
+		if _, err := Compile(chain, WithMaxDepth(1<<20)); err != nil {
+			t.Fatalf("%s chain: %v", op, err)
+		}
+		if d := time.Since(start); d > 2*time.Second {
+			t.Errorf("%s chain of %d bytes compiled in %v", op, len(chain), d)
+		}
+	}
+	// Within the limit, chains keep working.
+	p, err := Compile(strings.TrimSuffix(strings.Repeat(`"a"&`, DefaultMaxDepth), "&"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, err := p.Eval(MapEnv{}); err != nil || Render(v) != strings.Repeat("a", DefaultMaxDepth) {
+		t.Errorf("Eval = %v, %v", v, err)
+	}
+	if _, err := Compile(strings.TrimSuffix(strings.Repeat(`"a"&`, DefaultMaxDepth+2), "&")); err == nil {
+		t.Error("a chain past the limit compiled")
+	}
 }

@@ -295,25 +295,39 @@ func (l *lowerer) expr(e *exprNode, depth int) (Node, error) {
 		ops = append(ops, op{e.Ops[i], Span{at, at + len(e.Ops[i])}})
 		prev = r
 	}
-	// Fold the tighter operator first, then the comparisons, both left to
-	// right.
-	for _, prec := range []int{2, 1} {
-		for i := 0; i < len(ops); {
-			if precedence(ops[i].op) != prec {
-				i++
-				continue
-			}
-			lhs, rhs := operands[i], operands[i+1]
-			b := &BinaryExpr{
-				Op: ops[i].op, Left: lhs, Right: rhs,
-				Loc:    Span{lhs.Span().Start, rhs.Span().End},
-				OpSpan: ops[i].span,
-			}
-			operands = append(operands[:i], append([]Node{b}, operands[i+2:]...)...)
-			ops = append(ops[:i], ops[i+1:]...)
+	// Each operator of a chain is one level of the tree it builds (left
+	// to right, a & b & c is (a & b) & c), so the chain counts toward the
+	// depth limit like nested calls.
+	if max := l.p.cfg.maxDepth; depth+len(ops) > max {
+		at := ops[0]
+		if i := max - depth; i > 0 {
+			at = ops[i]
 		}
+		return nil, newError(l.p.src, at.span, "split the expression or raise the limit with WithMaxDepth",
+			"expression nested too deeply (a chain of %d operators here counts %d levels; at most %d)", len(ops), len(ops), max)
 	}
-	return operands[0], nil
+	bin := func(o op, lhs, rhs Node) Node {
+		return &BinaryExpr{Op: o.op, Left: lhs, Right: rhs, Loc: Span{lhs.Span().Start, rhs.Span().End}, OpSpan: o.span}
+	}
+	// Fold the tighter operator (&) first, then the comparisons, both left
+	// to right, in one pass each: linear in the length of the chain.
+	var cmpOperands []Node
+	var cmpOps []op
+	cur := operands[0]
+	for i, o := range ops {
+		if precedence(o.op) == 2 {
+			cur = bin(o, cur, operands[i+1])
+			continue
+		}
+		cmpOperands, cmpOps = append(cmpOperands, cur), append(cmpOps, o)
+		cur = operands[i+1]
+	}
+	cmpOperands = append(cmpOperands, cur)
+	res := cmpOperands[0]
+	for j, o := range cmpOps {
+		res = bin(o, res, cmpOperands[j+1])
+	}
+	return res, nil
 }
 
 func (l *lowerer) operand(o *operandNode, depth int) (Node, error) {
