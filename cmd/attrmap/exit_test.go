@@ -144,3 +144,68 @@ func TestInterruptSignal(t *testing.T) {
 		t.Errorf("the state was written after the interruption (stat: %v)", err)
 	}
 }
+
+// TestExitStatusPerCommand checks the exit-status table of the README for
+// every command: each row is a command line and the status it must end
+// with.
+func TestExitStatusPerCommand(t *testing.T) {
+	t.Chdir("../..")
+	const (
+		user    = "testdata/cli/user.json"
+		schema  = "testdata/schemas/graph-salesforce.json"
+		planDir = "testdata/cli/plan/"
+	)
+	plan := []string{"plan", "--schema", planDir + "schema.json", "--source", planDir + "source.jsonl", "--target", planDir + "target.json", "--now", "2024-07-01T09:00:00Z"}
+	tests := []struct {
+		args   []string
+		stdin  string
+		status int
+	}{
+		{[]string{"eval", "[a]"}, "", exitOK},
+		{[]string{"eval", "Jion([a])"}, "", exitFailure},
+		{[]string{"eval", "-i", "testdata/cli/users.csv", "Left([surname], [employeeId])"}, "", exitFailure},
+		{[]string{"eval", "--batch", "-"}, `{"id": 1, "expression": "[a]"}`, exitOK},
+		{[]string{"eval", "--batch", "-"}, `{"id": 1, "expression": "Jion([a])"}`, exitFailure},
+		{[]string{"eval", "--jsn", "[a]"}, "", exitUsage},
+		{[]string{"funcs", "Join"}, "", exitOK},
+		{[]string{"funcs", "Jion"}, "", exitFailure},
+		{[]string{"scope", "--filter", "testdata/scoping/filters/sales.json", "-i", "testdata/cli/scope/users.csv"}, "", exitOK},
+		{[]string{"scope", "--batch", "-"}, `{"id": 1, "filter": null, "object": {}}`, exitOK},
+		{[]string{"scope", "--batch", "-"}, `{"id": 1, "filter": null}`, exitFailure},
+		{[]string{"scope"}, "", exitUsage},
+		{[]string{"schema", "validate", schema}, "", exitOK},
+		{[]string{"schema", "validate", "testdata/cli/schema/problems.json"}, "", exitFailure},
+		{[]string{"schema", "diff", schema, schema}, "", exitOK},
+		{[]string{"schema", "diff", "testdata/cli/schema/diff-old.json", "testdata/cli/schema/diff-new.json"}, "", exitFailure},
+		{[]string{"schema", "diff", schema, "nope.json"}, "", exitUsage},
+		{[]string{"map", "--schema", schema}, `{"userPrincipalName": "a@contoso.com"}`, exitOK},
+		{[]string{"map", "--schema", "testdata/schemas/scim-app.json"}, `{}`, exitFailure},
+		{[]string{"map"}, "", exitUsage},
+		{append(plan, "--state", planDir+"state.json"), "", exitOK},
+		{append(plan, "--explain", "u-carol"), "", exitOK},
+		{append(plan, "--format", "yaml"), "", exitUsage},
+		{[]string{"apply", "--plan", "nope.json", "--target", planDir + "target.json"}, "", exitFailure},
+		{[]string{"lint", "Join([a], [b])"}, "", exitOK},
+		{[]string{"lint", "Jion([a])"}, "", exitFailure},
+		{[]string{"lint", "--strict", "Item([p], 0)"}, "", exitFailure},
+		{[]string{"lint", "nothere.json"}, "", exitFailure},
+		{[]string{"repl"}, "ToLower(\"A\")\n", exitOK},
+		{[]string{"repl"}, "Jion(\"A\")\n", exitFailure},
+		{[]string{"demo"}, "", exitOK},
+		{[]string{"version"}, "", exitOK},
+		{[]string{"completion", "bash"}, "", exitOK},
+		{[]string{"completion", "tcsh"}, "", exitUsage},
+		{[]string{"help", "eval"}, "", exitOK},
+		{[]string{"evla"}, "", exitUsage},
+		{nil, "", exitUsage},
+	}
+	for _, tt := range tests {
+		name := strings.Join(tt.args, " ")
+		t.Run(name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			if got := run(tt.args, strings.NewReader(tt.stdin), &stdout, &stderr); got != tt.status {
+				t.Errorf("attrmap %s: exit %d, want %d; stderr:\n%s", name, got, tt.status, stderr.String())
+			}
+		})
+	}
+}

@@ -57,12 +57,14 @@ func errorObject(err error, code string) *errorJSON {
 	}
 	switch {
 	case errors.As(err, &ee):
+		// The position is in the expression (for a schema problem, the
+		// expression at Path).
 		o.Line, o.Column, o.Hint = ee.Line, ee.Col, ee.Hint
 		if ve == nil {
 			o.Message = ee.Msg
-			if code != codeEval {
-				o.Code = codeCompile
-			}
+		}
+		if code != codeEval {
+			o.Code = codeCompile
 		}
 	case errors.As(err, &se):
 		o.Hint = se.Hint

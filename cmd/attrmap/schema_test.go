@@ -65,6 +65,14 @@ func TestCmdSchema(t *testing.T) {
 		{"usage", []string{"validate"}},
 		{"unknown subcommand", []string{"lint", "x.json"}},
 		{"missing file", []string{"validate", schemaCLIData + "nope.json"}},
+		{"validate several files", []string{"validate", schemasDir + "graph-salesforce.json", schemaCLIData + "problems.json", schemaCLIData + "nope.json"}},
+		{"validate json", []string{"validate", "--json", "--lenient", schemasDir + "graph-salesforce.json", schemaCLIData + "problems.json", schemaCLIData + "pasted.json"}},
+		{"diff", []string{"diff", schemaCLIData + "diff-old.json", schemaCLIData + "diff-new.json"}},
+		{"diff json", []string{"diff", "--json", schemaCLIData + "diff-old.json", schemaCLIData + "diff-new.json"}},
+		{"diff same", []string{"diff", schemasDir + "scim-app.json", schemasDir + "scim-app.json"}},
+		{"diff unreadable", []string{"diff", schemaCLIData + "diff-old.json", schemaCLIData + "nope.json"}},
+		{"diff one file", []string{"diff", schemaCLIData + "diff-old.json"}},
+		{"misspelled subcommand", []string{"valdate", "x.json"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
