@@ -231,9 +231,6 @@ func Execute(ctx context.Context, c connect.Connector, in Input, opts Options) (
 		} else {
 			res.Stats.Failed++
 			info := &ErrorInfo{ErrorCode: end.Code, ErrorCategory: "failure", Reason: end.Error}
-			if reference {
-				info.ErrorCategory = "reference"
-			}
 			if se != nil {
 				info.AdditionalDetails = strings.TrimSpace(se.SCIMType + " " + se.Detail)
 			}
@@ -251,6 +248,12 @@ func Execute(ctx context.Context, c connect.Connector, in Input, opts Options) (
 					res.Quarantine = &Quarantine{Reason: reason, Detail: detail, Since: opts.Clock()}
 					res.Stopped = "quarantine " + reason + ": " + detail
 				}
+			}
+			if reference {
+				// A reference failure: the step that resolves references
+				// failed; quarantine counts it apart.
+				details["reference"] = "true"
+				failStep(&entry, "referenceResolution")
 			}
 			finish(&entry, "failure", end.Error, details, info)
 		}

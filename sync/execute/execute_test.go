@@ -140,6 +140,11 @@ func TestExecuteEscrow(t *testing.T) {
 	journal.NoSync = true
 	res := cycle(t, app, &provision.State{}, escrow, now, journal)
 	journal.Close()
+	checkShape(t, res.Logs)
+	if f := res.Logs[1]; f.ProvisioningStatusInfo.Status != "failure" || f.ProvisioningStatusInfo.ErrorInformation.ErrorCode != "EntryConflict" ||
+		f.ProvisioningStatusInfo.ErrorInformation.AdditionalDetails != "uniqueness userName taken" {
+		t.Errorf("the failure's entry: %+v", f.ProvisioningStatusInfo)
+	}
 
 	// Alice and Carol are linked to the server's ids; Bob is escrowed.
 	want := []provision.Link{{Type: "User", Source: "u1", Target: "srv-1", Provisioned: true}, {Type: "User", Source: "u3", Target: "srv-2", Provisioned: true}}
@@ -247,6 +252,11 @@ func checkShape(t *testing.T, logs []LogEntry) {
 		matchShape(t, where, doc["provisioningObjectSummary"], got)
 		if !slices.Contains(enums.Enums["provisioningAction"], got["provisioningAction"].(string)) {
 			t.Errorf("%s: provisioningAction %q", where, got["provisioningAction"])
+		}
+		if info, ok := got["provisioningStatusInfo"].(map[string]any)["errorInformation"].(map[string]any); ok {
+			if c := info["errorCategory"].(string); !slices.Contains(enums.Enums["provisioningStatusErrorCategory"], c) {
+				t.Errorf("%s: errorCategory %q", where, c)
+			}
 		}
 		status := got["provisioningStatusInfo"].(map[string]any)["status"].(string)
 		if !slices.Contains(enums.Enums["provisioningResult"], status) {

@@ -59,7 +59,7 @@ type StatusInfo struct {
 // ErrorInfo is Graph's provisioningErrorInfo.
 type ErrorInfo struct {
 	AdditionalDetails string `json:"additionalDetails"`
-	ErrorCategory     string `json:"errorCategory"` // failure, nonServiceFailure, success
+	ErrorCategory     string `json:"errorCategory"` // Graph's provisioningStatusErrorCategory: failure, nonServiceFailure, success
 	ErrorCode         string `json:"errorCode"`
 	Reason            string `json:"reason"`
 	RecommendedAction string `json:"recommendedAction"`
@@ -209,11 +209,13 @@ func finish(e *LogEntry, status, desc string, details map[string]string, errInfo
 	}
 	e.ProvisioningSteps = append(e.ProvisioningSteps, Step{Name: "EntryExport", ProvisioningStepType: "export", Status: status, Description: desc, Details: details})
 	e.ProvisioningStatusInfo = StatusInfo{Status: status, ErrorInformation: errInfo}
-	if status == "failure" && errInfo != nil {
-		for i := range e.ProvisioningSteps {
-			if e.ProvisioningSteps[i].ProvisioningStepType == "referenceResolution" && errInfo.ErrorCategory == "reference" {
-				e.ProvisioningSteps[i].Status = "failure"
-			}
+}
+
+// failStep marks the steps of a type failed.
+func failStep(e *LogEntry, stepType string) {
+	for i := range e.ProvisioningSteps {
+		if e.ProvisioningSteps[i].ProvisioningStepType == stepType {
+			e.ProvisioningSteps[i].Status = "failure"
 		}
 	}
 }
