@@ -106,7 +106,7 @@ static class Oracle
             case "upperc": return a[0].ToUpper(new CultureInfo(a[1]));
             case "num":
                 {
-                    double d = double.Parse(a[0], NumberStyles.Float, Inv);
+                    double d = ParseCorrect(a[0]);
                     string modern = ModernDouble(d);
                     string m = d.ToString(Inv);
                     if (m != modern) mono = m;
@@ -116,7 +116,7 @@ static class Oracle
                 {
                     long l;
                     if (long.TryParse(a[0], NumberStyles.AllowLeadingSign, Inv, out l)) return l.ToString(Inv);
-                    return ModernDouble(double.Parse(a[0], Inv)); // beyond a long: a double
+                    return ModernDouble(ParseCorrect(a[0])); // beyond a long: a double
                 }
             case "datediff":
                 return DateDiff(a[0], ParseIso(a[1]), ParseIso(a[2])).ToString(Inv);
@@ -301,7 +301,7 @@ static class Oracle
         for (int p = 1; p <= 17; p++)
         {
             digits = RoundedDigits(Math.Abs(d), p, out exp);
-            if (double.Parse("0." + digits + "E" + (exp + 1).ToString(Inv), Inv) == Math.Abs(d)) break;
+            if (RoundTrips(digits, exp, Math.Abs(d))) break;
         }
         digits = digits.TrimEnd('0');
         if (digits == "") digits = "0";
@@ -354,6 +354,73 @@ static class Oracle
         string hs = h.ToString();
         if (hs.Length > p) { exp++; hs = hs.Substring(0, p); }
         return hs;
+    }
+
+    // RoundTrips reports whether the decimal 0.digits × 10^(exp+1) reads
+    // back as d > 0 under IEEE round-to-nearest-even, computed exactly (as
+    // .NET Core 3.0's parser does; Mono's Double.Parse is not correctly
+    // rounded for some 17-digit inputs, so it cannot be the judge).
+    static bool RoundTrips(string digits, int exp, double d)
+    {
+        long bits = BitConverter.DoubleToInt64Bits(d);
+        int be = (int)((bits >> 52) & 0x7FF);
+        long m = bits & 0xFFFFFFFFFFFFFL;
+        bool boundary = m == 0 && be > 1;
+        if (be == 0) be = 1; else m |= 1L << 52;
+        be -= 1075;
+        System.Numerics.BigInteger num = System.Numerics.BigInteger.Parse(digits);
+        int p10 = exp - (digits.Length - 1);
+        System.Numerics.BigInteger up = 2 * (System.Numerics.BigInteger)m + 1, low = 2 * (System.Numerics.BigInteger)m - 1;
+        int upE = be - 1, lowE = be - 1;
+        if (boundary) { low = 4 * (System.Numerics.BigInteger)m - 1; lowE = be - 2; }
+        bool even = m % 2 == 0;
+        int c1 = Cmp(num, p10, low, lowE), c2 = Cmp(num, p10, up, upE);
+        return (c1 > 0 || c1 == 0 && even) && (c2 < 0 || c2 == 0 && even);
+    }
+
+    // ParseCorrect reads a plain decimal number (sign, digits, point) as
+    // the nearest double, ties to even, as .NET Core 3.0's parser does;
+    // Mono's Double.Parse is off by one unit in the last place for some
+    // 16- and 17-digit inputs (5149.904623199252).
+    static double ParseCorrect(string s)
+    {
+        bool neg = s.StartsWith("-");
+        if (neg || s.StartsWith("+")) s = s.Substring(1);
+        int dot = s.IndexOf('.');
+        int frac = dot < 0 ? 0 : s.Length - dot - 1;
+        var num = System.Numerics.BigInteger.Parse(s.Replace(".", ""), Inv);
+        var den = System.Numerics.BigInteger.Pow(10, frac);
+        if (num.IsZero) return neg ? -0.0 : 0.0;
+        var two53 = System.Numerics.BigInteger.Pow(2, 53);
+        var two52 = System.Numerics.BigInteger.Pow(2, 52);
+        int e = (int)Math.Floor(System.Numerics.BigInteger.Log(num, 2) - System.Numerics.BigInteger.Log(den, 2)) - 52;
+        System.Numerics.BigInteger q, r, dd;
+        while (true)
+        {
+            if (e < -1074) e = -1074;
+            var n2 = e < 0 ? num * System.Numerics.BigInteger.Pow(2, -e) : num;
+            dd = e > 0 ? den * System.Numerics.BigInteger.Pow(2, e) : den;
+            q = System.Numerics.BigInteger.DivRem(n2, dd, out r);
+            if (q >= two53) { e++; continue; }
+            if (q < two52 && e > -1074) { e--; continue; }
+            break;
+        }
+        int c = (2 * r).CompareTo(dd);
+        if (c > 0 || c == 0 && !q.IsEven) q += 1;
+        if (q == two53) { q = two52; e++; }
+        long bits = q >= two52 ? ((long)(e + 1075) << 52) | (long)(q - two52) : (long)q;
+        double v = BitConverter.Int64BitsToDouble(bits);
+        return neg ? -v : v;
+    }
+
+    // Cmp compares a × 10^a10 with b × 2^b2.
+    static int Cmp(System.Numerics.BigInteger a, int a10, System.Numerics.BigInteger b, int b2)
+    {
+        var ten = new System.Numerics.BigInteger(10);
+        var two = new System.Numerics.BigInteger(2);
+        if (a10 > 0) a *= System.Numerics.BigInteger.Pow(ten, a10); else b *= System.Numerics.BigInteger.Pow(ten, -a10);
+        if (b2 > 0) b *= System.Numerics.BigInteger.Pow(two, b2); else a *= System.Numerics.BigInteger.Pow(two, -b2);
+        return a.CompareTo(b);
     }
 
     // ModernUtf8 decodes as .NET Core 3.0 and later do: one U+FFFD per
