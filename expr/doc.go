@@ -32,6 +32,16 @@
 // suggestion to the hint line. Regular expressions use .NET syntax (github.com/dlclark/regexp2)
 // and run with a match timeout.
 //
+// Where the documentation is silent the functions answer as .NET and
+// Visual Basic do: positions count UTF-16 code units, casing without a
+// culture is the invariant culture's, numbers render as .NET Core's
+// Double.ToString(), text converts to numbers as VB's Conversions, dates
+// parse as DateTime.Parse and ParseExact, and regular expressions match as
+// .NET's Regex (named blocks, UTF-16). The differential test of
+// internal/dotnet measures it against real .NET; its agreement table per
+// function is in the README ("Fidelity: the differential test against
+// .NET").
+//
 // The function reference, FUNCTIONS.md, is generated from the registry by
 // `go generate ./expr`; every example in it is executed by the tests.
 package expr
