@@ -25,7 +25,7 @@ import (
 func (s *Session) Complete(line string, pos int) (head string, completions []string, tail string) {
 	pos = min(max(pos, 0), len(line))
 	before, tail := line[:pos], line[pos:]
-	if len(s.pending) == 0 && strings.HasPrefix(strings.TrimLeft(before, " "), ":") {
+	if s.pending.Len() == 0 && strings.HasPrefix(strings.TrimLeft(before, " "), ":") {
 		if h, c, ok := s.completeCommand(before); ok {
 			return h, c, tail
 		}

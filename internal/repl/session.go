@@ -38,7 +38,8 @@ type Session struct {
 	schemaPath  string
 	rule, objMp int // the object mapping :map and :scope use
 
-	pending []string // lines of an unfinished entry
+	pending strings.Builder // the lines of an unfinished entry, joined by "\n"
+	scan    scanState       // pending scanned so far, so each line is scanned once
 
 	dir   string
 	width int
@@ -75,14 +76,19 @@ func New(opts ...Option) *Session {
 
 // Prompt returns PromptMore while an entry is unfinished, else PromptReady.
 func (s *Session) Prompt() string {
-	if len(s.pending) > 0 {
+	if s.pending.Len() > 0 {
 		return PromptMore
 	}
 	return PromptReady
 }
 
 // Reset drops an unfinished entry (the front end calls it on Ctrl-C).
-func (s *Session) Reset() { s.pending = nil }
+func (s *Session) Reset() { s.pending.Reset(); s.scan = scanState{} }
+
+// maxPending bounds an unfinished entry: no expression may be longer
+// (expr.DefaultMaxLength), so a longer entry is dropped with an error
+// instead of growing without end.
+const maxPending = expr.DefaultMaxLength
 
 // Process handles one line of input: an expression, whose value it
 // returns, or a command starting with ":". While parentheses, brackets or
@@ -92,19 +98,29 @@ func (s *Session) Reset() { s.pending = nil }
 // session stays usable. quit is true after :quit.
 func (s *Session) Process(line string) (out string, quit bool, err error) {
 	line = strings.TrimRight(line, "\r\n")
-	if len(s.pending) > 0 {
+	if s.pending.Len() > 0 {
 		if strings.TrimSpace(line) != "" {
-			s.pending = append(s.pending, line)
-			if open(strings.Join(s.pending, "\n")) {
+			if s.pending.Len()+1+len(line) > maxPending {
+				s.Reset()
+				return "", false, fmt.Errorf("entry too long (more than %d bytes): dropped", maxPending)
+			}
+			// Only the new line is scanned: re-scanning the whole entry
+			// on every line made a long entry quadratic.
+			s.pending.WriteByte('\n')
+			s.pending.WriteString(line)
+			s.scan.feed("\n")
+			s.scan.feed(line)
+			if s.scan.open() {
 				return "", false, nil
 			}
 		}
-		line = strings.Join(s.pending, "\n")
-		s.pending = nil
+		line = s.pending.String()
+		s.Reset()
 	} else if strings.TrimSpace(line) == "" {
 		return "", false, nil
 	} else if open(line) && continues(line) {
-		s.pending = []string{line}
+		s.pending.WriteString(line)
+		s.scan.feed(line)
 		return "", false, nil
 	}
 	trimmed := strings.TrimSpace(line)
@@ -130,33 +146,52 @@ func continues(line string) bool {
 // open reports whether src ends inside a string or attribute name, or with
 // more "(" than ")".
 func open(src string) bool {
-	depth := 0
+	var st scanState
+	st.feed(src)
+	return st.open()
+}
+
+// scanState is where a scan of an entry stands, so that it can go on
+// line by line.
+type scanState struct {
+	depth   int
+	str     bool // inside "..."
+	escaped bool // after a backslash inside a string
+	attr    bool // inside [...]
+}
+
+// feed scans more of the entry.
+func (st *scanState) feed(src string) {
 	for i := 0; i < len(src); i++ {
-		switch src[i] {
-		case '"':
-			i++
-			for ; i < len(src) && src[i] != '"'; i++ {
-				if src[i] == '\\' {
-					i++
-				}
+		c := src[i]
+		switch {
+		case st.escaped:
+			st.escaped = false
+		case st.str:
+			switch c {
+			case '\\':
+				st.escaped = true
+			case '"':
+				st.str = false
 			}
-			if i >= len(src) {
-				return true
+		case st.attr:
+			if c == ']' {
+				st.attr = false
 			}
-		case '[':
-			j := strings.IndexByte(src[i:], ']')
-			if j < 0 {
-				return true
-			}
-			i += j
-		case '(':
-			depth++
-		case ')':
-			depth--
+		case c == '"':
+			st.str = true
+		case c == '[':
+			st.attr = true
+		case c == '(':
+			st.depth++
+		case c == ')':
+			st.depth--
 		}
 	}
-	return depth > 0
 }
+
+// open reports whether a string, an attribute or a parenthesis is open.
+func (st *scanState) open() bool { return st.str || st.attr || st.depth > 0 }
 
 // ErrorText renders an error returned by Process for people: expression
 // errors with the source line, a caret under the problem and the hint.
