@@ -279,7 +279,7 @@ func writeScaleWorld(t *testing.T, rule *mapping.CompiledObjectMapping, n int, s
 			t.Fatal(err)
 		}
 	}
-	data, err := (&State{Rule: "bench", Links: links}).MarshalJSON()
+	data, err := (&State{Rule: "Users", Links: links}).MarshalJSON() // the job: the object mapping
 	if err != nil {
 		t.Fatal(err)
 	}
