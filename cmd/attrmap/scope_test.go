@@ -177,6 +177,22 @@ HR: out of scope
 			wantOut: "{\"id\":\"x\",\"in_scope\":true,\"reason\":\"no scoping filter\"}\n",
 		},
 		{
+			name: "json",
+			args: []string{"--json", "--filter", scopeFilters + "sales.json", "-i", scopeData + "users.csv"},
+			wantOut: `{"id":"alice@contoso.com","in_scope":true,"reason":"group \"Sales\" matched"}
+{"id":"dan@contoso.com","in_scope":true,"reason":"group \"Support leads\" matched"}
+{"id":"erin@contoso.com","in_scope":false,"reason":"group \"Sales\": clause 1 (accountEnabled IS TRUE): value \"False\" is not true; group \"Support leads\": clause 1 (department EQUALS \"Support\"): value \"Sales\" does not equal \"Support\""}
+{"id":"frank@contoso.com","in_scope":false,"reason":"group \"Sales\": clause 2 (department EQUALS \"Sales\"): value \"Support\" does not equal \"Sales\"; group \"Support leads\": clause 2 (jobTitle Includes \"Lead\"): value \"Engineer\" does not include \"Lead\""}
+`,
+		},
+		{
+			name:       "json with a bad filter",
+			args:       []string{"--json", "--filter", "../../testdata/cli/schema/problems.json", "-i", "-"},
+			stdin:      "{}",
+			wantOut:    `{"error":{"message":"../../testdata/cli/schema/problems.json: group \"Sales\": clause 1 (department EQULAS \"Sales\"): unknown operator \"EQULAS\" (did you mean \"EQUALS\"?)","line":0,"column":0,"hint":"did you mean \"EQUALS\"?","code":"filter"}}` + "\n",
+			wantStatus: exitFailure,
+		},
+		{
 			name:       "batch file missing",
 			args:       []string{"--batch", "does-not-exist.jsonl"},
 			wantErr:    "does-not-exist.jsonl",
