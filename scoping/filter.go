@@ -87,7 +87,7 @@ func objectMembers(data []byte, path string) ([]member, error) {
 		return nil, &DecodeError{Path: path, Msg: err.Error()}
 	}
 	if d, ok := tok.(json.Delim); !ok || d != '{' {
-		return nil, &DecodeError{Path: path, Msg: "expected an object, got " + kindOf(data)}
+		return nil, &DecodeError{Path: path, Msg: "expected an object, got " + diag.JSONKind(data)}
 	}
 	var ms []member
 	for dec.More() {
@@ -197,8 +197,8 @@ func decodeGroups(data []byte, path string) ([]Group, error) {
 		return nil, nil
 	}
 	var raws []json.RawMessage
-	if kindOf(data) != "array" {
-		return nil, &DecodeError{Path: path, Msg: "expected an array of groups, got " + kindOf(data)}
+	if diag.JSONKind(data) != "array" {
+		return nil, &DecodeError{Path: path, Msg: "expected an array of groups, got " + diag.JSONKind(data)}
 	}
 	if err := json.Unmarshal(data, &raws); err != nil {
 		return nil, &DecodeError{Path: path, Msg: err.Error()}
@@ -254,8 +254,8 @@ func decodeClauses(data []byte, path string) ([]Clause, error) {
 	if isNull(data) {
 		return nil, nil
 	}
-	if kindOf(data) != "array" {
-		return nil, &DecodeError{Path: path, Msg: "expected an array of clauses, got " + kindOf(data)}
+	if diag.JSONKind(data) != "array" {
+		return nil, &DecodeError{Path: path, Msg: "expected an array of clauses, got " + diag.JSONKind(data)}
 	}
 	var raws []json.RawMessage
 	if err := json.Unmarshal(data, &raws); err != nil {
@@ -334,8 +334,8 @@ func (o *Operand) decode(data []byte, path string) error {
 			continue
 		}
 		vpath := join(path, name)
-		if kindOf(m.raw) != "array" {
-			return &DecodeError{Path: vpath, Msg: "expected an array of strings, got " + kindOf(m.raw)}
+		if diag.JSONKind(m.raw) != "array" {
+			return &DecodeError{Path: vpath, Msg: "expected an array of strings, got " + diag.JSONKind(m.raw)}
 		}
 		var raws []json.RawMessage
 		if err := json.Unmarshal(m.raw, &raws); err != nil {
@@ -365,8 +365,8 @@ func decodeString(data []byte, path string) (string, error) {
 	}
 	var s string
 	if err := json.Unmarshal(data, &s); err != nil {
-		msg := "expected a string, got " + kindOf(data)
-		if k := kindOf(data); k == "number" || k == "boolean" {
+		msg := "expected a string, got " + diag.JSONKind(data)
+		if k := diag.JSONKind(data); k == "number" || k == "boolean" {
 			msg += fmt.Sprintf(" (write it as a string: %q)", string(bytes.TrimSpace(data)))
 		}
 		return "", &DecodeError{Path: path, Msg: msg}
@@ -491,27 +491,6 @@ func marshalNoEscape(v any) ([]byte, error) {
 // isNull reports whether data is the JSON literal null.
 func isNull(data []byte) bool {
 	return string(bytes.TrimSpace(data)) == "null"
-}
-
-// kindOf names the JSON type of data for error messages.
-func kindOf(data []byte) string {
-	data = bytes.TrimSpace(data)
-	if len(data) == 0 {
-		return "nothing"
-	}
-	switch data[0] {
-	case '{':
-		return "object"
-	case '[':
-		return "array"
-	case '"':
-		return "string"
-	case 't', 'f':
-		return "boolean"
-	case 'n':
-		return "null"
-	}
-	return "number"
 }
 
 // join appends a member name to a JSON path.

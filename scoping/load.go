@@ -38,7 +38,7 @@ func Decode(data []byte) (*Filter, error) {
 		return nil, err
 	}
 	f := &Filter{}
-	switch kindOf(data) {
+	switch diag.JSONKind(data) {
 	case "null":
 		return f, nil
 	case "array":
@@ -64,7 +64,7 @@ func Decode(data []byte) (*Filter, error) {
 		}
 		return f, nil
 	}
-	return nil, &DecodeError{Msg: "expected a filter object or an array of groups, got " + kindOf(data)}
+	return nil, &DecodeError{Msg: "expected a filter object or an array of groups, got " + diag.JSONKind(data)}
 }
 
 // scopeMember returns the "scope" member of an objectMapping-like object, if

@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 
+	"github.com/attrmap/attrmap/internal/diag"
 	"github.com/attrmap/attrmap/scoping"
 )
 
@@ -158,7 +159,7 @@ func scopeReadInput(path string, stdin io.Reader) ([]byte, string, error) {
 // scopeDecodeObject decodes one JSON object with json.Number, so large
 // integers keep every digit.
 func scopeDecodeObject(raw json.RawMessage) (scoping.MapObject, error) {
-	if k := scopeJSONKind(raw); k != "object" {
+	if k := diag.JSONKind(raw); k != "object" {
 		return nil, fmt.Errorf("expected a JSON object, got %s", k)
 	}
 	dec := json.NewDecoder(bytes.NewReader(raw))
@@ -270,25 +271,4 @@ func scopeEvalBatchLine(line []byte, n int) scopeBatchResult {
 	}
 	res.InScope, res.Reason = &d.InScope, d.Reason()
 	return res
-}
-
-// scopeJSONKind names the JSON type of raw for messages.
-func scopeJSONKind(raw []byte) string {
-	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 {
-		return "nothing"
-	}
-	switch raw[0] {
-	case '{':
-		return "object"
-	case '[':
-		return "array"
-	case '"':
-		return "string"
-	case 't', 'f':
-		return "boolean"
-	case 'n':
-		return "null"
-	}
-	return "number"
 }

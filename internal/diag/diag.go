@@ -1,12 +1,13 @@
 // Package diag holds the small mechanisms that every error message of
 // attrmap shares, once: where an offset is (LineCol), which name was
-// meant (Suggest, Distance), and the error of a document that does not
-// decode (DecodeError). expr and scoping are leaves that may not import
+// meant (Suggest, Distance), what JSON type a value is (JSONKind), and the
+// error of a document that does not decode (DecodeError). expr and scoping are leaves that may not import
 // each other, so both import this package, which imports nothing of the
 // module.
 package diag
 
 import (
+	"bytes"
 	"sort"
 	"strconv"
 	"strings"
@@ -72,6 +73,29 @@ func Suggest(name string, candidates []string) string {
 		}
 	}
 	return best
+}
+
+// JSONKind names the JSON type of raw for messages ("object", "array",
+// "string", "boolean", "null", "number"), or "nothing" when raw is blank.
+// It looks at the first byte only: raw need not be valid.
+func JSONKind(raw []byte) string {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 {
+		return "nothing"
+	}
+	switch raw[0] {
+	case '{':
+		return "object"
+	case '[':
+		return "array"
+	case '"':
+		return "string"
+	case 't', 'f':
+		return "boolean"
+	case 'n':
+		return "null"
+	}
+	return "number"
 }
 
 // DecodeError reports a document that cannot be decoded: invalid JSON, or

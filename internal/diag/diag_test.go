@@ -64,3 +64,14 @@ func TestDecodeError(t *testing.T) {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
 }
+
+func TestJSONKind(t *testing.T) {
+	for raw, want := range map[string]string{
+		` {"a":1}`: "object", "[1]": "array", `"x"`: "string", "true": "boolean", "false": "boolean",
+		"null": "null", "-1.5": "number", "  \n": "nothing", "": "nothing",
+	} {
+		if got := JSONKind([]byte(raw)); got != want {
+			t.Errorf("JSONKind(%q) = %q, want %q", raw, got, want)
+		}
+	}
+}
