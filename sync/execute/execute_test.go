@@ -382,3 +382,74 @@ func TestModifiedRedacted(t *testing.T) {
 		})
 	}
 }
+
+// A group whose POST refers to a user whose create waits in escrow is
+// not sent (it cannot name the user yet); once the user is created, the
+// next cycle creates the group with the member.
+func TestExecuteDeferredReference(t *testing.T) {
+	schema, err := mapping.Decode([]byte(`{"synchronizationRules": [{"name": "r", "sourceDirectoryName": "AAD", "targetDirectoryName": "App",
+	  "objectMappings": [
+	    {"name": "Users", "enabled": true, "sourceObjectName": "User", "targetObjectName": "User", "attributeMappings": [
+	      {"targetAttributeName": "userName", "matchingPriority": 1, "source": {"expression": "[userPrincipalName]"}}]},
+	    {"name": "Groups", "enabled": true, "sourceObjectName": "Group", "targetObjectName": "Group", "attributeMappings": [
+	      {"targetAttributeName": "displayName", "matchingPriority": 1, "source": {"expression": "[displayName]"}},
+	      {"targetAttributeName": "members", "source": {"expression": "[members]"}}]}]}],
+	  "directories": [{"name": "App", "objects": [
+	    {"name": "User", "attributes": [{"name": "userName"}]},
+	    {"name": "Group", "attributes": [{"name": "displayName"}, {"name": "members", "type": "Reference", "multivalued": true, "referencedObjects": [{"referencedObjectName": "User"}]}]}]}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rules, err := schema.CompileRule("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	source := &provision.Snapshot{}
+	source.Add("u1", map[string]any{"userPrincipalName": "ann@contoso.com"})
+	source.Add("g1", map[string]any{"displayName": "Eng", "members": []string{"u1"}}).Type = "Group"
+	app := &fakeApp{res: map[string]json.RawMessage{}, fail: map[string]*connect.Error{
+		"ann@contoso.com": {Method: "POST", Path: "/Users", Status: 500},
+	}}
+	now := time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)
+	escrow := &Escrow{}
+	run := func(state *provision.State, target *provision.Snapshot, at time.Time) *Result {
+		plan, next, err := provision.DiffRules(rules, source, target, state, provision.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		reqs, err := scim.Requests(plan, rules...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := Execute(context.Background(), app, Input{Plan: plan, Requests: reqs, Next: next, State: state, Rules: rules, Escrow: escrow},
+			Options{Clock: func() time.Time { return at }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	res := run(&provision.State{}, &provision.Snapshot{}, now)
+	if diff := cmp.Diff(Stats{Requests: 2, Failed: 1, Deferred: 1}, res.Stats); diff != "" {
+		t.Errorf("first cycle (-want +got):\n%s", diff)
+	}
+	if len(res.State.Links) != 0 {
+		t.Errorf("links after the first cycle: %v", res.State.Links)
+	}
+	if got := res.Logs[1].ProvisioningSteps[len(res.Logs[1].ProvisioningSteps)-1].Description; !strings.Contains(got, "refers to an object not created in this run") {
+		t.Errorf("the group's entry: %s", got)
+	}
+	app.fail = nil
+	res = run(res.State, &provision.Snapshot{}, now.Add(6*time.Hour))
+	if diff := cmp.Diff(Stats{Requests: 2, Succeeded: 2}, res.Stats); diff != "" {
+		t.Errorf("second cycle (-want +got):\n%s", diff)
+	}
+	var group struct{ Members []struct{ Value string } }
+	for _, body := range app.res {
+		if bytes.Contains(body, []byte(`"Eng"`)) {
+			json.Unmarshal(body, &group)
+		}
+	}
+	if len(group.Members) != 1 || group.Members[0].Value != "srv-1" {
+		t.Errorf("the group's members: %+v, want the user's server id srv-1", group.Members)
+	}
+}
