@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/attrmap/attrmap/internal/safeio"
 	"github.com/attrmap/attrmap/sync/connect"
 	"github.com/attrmap/attrmap/sync/execute"
 	"github.com/attrmap/attrmap/sync/provision"
@@ -357,24 +358,10 @@ func saveRunState(path string, state *provision.State, escrow *execute.Escrow) e
 	return writeAtomic(path+".escrow", buf.Bytes())
 }
 
+// writeAtomic writes path through a synced temporary file and a rename
+// (and syncs the directory), so a crash leaves the old file whole.
 func writeAtomic(path string, data []byte) error {
-	tmp := path + ".tmp"
-	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
-	if err != nil {
-		return err
-	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp, path)
+	return safeio.WriteFile(path, data, 0o644)
 }
 
 func appendLogs(path string, logs []execute.LogEntry) error {
