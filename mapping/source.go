@@ -159,10 +159,12 @@ func (s *AttributeMappingSource) Check() error {
 	if text == s.Expression || sameMeaning(s.Expression, text) {
 		return nil
 	}
+	// The service builds the mapping from the tree: say so, since the
+	// text is what people read and edit.
 	if _, err := expr.Compile(s.Expression); err != nil {
-		return nil // Validate reports the expression itself
+		return &SourceError{Msg: fmt.Sprintf("expression %q does not compile (%v), but its tree %q does; the service uses the tree", s.Expression, err, text)}
 	}
-	return &SourceError{Msg: fmt.Sprintf("expression %q and its tree %q disagree", s.Expression, text)}
+	return &SourceError{Msg: fmt.Sprintf("expression %q and its tree %q disagree; the service uses the tree", s.Expression, text)}
 }
 
 // sameMeaning reports whether two texts compile to the same tree.

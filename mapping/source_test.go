@@ -129,9 +129,16 @@ func TestSourceCheck(t *testing.T) {
 	if err := agree.Check(); err != nil {
 		t.Errorf("Check on a consistent source: %v", err)
 	}
+	// A text that does not compile beside a tree that does: the service
+	// uses the tree, and the text must not pass silently.
+	typo, _ := SourceFromExpression(`Switch([a], "x", "1", "one")`)
+	typo.Expression = `Swtich([a], "x", "1", "one")`
+	if err := typo.Check(); err == nil || !strings.Contains(err.Error(), `expression "Swtich([a], \"x\", \"1\", \"one\")" does not compile`) || !strings.Contains(err.Error(), "the service uses the tree") {
+		t.Errorf("Check of a text that does not compile = %v", err)
+	}
 	disagree, _ := SourceFromExpression(`Join(" ", [givenName], [surname])`)
 	disagree.Expression = `Join(" ", [surname], [givenName])`
-	want := `expression "Join(\" \", [surname], [givenName])" and its tree "Join(\" \", [givenName], [surname])" disagree`
+	want := `expression "Join(\" \", [surname], [givenName])" and its tree "Join(\" \", [givenName], [surname])" disagree; the service uses the tree`
 	if err := disagree.Check(); err == nil || err.Error() != want {
 		t.Errorf("Check = %v, want %s", err, want)
 	}

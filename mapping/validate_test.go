@@ -69,7 +69,7 @@ func TestValidate(t *testing.T) {
 		{
 			"expression and tree disagree",
 			`"attributeMappings": [` + okMatch + `, {"source": {"expression": "[mail]", "name": "givenName", "type": "Attribute"}, "targetAttributeName": "email"}]`,
-			[]string{p + `attributeMappings[1].source.expression: expression "[mail]" and its tree "[givenName]" disagree`},
+			[]string{p + `attributeMappings[1].source.expression: expression "[mail]" and its tree "[givenName]" disagree; the service uses the tree`},
 		},
 		{
 			"unreadable tree",

@@ -35,6 +35,11 @@ func TestRealExports(t *testing.T) {
 		// A misspelled attribute used to be null without a word.
 		{"misspelled attribute", cmdEval, "eval", []string{"-i", "-", "[givenNmae]"}, `{"givenName": "John"}`},
 		{"misspelled attribute in rows", cmdEval, "eval", []string{"-i", exportsData + "semicolon.csv", "[displayNme]"}, ""},
+		// An expression text that does not compile beside a tree that does,
+		// and a text that says something else than its tree: both used to
+		// pass as "ok".
+		{"schema validate text and tree", cmdSchema, "schema", []string{"validate", "../../testdata/cli/exports-schema.json"}, ""},
+		{"lint text and tree", cmdLint, "lint", []string{"../../testdata/cli/exports-schema.json"}, ""},
 		// map supplies IsSoftDeleted false, so SCIM's active flows True.
 		{"scim active flows", cmdMap, "map", []string{"--schema", scim, "--object", "User", "--table"}, `{"objectId": "u1", "userPrincipalName": "a@contoso.com", "mail": "a@contoso.com", "givenName": "A", "surname": "B", "mailNickname": "a", "displayName": "A B", "jobTitle": "x", "preferredLanguage": "en-US", "physicalDeliveryOfficeName": "1", "streetAddress": "s", "city": "c", "state": "st", "postalCode": "p", "country": "US", "telephoneNumber": "t", "mobile": "m", "facsimileTelephoneNumber": "f", "employeeId": "e", "department": "d", "manager": "m1", "appRoleAssignments": ["User"]}`},
 	}

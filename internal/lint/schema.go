@@ -52,6 +52,18 @@ func lintMapping(a *mapping.AttributeMapping, path string, r *mapping.Synchroniz
 	if err != nil {
 		return []Warning{{Code: CompileErrorCode, Rule: "compile-error", Msg: err.Error(), Path: path, Line: 1, Col: 1}}
 	}
+	// An expression text that does not compile, or says something else
+	// than the tree the service uses, is an error of its own: the tree is
+	// linted below, but people read and edit the text.
+	var disagree []Warning
+	if err := a.Source.Check(); err != nil {
+		disagree = append(disagree, Warning{Code: CompileErrorCode, Rule: "compile-error", Msg: err.Error(), Path: path + ".expression", Source: a.Source.Expression, Line: 1, Col: 1})
+	}
+	return append(disagree, lintTree(a, path, r, srcObj, tgtObj, text)...)
+}
+
+// lintTree lints the expression text derived from a mapping's tree.
+func lintTree(a *mapping.AttributeMapping, path string, r *mapping.SynchronizationRule, srcObj, tgtObj *mapping.ObjectDefinition, text string) []Warning {
 	prog, err := expr.Compile(text)
 	if err != nil {
 		w := Warning{Code: CompileErrorCode, Rule: "compile-error", Msg: err.Error(), Path: path, Source: text, Line: 1, Col: 1}
