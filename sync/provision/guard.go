@@ -3,6 +3,7 @@ package provision
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -49,23 +50,27 @@ func (p *Planner) Check(source, target *Snapshot, state *State) error {
 	if state != nil && state.Rule != "" && !p.sameJob(state.Rule) {
 		add("the state is for %q, not %q: it belongs to another job (omit the state for an initial cycle, or use this job's state)", state.Rule, p.name)
 	}
+	// Every message names the smallest id concerned, so that the refusal,
+	// like the plan, does not depend on the order of the inputs.
 	srcIDs := make([]map[string]bool, len(p.srcNames))
 	for i := range srcIDs {
 		srcIDs[i] = map[string]bool{}
 	}
+	unknownSrc := map[string]string{} // type -> smallest id
 	if source != nil {
-		unknown := map[string]int{}
 		for i := range source.Objects {
 			o := &source.Objects[i]
 			k := typeIndex(p.srcNames, o.Type)
 			if k < 0 {
-				if unknown[o.Type] == 0 && !p.opts.AllowOtherTypes {
-					add("source object %q has objectType %q, which no object mapping syncs (expected %s; --allow-other-types leaves such objects out)", o.ID, o.Type, strings.Join(p.srcNames, " or "))
-				}
-				unknown[o.Type]++
+				minID(unknownSrc, o.Type, o.ID)
 				continue
 			}
 			srcIDs[k][o.ID] = true
+		}
+	}
+	if !p.opts.AllowOtherTypes {
+		for _, typ := range sortedKeys(unknownSrc) {
+			add("source object %q has objectType %q, which no object mapping syncs (expected %s; --allow-other-types leaves such objects out)", unknownSrc[typ], typ, strings.Join(p.srcNames, " or "))
 		}
 	}
 	if target != nil {
@@ -73,51 +78,70 @@ func (p *Planner) Check(source, target *Snapshot, state *State) error {
 		for i := range seen {
 			seen[i] = map[string]bool{}
 		}
-		unknown := map[string]bool{}
-		dups := 0
+		unknown := map[string]string{}
+		dups := map[string]string{} // "type\x00id" -> message
 		for i := range target.Objects {
 			o := &target.Objects[i]
 			k := typeIndex(p.tgtNames, o.Type)
 			if k < 0 {
-				if !unknown[o.Type] && !p.opts.AllowOtherTypes {
-					add("target object %q has objectType %q, which no object mapping provisions (expected %s; --allow-other-types leaves such objects out)", o.ID, o.Type, strings.Join(p.tgtNames, " or "))
-					unknown[o.Type] = true
-				}
+				minID(unknown, o.Type, o.ID)
 				continue
 			}
 			if seen[k][o.ID] {
-				if dups++; dups <= 3 {
-					add("the target snapshot holds more than one %s with id %q: the plan would depend on their order", p.tgtNames[k], o.ID)
-				}
+				dups[p.tgtNames[k]+"\x00"+o.ID] = fmt.Sprintf("the target snapshot holds more than one %s with id %q: the plan would depend on their order", p.tgtNames[k], o.ID)
 				continue
 			}
 			seen[k][o.ID] = true
 		}
+		if !p.opts.AllowOtherTypes {
+			for _, typ := range sortedKeys(unknown) {
+				add("target object %q has objectType %q, which no object mapping provisions (expected %s; --allow-other-types leaves such objects out)", unknown[typ], typ, strings.Join(p.tgtNames, " or "))
+			}
+		}
+		for i, k := range sortedKeys(dups) {
+			if i == 3 {
+				add("... and %d more duplicate target ids", len(dups)-3)
+				break
+			}
+			add("%s", dups[k])
+		}
 	}
 	if state != nil {
-		byTarget := make([]map[string]string, len(p.srcNames))
+		byTarget := make([]map[string][]string, len(p.srcNames))
 		links := make([]int, len(p.srcNames))
 		missing := make([]int, len(p.srcNames))
 		for i := range byTarget {
-			byTarget[i] = map[string]string{}
+			byTarget[i] = map[string][]string{}
 		}
-		unknown := map[string]bool{}
+		unknown := map[string]string{}
 		for _, l := range state.Links {
 			k := typeIndex(p.srcNames, l.Type)
 			if k < 0 {
-				if !unknown[l.Type] && !p.opts.AllowOtherTypes {
-					add("the state links source %q of type %q, which no object mapping syncs (expected %s)", l.Source, l.Type, strings.Join(p.srcNames, " or "))
-					unknown[l.Type] = true
-				}
+				minID(unknown, l.Type, l.Source)
 				continue
 			}
-			if other, ok := byTarget[k][l.Target]; ok && other != l.Source {
-				add("the state links sources %q and %q to the same target %q: their updates would conflict", other, l.Source, l.Target)
-			}
-			byTarget[k][l.Target] = l.Source
+			byTarget[k][l.Target] = append(byTarget[k][l.Target], l.Source)
 			links[k]++
 			if !srcIDs[k][l.Source] {
 				missing[k]++
+			}
+		}
+		if !p.opts.AllowOtherTypes {
+			for _, typ := range sortedKeys(unknown) {
+				add("the state links source %q of type %q, which no object mapping syncs (expected %s)", unknown[typ], typ, strings.Join(p.srcNames, " or "))
+			}
+		}
+		for k := range byTarget {
+			for _, tid := range sortedKeys(byTarget[k]) {
+				srcs := byTarget[k][tid]
+				if len(srcs) < 2 {
+					continue
+				}
+				slices.Sort(srcs)
+				srcs = slices.Compact(srcs)
+				if len(srcs) > 1 {
+					add("the state links sources %q and %q to the same target %q: their updates would conflict", srcs[0], srcs[1], tid)
+				}
 			}
 		}
 		if !p.opts.AllowSourceLoss {
@@ -154,6 +178,22 @@ func (p *Planner) sameJob(rule string) bool {
 		}
 	}
 	return false
+}
+
+// minID keeps in m, per key, the smallest id.
+func minID(m map[string]string, key, id string) {
+	if cur, ok := m[key]; !ok || id < cur {
+		m[key] = id
+	}
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
 }
 
 // typeIndex is the object mapping of an object type among names, as
