@@ -143,8 +143,13 @@ func (d *differ) rules(old, new []SynchronizationRule) {
 	})
 }
 
+// objectKey names an object mapping: its name, else its objects, else ""
+// (a bare objectMapping document with neither).
 func objectKey(m *ObjectMapping) string {
-	return cmp.Or(m.Name, m.SourceObjectName+" -> "+m.TargetObjectName)
+	if m.Name != "" || m.SourceObjectName == "" && m.TargetObjectName == "" {
+		return m.Name
+	}
+	return m.SourceObjectName + " -> " + m.TargetObjectName
 }
 
 func (d *differ) objects(old, new []ObjectMapping) {

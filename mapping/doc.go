@@ -92,4 +92,12 @@
 // WriteListing prints a schema's mappings one per line,
 // "target <- expression | markers", for code review; ImportListing reads
 // such a listing back, merging it into the schema it came from.
+//
+// # Reviewing changes
+//
+// Diff compares two schemas semantically, for review before a change is
+// saved: rules, object mappings and attribute mappings matched by name
+// (target attribute for attribute mappings), expressions in canonical
+// form (SourceText), matching priorities, flow types, and scoping clauses
+// as sets. Each difference is a Change; equal schemas give none.
 package mapping

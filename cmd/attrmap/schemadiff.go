@@ -66,9 +66,16 @@ func writeDiffText(w io.Writer, oldPath, newPath string, changes []mapping.Chang
 	fmt.Fprintln(w, p.green("+++ "+newPath))
 	var head string
 	for _, c := range changes {
-		h := "rule " + strconv.Quote(c.Rule)
+		var parts []string
+		if c.Rule != "" {
+			parts = append(parts, "rule "+strconv.Quote(c.Rule))
+		}
 		if c.Object != "" && c.Field != "object mapping" {
-			h += ", object mapping " + strconv.Quote(c.Object)
+			parts = append(parts, "object mapping "+strconv.Quote(c.Object))
+		}
+		h := strings.Join(parts, ", ")
+		if h == "" {
+			h = "object mapping" // a bare objectMapping document
 		}
 		if h != head {
 			head = h
