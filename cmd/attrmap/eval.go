@@ -13,6 +13,7 @@ import (
 	"iter"
 	"math/rand/v2"
 	"os"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -72,6 +73,12 @@ batch; blank lines are skipped. The exit status is 1 when any case failed
 On a terminal, a live line on stderr shows the rows done, the rate, and
 for a file the percentage and the time left; --quiet turns it off.
 
+With -i and many rows, SelectUniqueValue is previewed across the rows as
+plan gives it out: rows in the order of their keys (plan's source id order)
+see the values earlier rows took, so three John Smiths get the first, second
+and third candidates (the rows are held in memory for this). --independent
+evaluates each row on its own.
+
 --existing FILE lists the values that already exist in the target, for
 SelectUniqueValue: one per line, or a JSON array. They are compared
 ignoring case, as directory uniqueness is. Guid and RandomString are random
@@ -106,6 +113,7 @@ func cmdEval(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	fs.Int64Var(&seed, "seed", 0, "make Guid and RandomString reproducible from seed `N`")
 	fs.BoolVar(&cfg.quiet, "quiet", false, "do not report progress on a terminal")
 	exprFile := fs.String("f", "", "read the expression from `FILE` (- for stdin); it may span lines")
+	independent := fs.Bool("independent", false, "with -i, evaluate SelectUniqueValue for each row on its own, not across rows as plan does")
 	parseFile := fs.String("parse-expression", "", "answer the Graph parseExpression request body in `FILE` (- for stdin), offline")
 	pos, err := parseFlags(fs, args, stdout, stderr)
 	if err != nil {
@@ -197,7 +205,11 @@ func cmdEval(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		watch.warn(stderr, "eval", prog.Attributes(), nil)
 		return evalOne(&cfg, prog, expr.NewEnv(in.single.attrs), stdout, stderr)
 	}
-	err = evalRows(ctx, &cfg, prog, watch.rows(in.rows), track, stdout, stderr)
+	rows := watch.rows(in.rows)
+	if !*independent && slices.Contains(prog.Functions(), "SelectUniqueValue") {
+		rows = claimUnique(rows, prog, &cfg)
+	}
+	err = evalRows(ctx, &cfg, prog, rows, track, stdout, stderr)
 	watch.warn(stderr, "eval", prog.Attributes(), nil)
 	warnIncomplete(stderr, "eval", in)
 	return err
@@ -532,6 +544,10 @@ type row struct {
 	obj   object
 	err   error
 	fatal bool // reading cannot go on after err
+	// pre marks a row evaluated in advance (claimUnique), with its result.
+	pre    bool
+	preV   expr.Value
+	preErr error
 	paged bool // the object came from a Graph or SCIM page
 }
 
@@ -616,7 +632,11 @@ func evalRows(ctx context.Context, cfg *evalConfig, prog *expr.Program, rows ite
 		if r.err != nil {
 			o = errOutcome(fmt.Errorf("bad input: %w", r.err), codeInput)
 		} else {
-			o = newOutcome(prog.EvalWith(expr.NewEnv(r.obj.attrs), opts))
+			if r.pre {
+				o = newOutcome(r.preV, r.preErr)
+			} else {
+				o = newOutcome(prog.EvalWith(expr.NewEnv(r.obj.attrs), opts))
+			}
 		}
 		if o.Error != nil {
 			failed++
@@ -830,4 +850,52 @@ func evalCase(cfg *evalConfig, line []byte, n int) outcome {
 		o.Line = n
 	}
 	return o
+}
+
+// claimUnique evaluates an expression using SelectUniqueValue across the
+// rows as plan does: in the order of their keys (plan's source id order),
+// each row sees the values earlier rows were given as taken, besides
+// --existing, so that three John Smiths get john.smith@, then the next
+// candidates. The rows are held in memory, and come out in input order.
+// --independent evaluates each row on its own instead.
+func claimUnique(rows iter.Seq[row], prog *expr.Program, cfg *evalConfig) iter.Seq[row] {
+	return func(yield func(row) bool) {
+		var all []row
+		for r := range rows {
+			all = append(all, r)
+			if r.fatal {
+				break
+			}
+		}
+		order := make([]int, len(all))
+		for i := range order {
+			order[i] = i
+		}
+		slices.SortStableFunc(order, func(a, b int) int { return strings.Compare(all[a].key, all[b].key) })
+		taken := map[string]bool{}
+		exists := func(v string) bool {
+			return taken[strings.ToLower(v)] || cfg.exists != nil && cfg.exists(v)
+		}
+		opts := cfg.options(time.Time{}, exists)
+		for _, i := range order {
+			r := &all[i]
+			if r.err != nil {
+				continue
+			}
+			r.pre = true
+			r.preV, r.preErr = prog.EvalWith(expr.NewEnv(r.obj.attrs), opts)
+			if r.preErr == nil {
+				if v, _ := expr.Unwrap(r.preV); v != nil && v.Kind() != expr.KindNull && v.Kind() != expr.KindIgnored && v.Kind() != expr.KindIgnoredObject {
+					for _, s := range expr.Strings(v) {
+						taken[strings.ToLower(s)] = true
+					}
+				}
+			}
+		}
+		for _, r := range all {
+			if !yield(r) {
+				return
+			}
+		}
+	}
 }

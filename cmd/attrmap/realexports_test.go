@@ -9,6 +9,10 @@ import (
 
 const exportsData = "../../testdata/objfile/"
 
+// johns gives three John Smiths their mail, as the guide's
+// SelectUniqueValue example does.
+const johns = `SelectUniqueValue(Join("@", ToLower(Join(".", [givenName], [surname])), "contoso.com"), Join("@", ToLower(Join(".", Left([givenName], 1), [surname])), "contoso.com"), Join("@", ToLower(Join(".", [givenName], [surname], "2")), "contoso.com"))`
+
 // TestRealExports runs the commands on the exports directories, SCIM apps
 // and PowerShell really produce (testdata/objfile), one case per problem
 // issue 17 listed: each used to be silently wrong or refused.
@@ -40,6 +44,10 @@ func TestRealExports(t *testing.T) {
 		// pass as "ok".
 		{"schema validate text and tree", cmdSchema, "schema", []string{"validate", "../../testdata/cli/exports-schema.json"}, ""},
 		{"lint text and tree", cmdLint, "lint", []string{"../../testdata/cli/exports-schema.json"}, ""},
+		// eval -i gives SelectUniqueValue's candidates across rows, in
+		// plan's order (by key), unless --independent.
+		{"unique across rows", cmdEval, "eval", []string{"-i", "../../testdata/cli/johns.csv", johns}, ""},
+		{"unique per row", cmdEval, "eval", []string{"-i", "../../testdata/cli/johns.csv", "--independent", johns}, ""},
 		// map supplies IsSoftDeleted false, so SCIM's active flows True.
 		{"scim active flows", cmdMap, "map", []string{"--schema", scim, "--object", "User", "--table"}, `{"objectId": "u1", "userPrincipalName": "a@contoso.com", "mail": "a@contoso.com", "givenName": "A", "surname": "B", "mailNickname": "a", "displayName": "A B", "jobTitle": "x", "preferredLanguage": "en-US", "physicalDeliveryOfficeName": "1", "streetAddress": "s", "city": "c", "state": "st", "postalCode": "p", "country": "US", "telephoneNumber": "t", "mobile": "m", "facsimileTelephoneNumber": "f", "employeeId": "e", "department": "d", "manager": "m1", "appRoleAssignments": ["User"]}`},
 	}
