@@ -548,7 +548,7 @@ type row struct {
 	pre    bool
 	preV   expr.Value
 	preErr error
-	paged bool // the object came from a Graph or SCIM page
+	paged  bool // the object came from a Graph or SCIM page
 }
 
 // lineReader yields the non-blank lines of a reader with their numbers.
