@@ -73,12 +73,19 @@ func TestOperatorChains(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), "nested too deeply") {
 			t.Errorf("%s chain of %d bytes: %v, want the depth limit", op, len(chain), err)
 		}
-		start := time.Now()
-		if _, err := Compile(chain, WithMaxDepth(1<<20)); err != nil {
-			t.Fatalf("%s chain: %v", op, err)
+		// Linear: four times the chain takes about four times as long
+		// (the quadratic fold took sixteen times, seconds in all).
+		quarter := chain[:strings.LastIndex(chain[:len(chain)/4], op)]
+		timeOf := func(src string) time.Duration {
+			start := time.Now()
+			if _, err := Compile(src, WithMaxDepth(1<<20)); err != nil {
+				t.Fatalf("%s chain: %v", op, err)
+			}
+			return time.Since(start)
 		}
-		if d := time.Since(start); d > 2*time.Second {
-			t.Errorf("%s chain of %d bytes compiled in %v", op, len(chain), d)
+		small, big := timeOf(quarter), timeOf(chain)
+		if big > 500*time.Millisecond && big > 10*small {
+			t.Errorf("%s chain: %d bytes compiled in %v, %d bytes in %v: not linear", op, len(quarter), small, len(chain), big)
 		}
 	}
 	// Within the limit, chains keep working.
