@@ -108,6 +108,7 @@ func compileSchema(path, rule, object string, lenient bool, stdin io.Reader, std
 	if err != nil {
 		return nil, err
 	}
+	warnTextTree(stderr, path, s)
 	cm, err := s.Compile(rule, object)
 	if err != nil {
 		return nil, schemaError(path, err)
@@ -126,6 +127,7 @@ func compileRules(path, rule, object string, lenient bool, stdin io.Reader, stde
 	if err != nil {
 		return nil, err
 	}
+	warnTextTree(stderr, path, s)
 	rules, err := s.CompileRule(rule)
 	if err != nil {
 		return nil, schemaError(path, err)
@@ -150,6 +152,27 @@ func loadSchema(path string, lenient bool, stdin io.Reader, stderr io.Writer) (*
 		return nil, inFile(path, err)
 	}
 	return s, nil
+}
+
+// warnTextTree warns about attribute mappings whose expression text does
+// not compile or disagrees with the tree: the commands use the tree, as
+// the service does, and the text is what people read.
+func warnTextTree(stderr io.Writer, path string, s *mapping.Schema) {
+	for i := range s.SynchronizationRules {
+		r := &s.SynchronizationRules[i]
+		for j := range r.ObjectMappings {
+			m := &r.ObjectMappings[j]
+			for k := range m.AttributeMappings {
+				a := &m.AttributeMappings[k]
+				if a.Source == nil {
+					continue
+				}
+				if err := a.Source.Check(); err != nil {
+					fmt.Fprintf(stderr, "%s: warning: %s -> %s: %v\n", displayPath(path), m.TargetObjectName, a.TargetAttributeName, err)
+				}
+			}
+		}
+	}
 }
 
 // schemaError reports the problems of a schema, one line each, every line

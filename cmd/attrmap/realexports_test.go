@@ -44,6 +44,8 @@ func TestRealExports(t *testing.T) {
 		// pass as "ok".
 		{"schema validate text and tree", cmdSchema, "schema", []string{"validate", "../../testdata/cli/exports-schema.json"}, ""},
 		{"lint text and tree", cmdLint, "lint", []string{"../../testdata/cli/exports-schema.json"}, ""},
+		// map and plan use the tree, as the service does, and say so.
+		{"map text and tree", cmdMap, "map", []string{"--schema", "../../testdata/cli/exports-schema.json", "--object", "User"}, `{"userPrincipalName": "a@contoso.com", "jobTitle": "Buyer", "department": "Retail"}`},
 		// eval -i gives SelectUniqueValue's candidates across rows, in
 		// plan's order (by key), unless --independent.
 		{"unique across rows", cmdEval, "eval", []string{"-i", "../../testdata/cli/johns.csv", johns}, ""},
