@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/attrmap/attrmap/expr"
+	"github.com/attrmap/attrmap/mapping"
+	"github.com/attrmap/attrmap/sync/provision"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -94,6 +96,47 @@ func TestCancelled(t *testing.T) {
 				t.Errorf("a plan was printed after the interruption:\n%s", stdout.String())
 			}
 		})
+	}
+}
+
+// TestPlanCancelledWhilePlanning cancels the context while the planner
+// runs (at the end of its index stage, through the progress hook): the
+// plan stops with context.Canceled, prints nothing and writes no state.
+func TestPlanCancelledWhilePlanning(t *testing.T) {
+	schema, err := mapping.Decode(demoSchema)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rules, err := schema.CompileRule("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	source, err := provision.DecodeSnapshot(demoSource, provision.SnapshotOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	target, err := provision.DecodeSnapshot(demoTarget, provision.SnapshotOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	opts := provision.Options{Progress: func(stage string, _ int) {
+		if stage == "index" {
+			cancel()
+		}
+	}}
+	out := t.TempDir() + "/state.json"
+	var stdout, stderr bytes.Buffer
+	err = runPlan(ctx, rules, source, target, nil, opts, planFlags{outState: out}, &stdout, &stderr)
+	if !errors.Is(err, context.Canceled) || exitStatus(err) != exitInterrupted {
+		t.Errorf("runPlan = %v, want context.Canceled", err)
+	}
+	if stdout.Len()+stderr.Len() > 0 {
+		t.Errorf("printed %q and %q after the cancel", stdout.String(), stderr.String())
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Errorf("the state was written after the cancel (stat: %v)", err)
 	}
 }
 

@@ -184,12 +184,12 @@ func cmdPlan(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 func runPlan(ctx context.Context, rules []*mapping.CompiledObjectMapping, source, target *provision.Snapshot, state *provision.State, opts provision.Options, f planFlags, stdout, stderr io.Writer) error {
 	w := bufio.NewWriter(stdout)
 	defer w.Flush()
+	planner, err := provision.NewPlanner(rules, opts)
+	if err != nil {
+		return err
+	}
 	if f.explain != "" {
-		var x *provision.Explanation
-		err := interruptible(ctx, func() (err error) {
-			x, err = provision.ExplainRules(rules, source, target, state, opts, f.explain)
-			return err
-		})
+		x, err := planner.Explain(ctx, source, target, state, f.explain)
 		if err != nil {
 			return err
 		}
@@ -201,14 +201,7 @@ func runPlan(ctx context.Context, rules []*mapping.CompiledObjectMapping, source
 		fmt.Fprint(w, x)
 		return nil
 	}
-	var (
-		plan *provision.Plan
-		next *provision.State
-	)
-	err := interruptible(ctx, func() (err error) {
-		plan, next, err = provision.DiffRules(rules, source, target, state, opts)
-		return err
-	})
+	plan, next, err := planner.Plan(ctx, source, target, state)
 	if err != nil {
 		return err
 	}

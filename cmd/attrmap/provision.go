@@ -239,7 +239,11 @@ func cmdRun(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 		return &statusError{status: exitFailure, err: fmt.Errorf("reading the target: %w", err)}
 	}
 
-	plan, next, err := provision.DiffRules(rules, source, target, state, opts)
+	planner, err := provision.NewPlanner(rules, opts)
+	if err != nil {
+		return err
+	}
+	plan, next, err := planner.Plan(ctx, source, target, state)
 	if err != nil {
 		return err
 	}

@@ -162,7 +162,7 @@ func liveCycle(t *testing.T, c *connect.SCIMClient, rules []*mapping.CompiledObj
 	if err != nil {
 		t.Fatal(err)
 	}
-	plan, next, err := provision.DiffRules(rules, source, target, state, provision.Options{Now: now})
+	plan, next, err := planOnce(rules, source, target, state, provision.Options{Now: now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -185,7 +185,7 @@ func planAgain(t *testing.T, c *connect.SCIMClient, rules []*mapping.CompiledObj
 	if err != nil {
 		t.Fatal(err)
 	}
-	plan, _, err := provision.DiffRules(rules, source, target, state, provision.Options{Now: now})
+	plan, _, err := planOnce(rules, source, target, state, provision.Options{Now: now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -229,7 +229,7 @@ func TestLiveFaults(t *testing.T) {
 	f.mu.Unlock()
 	// The job read the app before the conflict was made: plan without it.
 	target := &provision.Snapshot{}
-	plan, next, err := provision.DiffRules(rules, source, target, state, provision.Options{Now: now})
+	plan, next, err := planOnce(rules, source, target, state, provision.Options{Now: now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -309,7 +309,7 @@ func TestLiveFaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p, _, err := provision.DiffRules(rules, source, looked, state, provision.Options{Now: now}); err != nil || !p.IsEmpty() || len(p.Errors) > 0 {
+	if p, _, err := planOnce(rules, source, looked, state, provision.Options{Now: now}); err != nil || !p.IsEmpty() || len(p.Errors) > 0 {
 		t.Errorf("planning against looked-up objects: %v\n%s", err, p)
 	}
 	// A hard-deleted source object is found by its cached id, so the
@@ -324,7 +324,7 @@ func TestLiveFaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, _, err := provision.DiffRules(rules, gone, looked, state, provision.Options{Now: now})
+	p, _, err := planOnce(rules, gone, looked, state, provision.Options{Now: now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -653,4 +653,13 @@ func TestRunMaxOps(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "sent 0 of 0 requests") {
 		t.Fatalf("planning again: exit %d\n%s", code, out)
 	}
+}
+
+// planOnce plans one cycle with a Planner made for it.
+func planOnce(rules []*mapping.CompiledObjectMapping, source, target *provision.Snapshot, state *provision.State, opts provision.Options) (*provision.Plan, *provision.State, error) {
+	p, err := provision.NewPlanner(rules, opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	return p.Plan(context.Background(), source, target, state)
 }

@@ -7,6 +7,7 @@ package scenario
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -115,7 +116,11 @@ func Load(dir string) (*Scenario, error) {
 	return sc, nil
 }
 
-// Plan plans the scenario with provision.DiffRules.
+// Plan plans the scenario with a provision.Planner made for it.
 func (sc *Scenario) Plan() (*provision.Plan, *provision.State, error) {
-	return provision.DiffRules(sc.Rules, sc.Source, sc.Target, sc.State, sc.Options)
+	p, err := provision.NewPlanner(sc.Rules, sc.Options)
+	if err != nil {
+		return nil, nil, err
+	}
+	return p.Plan(context.Background(), sc.Source, sc.Target, sc.State)
 }

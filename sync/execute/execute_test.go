@@ -110,7 +110,7 @@ func cycle(t *testing.T, app *fakeApp, state *provision.State, escrow *Escrow, n
 		target.Add(id, attrs)
 	}
 	rules := []*mapping.CompiledObjectMapping{rule}
-	plan, next, err := provision.DiffRules(rules, source, target, state, provision.Options{SyncAll: true})
+	plan, next, err := planOnce(rules, source, target, state, provision.Options{SyncAll: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -309,7 +309,7 @@ func TestPlanLogsShape(t *testing.T) {
 	target := &provision.Snapshot{}
 	target.Add("t1", map[string]any{"userName": "dup@contoso.com"})
 	target.Add("t2", map[string]any{"userName": "DUP@contoso.com"})
-	plan, _, err := provision.DiffRules([]*mapping.CompiledObjectMapping{rule}, source, target, nil, provision.Options{SyncAll: true})
+	plan, _, err := planOnce([]*mapping.CompiledObjectMapping{rule}, source, target, nil, provision.Options{SyncAll: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -332,7 +332,7 @@ func TestExecuteThresholdQuarantine(t *testing.T) {
 		source.Add(fmt.Sprintf("u%04d", i), map[string]any{"userPrincipalName": name})
 		app.fail[name] = &connect.Error{Method: "POST", Path: "/Users", Status: 400, SCIMType: "invalidValue", Detail: "refused"}
 	}
-	plan, next, err := provision.DiffRules(rules, source, &provision.Snapshot{}, nil, provision.Options{SyncAll: true})
+	plan, next, err := planOnce(rules, source, &provision.Snapshot{}, nil, provision.Options{SyncAll: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -413,7 +413,7 @@ func TestExecuteDeferredReference(t *testing.T) {
 	now := time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)
 	escrow := &Escrow{}
 	run := func(state *provision.State, target *provision.Snapshot, at time.Time) *Result {
-		plan, next, err := provision.DiffRules(rules, source, target, state, provision.Options{})
+		plan, next, err := planOnce(rules, source, target, state, provision.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -452,4 +452,13 @@ func TestExecuteDeferredReference(t *testing.T) {
 	if len(group.Members) != 1 || group.Members[0].Value != "srv-1" {
 		t.Errorf("the group's members: %+v, want the user's server id srv-1", group.Members)
 	}
+}
+
+// planOnce plans one cycle with a Planner made for it.
+func planOnce(rules []*mapping.CompiledObjectMapping, source, target *provision.Snapshot, state *provision.State, opts provision.Options) (*provision.Plan, *provision.State, error) {
+	p, err := provision.NewPlanner(rules, opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	return p.Plan(context.Background(), source, target, state)
 }

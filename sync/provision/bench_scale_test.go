@@ -81,7 +81,7 @@ func TestScale(t *testing.T) {
 	m.log(t, "read state", len(state.Links))
 
 	m = measure()
-	plan, next, err := DiffRules([]*mapping.CompiledObjectMapping{rule}, source, target, state, Options{})
+	plan, next, err := planOnce([]*mapping.CompiledObjectMapping{rule}, source, target, state, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

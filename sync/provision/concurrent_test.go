@@ -20,7 +20,7 @@ func TestConcurrentDiffSharedSnapshot(t *testing.T) {
 	var wg sync.WaitGroup
 	for i := range n {
 		wg.Go(func() {
-			p, st, err := DiffRules(w.rules, src, tgt, w.state, opts)
+			p, st, err := planOnce(w.rules, src, tgt, w.state, opts)
 			if err != nil {
 				t.Error(err)
 				return

@@ -1,6 +1,7 @@
 package provision
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"strings"
@@ -114,12 +115,19 @@ func partitionState(s *State, names []string) []*State {
 // plan runs every engine and assembles the plan and the new state, in
 // stages: evaluate each object mapping's objects, give created objects
 // their ids, hold deletions back, compute the new links, resolve
-// references, then gather and count the operations.
-func (c *cycle) plan() (*Plan, *State) {
+// references, then gather and count the operations. It returns ctx.Err()
+// when ctx is cancelled before the plan is complete.
+func (c *cycle) plan(ctx context.Context) (*Plan, *State, error) {
 	for _, e := range c.engines {
-		res := e.run()
+		res := e.run(ctx)
+		if err := ctx.Err(); err != nil {
+			return nil, nil, err
+		}
 		e.claimUnique(res)
 		c.parts = append(c.parts, e.collect(res))
+		if err := ctx.Err(); err != nil {
+			return nil, nil, err
+		}
 	}
 	assignIDs(c.parts, c.opts)
 	p := &Plan{Rule: c.name, Initial: c.initial}
@@ -127,12 +135,15 @@ func (c *cycle) plan() (*Plan, *State) {
 	for _, pt := range c.parts {
 		pt.newLinks()
 	}
+	if err := ctx.Err(); err != nil {
+		return nil, nil, err
+	}
 	c.resolveReferences(p)
 	c.gather(p)
 	c.engines[0].progress("plan", len(p.Ops))
 	next := c.nextState(p.Rule)
 	c.engines[0].progress("state", len(next.Links))
-	return p, next
+	return p, next, nil
 }
 
 // holdDeletions is the accidental-deletion guard: when the whole plan

@@ -7,15 +7,14 @@
 //
 //	rules, _ := schema.CompileRule("")           // users and groups: []*mapping.CompiledObjectMapping
 //	planner, err := provision.NewPlanner(rules, provision.Options{}) // prepare once ...
-//	plan, next := planner.Plan(source, target, state)                // ... plan many cycles
+//	plan, next, err := planner.Plan(ctx, source, target, state)      // ... plan many cycles
 //	fmt.Print(plan)                             // summary, then each op with its reason
-//	x, _ := planner.Explain(source, target, state, "u1") // one object, step by step
+//	x, _ := planner.Explain(ctx, source, target, state, "u1") // one object, step by step
 //	applied, _ := provision.Apply(target, plan) // what the target looks like afterwards
 //	// save next (the new state) for the next cycle
 //
-// DiffRules and ExplainRules do the same for one cycle, without keeping
-// the Planner. SCIM rendering of a plan is in the sibling package
-// sync/scim.
+// Plan and Explain stop with ctx.Err() soon after ctx is cancelled. SCIM
+// rendering of a plan is in the sibling package sync/scim.
 //
 // The files follow the planner's stages: planner.go (Planner, Options,
 // the per-mapping preparation), cycle.go (splitting the snapshots by type,

@@ -1,6 +1,7 @@
 package provision
 
 import (
+	"context"
 	"crypto/sha256"
 	"errors"
 	"io"
@@ -145,8 +146,10 @@ func (e *engine) progress(stage string, n int) {
 }
 
 // run evaluates every source object, in parallel. Each result lands at its
-// object's position, so the outcome does not depend on scheduling.
-func (e *engine) run() []result {
+// object's position, so the outcome does not depend on scheduling. When
+// ctx is cancelled the workers stop at their next chunk of objects and
+// the results are incomplete: the caller checks ctx.Err().
+func (e *engine) run(ctx context.Context) []result {
 	res := make([]result, len(e.src.Objects))
 	if len(e.refs) > 0 {
 		e.refVals = make([]expr.Value, len(res)*len(e.refs))
@@ -156,6 +159,7 @@ func (e *engine) run() []result {
 		workers = runtime.GOMAXPROCS(0)
 	}
 	const chunk = 512
+	done := ctx.Done() // nil for a context that is never cancelled
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	for range workers {
@@ -168,6 +172,13 @@ func (e *engine) run() []result {
 				if lo >= len(res) {
 					return
 				}
+				if done != nil {
+					select {
+					case <-done:
+						return
+					default:
+					}
+				}
 				for i := lo; i < min(lo+chunk, len(res)); i++ {
 					res[i] = e.object(w, i, noTrace{})
 				}
@@ -175,7 +186,9 @@ func (e *engine) run() []result {
 		}()
 	}
 	wg.Wait()
-	e.progress("evaluate", len(res))
+	if ctx.Err() == nil {
+		e.progress("evaluate", len(res))
+	}
 	return res
 }
 

@@ -1,6 +1,7 @@
 package provision
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"testing"
@@ -41,7 +42,10 @@ func TestObjectErrorCause(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	plan, _ := planner.Plan(source, target, nil)
+	plan, _, err := planner.Plan(context.Background(), source, target, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
 	byKey := map[string]ObjectError{}
 	for _, e := range plan.Errors {
 		byKey[e.Key] = e

@@ -1,6 +1,7 @@
 package provision_test
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/attrmap/attrmap/mapping"
@@ -38,7 +39,10 @@ func ExampleNewPlanner() {
 	if err != nil {
 		panic(err)
 	}
-	plan, next := planner.Plan(source, target, state)
+	plan, next, err := planner.Plan(context.Background(), source, target, state)
+	if err != nil {
+		panic(err)
+	}
 	fmt.Print(plan)
 	fmt.Println(next.Links)
 	// Output:
@@ -84,10 +88,16 @@ func ExamplePlan() {
 	if err != nil {
 		panic(err)
 	}
-	plan, state := planner.Plan(source, target, nil)
+	plan, state, err := planner.Plan(context.Background(), source, target, nil)
+	if err != nil {
+		panic(err)
+	}
 	fmt.Println(plan.Summary())
 	applied, _ := provision.Apply(target, plan)
-	again, _ := planner.Plan(source, applied, state)
+	again, _, err := planner.Plan(context.Background(), source, applied, state)
+	if err != nil {
+		panic(err)
+	}
 	fmt.Println(again.IsEmpty(), again.Summary())
 	// Output:
 	// 0 to create, 1 to update, 0 to disable, 0 to delete; 0 unchanged, 0 skipped, 0 errors
@@ -99,7 +109,7 @@ func ExamplePlan() {
 // group gets Erin (provisioned earlier) at once and Dana after her create.
 // Finn is not assigned: the references to him are reported, not invented.
 // Objects without a type are users, the first mapping's type.
-func ExampleDiffRules() {
+func ExamplePlanner_Plan() {
 	schema, err := mapping.Decode([]byte(`{
 	  "directories": [{"name": "App", "objects": [
 	    {"name": "User", "attributes": [{"name": "manager", "type": "Reference", "referencedObjects": [{"referencedObjectName": "User"}]}]},
@@ -128,7 +138,11 @@ func ExampleDiffRules() {
 	target.Add("t-erin", map[string]any{"userName": "erin@contoso.com"})
 	state := &provision.State{Links: []provision.Link{{Type: "User", Source: "u-erin", Target: "t-erin", Provisioned: true}}}
 
-	plan, _, err := provision.DiffRules(rules, source, target, state, provision.Options{})
+	planner, err := provision.NewPlanner(rules, provision.Options{})
+	if err != nil {
+		panic(err)
+	}
+	plan, _, err := planner.Plan(context.Background(), source, target, state)
 	if err != nil {
 		panic(err)
 	}
@@ -181,7 +195,7 @@ func ExamplePlanner_Explain() {
 	}
 	source := &provision.Snapshot{}
 	source.Add("u1", map[string]any{"userPrincipalName": "alice@contoso.com"})
-	x, err := planner.Explain(source, nil, nil, "u1")
+	x, err := planner.Explain(context.Background(), source, nil, nil, "u1")
 	if err != nil {
 		panic(err)
 	}

@@ -1,10 +1,9 @@
 package provision
 
 import (
+	"context"
 	"fmt"
 	"strings"
-
-	"github.com/attrmap/attrmap/mapping"
 )
 
 // Step is one step of an explanation.
@@ -38,12 +37,15 @@ type Explanation struct {
 // one object, named by its source id or by the target id it is linked to.
 // An id found in several object mappings (a user and a group with the
 // same id) is explained for the first, in plan order. Options.Progress is
-// not called.
-func (p *Planner) Explain(source, target *Snapshot, state *State, id string) (*Explanation, error) {
+// not called. Like Plan, it stops with ctx.Err() when ctx is cancelled.
+func (p *Planner) Explain(ctx context.Context, source, target *Snapshot, state *State, id string) (*Explanation, error) {
 	opts := p.opts
 	opts.Progress = nil
 	c := newCycle(p, source, target, state, opts)
-	plan, _ := c.plan()
+	plan, _, err := c.plan(ctx)
+	if err != nil {
+		return nil, err
+	}
 	e, key := c.find(id)
 	if e == nil {
 		return nil, fmt.Errorf("no source object and no link with id %q", id)
@@ -194,14 +196,4 @@ func (x *Explanation) writeResult(b *strings.Builder, op *Op) {
 		}
 		fmt.Fprintf(b, "          %s\n", l)
 	}
-}
-
-// ExplainRules explains one object of one cycle: NewPlanner(rules, opts),
-// then Explain.
-func ExplainRules(rules []*mapping.CompiledObjectMapping, source, target *Snapshot, state *State, opts Options, id string) (*Explanation, error) {
-	p, err := NewPlanner(rules, opts)
-	if err != nil {
-		return nil, err
-	}
-	return p.Explain(source, target, state, id)
 }

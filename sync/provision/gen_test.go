@@ -228,5 +228,5 @@ func mappingCreate() mapping.ApplyOptions { return mapping.ApplyOptions{OnCreate
 
 // diff plans the world.
 func (w *world) diff(opts Options) (*Plan, *State, error) {
-	return DiffRules(w.rules, w.source, w.target, w.state, opts)
+	return planOnce(w.rules, w.source, w.target, w.state, opts)
 }

@@ -111,7 +111,7 @@ func TestGolden(t *testing.T) {
 	for _, dir := range scenarioDirs(t) {
 		t.Run(filepath.Base(dir), func(t *testing.T) {
 			sc := loadScenario(t, dir)
-			plan, next, err := DiffRules(sc.rules, sc.source, sc.target, sc.state, sc.opts)
+			plan, next, err := planOnce(sc.rules, sc.source, sc.target, sc.state, sc.opts)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -120,7 +120,7 @@ func TestGolden(t *testing.T) {
 			g.Check(t, "plan.json", marshal(t, plan))
 			g.Check(t, "state.json", marshal(t, next))
 			for _, id := range sc.explain {
-				x, err := ExplainRules(sc.rules, sc.source, sc.target, sc.state, sc.opts, id)
+				x, err := explainOnce(sc.rules, sc.source, sc.target, sc.state, sc.opts, id)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -133,7 +133,7 @@ func TestGolden(t *testing.T) {
 			if err != nil {
 				t.Fatalf("apply: %v", err)
 			}
-			again, _, err := DiffRules(sc.rules, sc.source, applied, next, sc.opts)
+			again, _, err := planOnce(sc.rules, sc.source, applied, next, sc.opts)
 			if err != nil {
 				t.Fatal(err)
 			}

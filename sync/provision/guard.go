@@ -39,7 +39,7 @@ var ErrRefused = errors.New("refusing to plan")
 func (e *InputError) Is(target error) bool { return target == ErrRefused }
 
 // Check returns an *InputError when the snapshots and the state must not be
-// planned from, and nil otherwise. Plan and DiffRules call it first.
+// planned from, and nil otherwise. Plan calls it first.
 func (p *Planner) Check(source, target *Snapshot, state *State) error {
 	var probs []string
 	add := func(format string, args ...any) {

@@ -1,6 +1,7 @@
 package provision
 
 import (
+	"context"
 	"errors"
 	"slices"
 	"strings"
@@ -52,7 +53,10 @@ func TestCheckRefuses(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			plan, next := p.Plan(w.source, w.target, w.state)
+			plan, next, perr := p.Plan(context.Background(), w.source, w.target, w.state)
+			if !errors.Is(perr, ErrRefused) {
+				t.Errorf("Plan = %v, want a refusal", perr)
+			}
 			if len(plan.Ops) != 0 || len(plan.Errors) == 0 || plan.Errors[0].Stage != "input" {
 				t.Errorf("Plan: %d ops, errors %v", len(plan.Ops), plan.Errors)
 			}

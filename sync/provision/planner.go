@@ -1,6 +1,7 @@
 package provision
 
 import (
+	"context"
 	"errors"
 	"slices"
 	"strings"
@@ -117,14 +118,21 @@ func NewPlanner(rules []*mapping.CompiledObjectMapping, opts Options) (*Planner,
 // objects; state the links of the previous cycle, or nil for an initial
 // cycle. A nil snapshot is an empty one.
 //
-// Inputs that Check refuses give a plan without operations whose Errors
-// hold the reasons (stage "input"), and the state unchanged, so that a
-// caller that ignores them changes nothing.
-func (p *Planner) Plan(source, target *Snapshot, state *State) (*Plan, *State) {
-	if err := p.Check(source, target, state); err != nil {
-		return p.refused(err, state)
+// Inputs that Check refuses give its *InputError with a plan without
+// operations whose Errors hold the reasons (stage "input"), and the state
+// unchanged, so that a caller that ignores the error changes nothing.
+//
+// Plan stops soon after ctx is cancelled (it looks every few hundred
+// objects) and then returns nil, nil and ctx.Err().
+func (p *Planner) Plan(ctx context.Context, source, target *Snapshot, state *State) (*Plan, *State, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, nil, err
 	}
-	return newCycle(p, source, target, state, p.opts).plan()
+	if err := p.Check(source, target, state); err != nil {
+		plan, next := p.refused(err, state)
+		return plan, next, err
+	}
+	return newCycle(p, source, target, state, p.opts).plan(ctx)
 }
 
 // refused is the plan of inputs Check refused.
@@ -139,20 +147,6 @@ func (p *Planner) refused(err error, state *State) (*Plan, *State) {
 		next = &State{Rule: state.Rule, Links: slices.Clone(state.Links)}
 	}
 	return plan, next
-}
-
-// DiffRules plans one cycle: NewPlanner(rules, opts), then Plan. Use a
-// Planner to plan or explain several cycles with the same rules.
-func DiffRules(rules []*mapping.CompiledObjectMapping, source, target *Snapshot, state *State, opts Options) (*Plan, *State, error) {
-	p, err := NewPlanner(rules, opts)
-	if err != nil {
-		return nil, nil, err
-	}
-	if err := p.Check(source, target, state); err != nil {
-		return nil, nil, err
-	}
-	plan, next := p.Plan(source, target, state)
-	return plan, next, nil
 }
 
 // prepared is one object mapping as a Planner keeps it: what the engine

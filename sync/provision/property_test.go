@@ -194,7 +194,7 @@ func TestConvergence(t *testing.T) {
 		if err != nil {
 			t.Fatalf("seed %d: apply: %v", seed, err)
 		}
-		again, st2, err := DiffRules(w.rules, w.source, applied, st, opts)
+		again, st2, err := planOnce(w.rules, w.source, applied, st, opts)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -228,7 +228,7 @@ func convergesThroughJSON(t *testing.T, seed uint64, w *world, p *Plan, st *Stat
 	if err != nil {
 		t.Fatalf("seed %d: apply from JSON: %v", seed, err)
 	}
-	if again, _, _ := DiffRules(w.rules, w.source, applied, st, opts); !again.IsEmpty() {
+	if again, _, _ := planOnce(w.rules, w.source, applied, st, opts); !again.IsEmpty() {
 		t.Fatalf("seed %d: no convergence through JSON; second plan:\n%s", seed, again)
 	}
 }

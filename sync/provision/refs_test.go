@@ -179,7 +179,7 @@ func TestConvergenceReferences(t *testing.T) {
 		if err != nil {
 			t.Fatalf("seed %d: apply: %v\nplan:\n%s", seed, err, p)
 		}
-		again, st2, err := DiffRules(w.rules, w.source, applied, st, opts)
+		again, st2, err := planOnce(w.rules, w.source, applied, st, opts)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -204,7 +204,7 @@ func TestConvergenceReferences(t *testing.T) {
 				t.Fatalf("seed %d: apply: %v", seed, err)
 			}
 			st, prev = st2, again
-			if again, st2, err = DiffRules(w.rules, w.source, applied, st, opts); err != nil {
+			if again, st2, err = planOnce(w.rules, w.source, applied, st, opts); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -1,6 +1,7 @@
 package scim_test
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/attrmap/attrmap/mapping"
@@ -44,7 +45,11 @@ func ExampleBulk() {
 	target.Add("t2", map[string]any{"userName": "bob@contoso.com", "active": true, "name.givenName": "Bob", "title": "Engineer"})
 	state := &provision.State{Links: []provision.Link{{Source: "u1", Target: "t1", Provisioned: true}, {Source: "u2", Target: "t2", Provisioned: true}}}
 
-	plan, _, err := provision.DiffRules([]*mapping.CompiledObjectMapping{rule}, source, target, state, provision.Options{})
+	planner, err := provision.NewPlanner([]*mapping.CompiledObjectMapping{rule}, provision.Options{})
+	if err != nil {
+		panic(err)
+	}
+	plan, _, err := planner.Plan(context.Background(), source, target, state)
 	if err != nil {
 		panic(err)
 	}
@@ -97,7 +102,11 @@ func ExampleRequests() {
 	source := &provision.Snapshot{}
 	source.Add("ann", map[string]any{"userPrincipalName": "ann@contoso.com", "manager": "ben"})
 	source.Add("ben", map[string]any{"userPrincipalName": "ben@contoso.com", "manager": "ann"})
-	plan, _, err := provision.DiffRules(rules, source, &provision.Snapshot{}, nil, provision.Options{})
+	planner, err := provision.NewPlanner(rules, provision.Options{})
+	if err != nil {
+		panic(err)
+	}
+	plan, _, err := planner.Plan(context.Background(), source, &provision.Snapshot{}, nil)
 	if err != nil {
 		panic(err)
 	}
