@@ -161,8 +161,15 @@ func TestInterruptSignal(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	io.WriteString(stdin, `{"id": "u1", "userPrincipalName": "a@contoso.com"}`+"\n")
-	time.Sleep(200 * time.Millisecond) // let it start reading
+	// More than a pipe buffer (64 KiB): the write returns only once the
+	// child reads, so its signal handler is installed by then, however
+	// slowly a loaded machine starts it.
+	var lines strings.Builder
+	for i := range 3000 {
+		fmt.Fprintf(&lines, `{"id": "u%d", "userPrincipalName": "a%d@contoso.com"}`+"\n", i, i)
+	}
+	io.WriteString(stdin, lines.String())
+	time.Sleep(50 * time.Millisecond)
 	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
 		t.Fatal(err)
 	}
