@@ -122,6 +122,12 @@ type Reader struct {
 	err   error // sticky: once reading fails it stays failed
 	n     int
 
+	// fast reads JSON in one pass (fastjson.go) until it hands over to
+	// dec; slow, set by tests, starts with dec, and fastSize, set by
+	// tests, is the fast reader's first buffer size.
+	fast     *fastJSON
+	slow     bool
+	fastSize int
 	dec    *json.Decoder
 	decSrc io.Reader
 	raw    json.RawMessage
@@ -267,6 +273,17 @@ func (r *Reader) begin() error {
 	if r.array {
 		r.fmt = JSONArray
 	}
+	if !r.slow {
+		r.fast = &fastJSON{array: r.array, off: r.base, size: fastChunk}
+		if r.fastSize > 0 {
+			r.fast.size = r.fastSize
+		}
+		if r.array {
+			r.br.ReadByte() // the '['
+			r.fast.off++
+		}
+		return nil
+	}
 	r.decSrc = &spaceTrimmer{r: r.br}
 	r.dec = json.NewDecoder(r.decSrc)
 	if r.array {
@@ -285,50 +302,81 @@ func (r *Reader) nextJSON() (*Object, error) {
 			}
 			continue
 		}
-		before := r.dec.InputOffset()
-		if r.array && !r.dec.More() {
-			if _, err := r.dec.Token(); err != nil {
-				return nil, r.jsonError(err, 0, before)
+		var off int64
+		if r.fast != nil {
+			raw, at, err := r.nextFast()
+			if err == errFallback {
+				r.fallback()
+				continue
 			}
-			if _, err := r.dec.Token(); err != io.EOF {
-				return nil, r.errorAt(r.base+r.dec.InputOffset(), 0, "text after the JSON array (expected the end of the file)")
+			if err != nil {
+				return nil, err
 			}
-			return nil, io.EOF
-		}
-		if err := r.dec.Decode(&r.raw); err == io.EOF && !r.array {
-			return nil, io.EOF
-		} else if err != nil {
-			e := r.jsonError(err, r.n+1, before)
-			if r.lines > 0 && !r.array {
-				r.n++
-				if r.resync() {
-					e.(*Error).Recoverable = true
-				}
-			}
-			return nil, e
-		}
-		if r.lines >= 0 && bytes.IndexByte(r.raw, '\n') < 0 {
-			r.lines++
+			r.raw, off = raw, at
+			r.countLine()
 		} else {
-			r.lines = -1
+			var o *Object
+			var err error
+			if off, o, err = r.nextDecoded(); o != nil || err != nil {
+				return o, err
+			}
+			r.top = Split(r.raw, r.top[:0], &r.names)
 		}
-		off := r.base + r.dec.InputOffset() - int64(len(r.raw))
-		switch r.raw[0] {
-		case '{':
-		case 'n':
-			r.n++
-			r.obj = Object{Members: r.out[:0], N: r.n, off: off}
-			return &r.obj, nil
-		default:
-			r.n++
-			return nil, r.errorAt(off, r.n, "%s (expected a JSON object)", jsonKind(r.raw))
-		}
-		r.top = Split(r.raw, r.top[:0], &r.names)
 		if r.startPage(r.top, off) {
 			continue
 		}
 		r.n++
 		return r.object(r.top, Plain, off)
+	}
+}
+
+// nextDecoded reads the next value with the Decoder into r.raw and
+// returns its offset. A value that is not an object is returned as the
+// object or error it is read as.
+func (r *Reader) nextDecoded() (int64, *Object, error) {
+	before := r.dec.InputOffset()
+	if r.array && !r.dec.More() {
+		if _, err := r.dec.Token(); err != nil {
+			return 0, nil, r.jsonError(err, 0, before)
+		}
+		if _, err := r.dec.Token(); err != io.EOF {
+			return 0, nil, r.errorAt(r.base+r.dec.InputOffset(), 0, "text after the JSON array (expected the end of the file)")
+		}
+		return 0, nil, io.EOF
+	}
+	if err := r.dec.Decode(&r.raw); err == io.EOF && !r.array {
+		return 0, nil, io.EOF
+	} else if err != nil {
+		e := r.jsonError(err, r.n+1, before)
+		if r.lines > 0 && !r.array {
+			r.n++
+			if r.resync() {
+				e.(*Error).Recoverable = true
+			}
+		}
+		return 0, nil, e
+	}
+	r.countLine()
+	off := r.base + r.dec.InputOffset() - int64(len(r.raw))
+	switch r.raw[0] {
+	case '{':
+	case 'n':
+		r.n++
+		r.obj = Object{Members: r.out[:0], N: r.n, off: off}
+		return off, &r.obj, nil
+	default:
+		r.n++
+		return off, nil, r.errorAt(off, r.n, "%s (expected a JSON object)", jsonKind(r.raw))
+	}
+	return off, nil, nil
+}
+
+// countLine notes whether the object just read was on one line.
+func (r *Reader) countLine() {
+	if r.lines >= 0 && bytes.IndexByte(r.raw, '\n') < 0 {
+		r.lines++
+	} else {
+		r.lines = -1
 	}
 }
 

@@ -155,7 +155,7 @@ func (r *Reader) openNext() error {
 	if r.opts.Wrap != nil {
 		r.in = r.opts.Wrap(f)
 	}
-	r.start, r.fmt, r.dec, r.array, r.page, r.csv, r.n = false, Unknown, nil, false, nil, nil, 0
+	r.start, r.fmt, r.dec, r.fast, r.array, r.page, r.csv, r.n = false, Unknown, nil, nil, false, nil, nil, 0
 	return nil
 }
 

@@ -1,0 +1,467 @@
+package objfile
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"slices"
+	"unicode/utf8"
+)
+
+// Reading JSON in one pass.
+//
+// encoding/json's Decoder scans each value twice (once to find its end,
+// once more to copy it into a RawMessage), and Split a third time. The
+// fast reader below scans each object of a JSON stream or array once: it
+// checks the syntax and cuts the top-level members as it goes. It accepts
+// only what encoding/json accepts, and it never reports an error itself:
+// at the first byte it is not sure of (a syntax error, a value that is not
+// an object, nesting deeper than maxFastDepth, text after the array, a
+// failed read) it hands the rest of the input to the Decoder at the
+// position the Decoder would have reached, which then reads on and
+// reports exactly as it always has. Valid files never reach the Decoder.
+
+// fastJSON is the state of the fast reader.
+type fastJSON struct {
+	buf []byte
+	pos int // the next byte to look at
+	// keep is where the Decoder would resume: the end of the last object
+	// returned (or the start). Nothing from keep on is dropped.
+	keep  int
+	off   int64 // the input offset of buf[0]
+	eof   bool
+	err   error // the read error, other than io.EOF, that ended the input
+	array bool
+	elems int  // the objects of the array returned so far
+	done  bool // the input ended after the array or the last value
+	size  int  // the first buffer's size (tests make it small)
+}
+
+// fastChunk is the size of the fast reader's first buffer; it grows to
+// hold an object larger than half of it.
+const fastChunk = 256 << 10
+
+// errFallback tells nextJSON to hand the input to the Decoder.
+var errFallback = &Error{Msg: "fall back to encoding/json"}
+
+// nextFast returns the next object's text, its input offset and its
+// members (in r.top); io.EOF at the end, errFallback when the Decoder must
+// take over.
+func (r *Reader) nextFast() ([]byte, int64, error) {
+	f := r.fast
+	if f.done {
+		return nil, 0, io.EOF
+	}
+	for {
+		i := skipSpace(f.buf, f.pos)
+		if i == len(f.buf) {
+			if f.eof || f.err != nil {
+				if f.array || f.err != nil {
+					return nil, 0, errFallback // an unclosed array, a failed read
+				}
+				f.done = true
+				return nil, 0, io.EOF
+			}
+			f.fill(r.br)
+			continue
+		}
+		if f.array {
+			c := f.buf[i]
+			switch {
+			case c == ']':
+				// The end of the array: only white space may follow.
+				f.pos = i + 1
+				for {
+					f.pos = skipSpace(f.buf, f.pos)
+					if f.pos < len(f.buf) || f.err != nil {
+						return nil, 0, errFallback
+					}
+					if f.eof {
+						f.done = true
+						return nil, 0, io.EOF
+					}
+					f.fill(r.br)
+				}
+			case f.elems > 0 && c == ',':
+				i = skipSpace(f.buf, i+1)
+				if i == len(f.buf) {
+					if f.eof || f.err != nil {
+						return nil, 0, errFallback
+					}
+					f.fill(r.br)
+					continue
+				}
+			case f.elems > 0:
+				return nil, 0, errFallback
+			}
+		}
+		if f.buf[i] != '{' {
+			return nil, 0, errFallback
+		}
+		top, end, st := scanObject(f.buf, i, r.top[:0], &r.names)
+		r.top = top
+		switch st {
+		case scanMore:
+			if f.eof || f.err != nil {
+				return nil, 0, errFallback
+			}
+			f.fill(r.br)
+			continue
+		case scanBad:
+			return nil, 0, errFallback
+		}
+		f.pos, f.keep = end, end
+		f.elems++
+		return f.buf[i:end], f.off + int64(i), nil
+	}
+}
+
+// fill reads more input, keeping what is not yet read from keep on, and
+// grows the buffer when what is kept fills half of it, so that a large
+// object (a Graph page) is scanned again only a few times.
+func (f *fastJSON) fill(src io.Reader) {
+	if f.keep > 0 {
+		n := copy(f.buf, f.buf[f.keep:])
+		f.off += int64(f.keep)
+		f.pos -= f.keep
+		f.buf = f.buf[:n]
+		f.keep = 0
+	}
+	if cap(f.buf) == 0 {
+		f.buf = make([]byte, 0, f.size)
+	} else if len(f.buf) > cap(f.buf)/2 {
+		f.buf = slices.Grow(f.buf, cap(f.buf))
+	}
+	for len(f.buf) < cap(f.buf) {
+		n, err := src.Read(f.buf[len(f.buf):cap(f.buf)])
+		f.buf = f.buf[:len(f.buf)+n]
+		if err == io.EOF {
+			f.eof = true
+			break
+		}
+		if err != nil {
+			f.err = err
+			break
+		}
+		if n == 0 {
+			break
+		}
+	}
+}
+
+// fallback hands the input from the end of the last object returned to a
+// Decoder, in the state the Decoder would be in there: in an array, after
+// its '[' or after an element (the element is replaced by {}, decoded
+// here).
+func (r *Reader) fallback() {
+	f := r.fast
+	r.fast = nil
+	prefix := ""
+	if f.array {
+		prefix = "["
+		if f.elems > 0 {
+			prefix = "[{}"
+		}
+	}
+	// What is read comes in one piece, as the Decoder would have had it
+	// (where a syntax error is reported can depend on what the Decoder
+	// holds beyond it).
+	for !f.eof && f.err == nil && len(f.buf)-f.keep < fastChunk/4 {
+		f.fill(r.br)
+	}
+	srcs := []io.Reader{bytes.NewReader(append([]byte(prefix), f.buf[f.keep:]...))}
+	switch {
+	case f.err != nil:
+		srcs = append(srcs, errReader{f.err})
+	case !f.eof:
+		srcs = append(srcs, r.br)
+	}
+	r.base = f.off + int64(f.keep) - int64(len(prefix))
+	r.decSrc = &spaceTrimmer{r: io.MultiReader(srcs...)}
+	r.dec = json.NewDecoder(r.decSrc)
+	if f.array {
+		r.dec.Token()
+		if f.elems > 0 {
+			var skip json.RawMessage
+			r.dec.Decode(&skip)
+		}
+	}
+}
+
+type errReader struct{ err error }
+
+func (e errReader) Read([]byte) (int, error) { return 0, e.err }
+
+type scanStatus uint8
+
+const (
+	scanOK   scanStatus = iota
+	scanMore            // the input ends inside the value
+	scanBad             // not valid JSON, or not sure: the Decoder decides
+)
+
+// maxFastDepth bounds the nesting the fast reader scans; deeper values
+// go to the Decoder (which allows 10000 levels).
+const maxFastDepth = 64
+
+// scanObject checks the JSON object at b[i] ('{') and appends its members
+// to dst; it returns the object's end.
+func scanObject(b []byte, i int, dst []Member, names *Names) ([]Member, int, scanStatus) {
+	i = skipSpace(b, i+1)
+	if i >= len(b) {
+		return dst, i, scanMore
+	}
+	if b[i] == '}' {
+		return dst, i + 1, scanOK
+	}
+	for {
+		if b[i] != '"' {
+			return dst, i, scanBad
+		}
+		start := i
+		end, plain, st := scanString(b, i)
+		if st != scanOK {
+			return dst, end, st
+		}
+		var key []byte
+		if plain {
+			key = b[start+1 : end-1]
+		} else {
+			key = names.decode(b[start:end])
+		}
+		i = skipSpace(b, end)
+		if i >= len(b) {
+			return dst, i, scanMore
+		}
+		if b[i] != ':' {
+			return dst, i, scanBad
+		}
+		i = skipSpace(b, i+1)
+		if i >= len(b) {
+			return dst, i, scanMore
+		}
+		start = i
+		if end, st = scanValue(b, i, 1); st != scanOK {
+			return dst, end, st
+		}
+		dst = append(dst, Member{Name: key, Raw: b[start:end]})
+		i = skipSpace(b, end)
+		if i >= len(b) {
+			return dst, i, scanMore
+		}
+		switch b[i] {
+		case ',':
+			if i = skipSpace(b, i+1); i >= len(b) {
+				return dst, i, scanMore
+			}
+		case '}':
+			return dst, i + 1, scanOK
+		default:
+			return dst, i, scanBad
+		}
+	}
+}
+
+// scanValue checks the JSON value at b[i] and returns its end.
+func scanValue(b []byte, i, depth int) (int, scanStatus) {
+	switch c := b[i]; c {
+	case '"':
+		end, _, st := scanString(b, i)
+		return end, st
+	case '{', '[':
+		if depth >= maxFastDepth {
+			return i, scanBad
+		}
+		return scanContainer(b, i, depth+1)
+	case 't':
+		return scanLiteral(b, i, "true")
+	case 'f':
+		return scanLiteral(b, i, "false")
+	case 'n':
+		return scanLiteral(b, i, "null")
+	}
+	return scanNumber(b, i)
+}
+
+// scanContainer checks a nested object or array.
+func scanContainer(b []byte, i, depth int) (int, scanStatus) {
+	object := b[i] == '{'
+	closer := byte(']')
+	if object {
+		closer = '}'
+	}
+	i = skipSpace(b, i+1)
+	if i >= len(b) {
+		return i, scanMore
+	}
+	if b[i] == closer {
+		return i + 1, scanOK
+	}
+	for {
+		var st scanStatus
+		if object {
+			if b[i] != '"' {
+				return i, scanBad
+			}
+			if i, _, st = scanString(b, i); st != scanOK {
+				return i, st
+			}
+			if i = skipSpace(b, i); i >= len(b) {
+				return i, scanMore
+			}
+			if b[i] != ':' {
+				return i, scanBad
+			}
+			if i = skipSpace(b, i+1); i >= len(b) {
+				return i, scanMore
+			}
+		}
+		if i, st = scanValue(b, i, depth); st != scanOK {
+			return i, st
+		}
+		if i = skipSpace(b, i); i >= len(b) {
+			return i, scanMore
+		}
+		switch b[i] {
+		case ',':
+			if i = skipSpace(b, i+1); i >= len(b) {
+				return i, scanMore
+			}
+		case closer:
+			return i + 1, scanOK
+		default:
+			return i, scanBad
+		}
+	}
+}
+
+// strPlain marks the bytes a string holds as they are: not a quote, a
+// backslash, a control character or the start of a multi-byte sequence.
+var strPlain = func() (t [256]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
+
+// scanString checks the string literal at b[i] ('"') and returns its end,
+// and whether its contents need no decoding (as PlainString says).
+func scanString(b []byte, i int) (end int, plain bool, st scanStatus) {
+	esc, high := false, false
+	j := i + 1
+	for {
+		for j < len(b) && strPlain[b[j]] {
+			j++
+		}
+		if j >= len(b) {
+			return j, false, scanMore
+		}
+		switch c := b[j]; {
+		case c == '"':
+			plain = !esc && (!high || utf8.Valid(b[i+1:j]))
+			return j + 1, plain, scanOK
+		case c == '\\':
+			esc = true
+			if j+1 >= len(b) {
+				return j, false, scanMore
+			}
+			switch b[j+1] {
+			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+				j += 2
+			case 'u':
+				for k := j + 2; k < j+6; k++ {
+					if k >= len(b) {
+						return k, false, scanMore
+					}
+					if !isHex(b[k]) {
+						return k, false, scanBad
+					}
+				}
+				j += 6
+			default:
+				return j, false, scanBad
+			}
+		case c < 0x20:
+			return j, false, scanBad
+		default: // a byte of a multi-byte sequence: any is accepted
+			high = true
+			j++
+		}
+	}
+}
+
+func isHex(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
+}
+
+// scanLiteral checks true, false or null at b[i].
+func scanLiteral(b []byte, i int, lit string) (int, scanStatus) {
+	if len(b)-i < len(lit) {
+		if string(b[i:]) == lit[:len(b)-i] {
+			return len(b), scanMore
+		}
+		return i, scanBad
+	}
+	if string(b[i:i+len(lit)]) != lit {
+		return i, scanBad
+	}
+	return i + len(lit), scanOK
+}
+
+// scanNumber checks a number at b[i]; the byte after it must be in b.
+func scanNumber(b []byte, i int) (int, scanStatus) {
+	j := i
+	if b[j] == '-' {
+		if j++; j >= len(b) {
+			return j, scanMore
+		}
+	}
+	switch {
+	case b[j] == '0':
+		j++
+	case '1' <= b[j] && b[j] <= '9':
+		j = digits(b, j+1)
+	default:
+		return j, scanBad
+	}
+	if j >= len(b) {
+		return j, scanMore
+	}
+	if b[j] == '.' {
+		if j++; j >= len(b) {
+			return j, scanMore
+		}
+		if !isDigit(b[j]) {
+			return j, scanBad
+		}
+		if j = digits(b, j); j >= len(b) {
+			return j, scanMore
+		}
+	}
+	if b[j] == 'e' || b[j] == 'E' {
+		if j++; j >= len(b) {
+			return j, scanMore
+		}
+		if b[j] == '+' || b[j] == '-' {
+			if j++; j >= len(b) {
+				return j, scanMore
+			}
+		}
+		if !isDigit(b[j]) {
+			return j, scanBad
+		}
+		if j = digits(b, j); j >= len(b) {
+			return j, scanMore
+		}
+	}
+	return j, scanOK
+}
+
+func isDigit(c byte) bool { return '0' <= c && c <= '9' }
+
+func digits(b []byte, j int) int {
+	for j < len(b) && isDigit(b[j]) {
+		j++
+	}
+	return j
+}

@@ -1,0 +1,93 @@
+package objfile
+
+import (
+	"strings"
+	"testing"
+	"unicode/utf16"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// readBoth reads in with encoding/json's Decoder alone and with the fast
+// reader whose first buffer holds size bytes (0: the default), and
+// returns both dumps.
+func readBoth(in string, size int) (slow, fast string) {
+	opts := Options{Name: "f.json", Keep: "attributes"}
+	rs := NewReader(strings.NewReader(in), opts)
+	rs.slow = true
+	rf := NewReader(strings.NewReader(in), opts)
+	rf.fastSize = size
+	return dump(rs), dump(rf)
+}
+
+// fastCases are inputs whose every object, error message and position the
+// fast reader must give as the Decoder does.
+var fastCases = []string{
+	`{"a": 1}`,
+	"{\"a\": 1}\n{\"b\": [1, 2, {\"c\": null}], \"d\": {\"e\": true, \"f\": false}}\n",
+	"{\"id\": \"a\"}\r\n{\"id\": \"b\"}\r\n\r\n",
+	`[{"a": 1}, {"b": 2}]`,
+	"[\n  {\"id\": \"a\"},\n  {\"id\": \"b\"}\n]\n",
+	`[]`, `[ ]`, `[`, `[{"a": 1},]`, `[{"a": 1} {"b": 2}]`, `[{"a": 1}]x`, "[{\"a\": 1}] \f", "[{\"a\": 1}]\u00a0",
+	`[1]`, `[{"a": 1}, 2]`, `[null]`, `[{"a": 1}, null, {"b": 2}]`, `[{"a": 1}`, `[{"a": 1},`, `[{"a": 1}]]`, `[,{"a": 1}]`,
+	`{"a": 1}{"b": 2}`, `{"a": 1} x`, "null\n{\"a\": 1}", "{\"a\": 1}\nnull\n{\"b\": 2}", `"x"`, `{"a": 1},{"b": 2}`,
+	`{"a": -0.5e+10, "b": 0, "c": -0, "d": 1E5, "e": 12.25e-3}`, `{"a": 01}`, `{"a": 1.}`, `{"a": -}`, `{"a": 1e}`, `{"a": 1e+}`, `{"a": .5}`, `{"a": +1}`,
+	`{"a": tru}`, `{"a": nul}`, `{"a": falsy}`, `{"a": true`, `{"a": fals`,
+	`{"a": "\u00e9\ud83d\ude00", "b": "\"\\\/\b\f\n\r\t"}`, `{"\u0061": 1, "\"q\"": 2}`, `{"a": "\u00g0"}`, `{"a": "\x"}`,
+	"{\"a\n\": 1}", "{\"a\": \"\t\"}", "{\"a\": \"\xff\xfe\"}", "{\"\xff\": 1, \"\xc3\xa9\": 2}", "{\"a\": \"\xc3\"}",
+	`{"a": 1,}`, `{,}`, `{"a" 1}`, `{"a": 1 "b": 2}`, `{"a": [1,]}`, `{"a": [1 2]}`, `{"a": {"b"}}`, `{"a": {"b": 1,}}`, `{"a": {,}}`, `{1: 2}`, `{"a": }`,
+	`{"a": [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]}`,
+	`{"a": ` + strings.Repeat("[", 10001) + strings.Repeat("]", 10001) + `}`,
+	"{\"id\": \"a\"}\n{\"id\": }\n{\"id\": \"c\"}\n",
+	"{\"id\": \"a\"}\n{\"id\": \"b\"\n{\"id\": \"c\"}\n",
+	"{\"id\": \"a\",\n \"x\": 1}\n{\"id\": }\n{\"id\": \"c\"}\n",
+	`{"@odata.context": "https://graph.microsoft.com/v1.0/$metadata#users", "@odata.nextLink": "n", "value": [{"id": "1", "manager": {"id": "2"}, "onPremisesExtensionAttributes": {"extensionAttribute1": "a"}}, {"id": "3"}]}`,
+	`{"value": [{"id": "1"}, 2]}` + "\n" + `{"value": []}`,
+	`{"schemas": ["urn:ietf:params:scim:api:messages:2.0:ListResponse"], "totalResults": 3, "Resources": [{"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "id": "1", "emails": [{"type": "work", "value": "a", "primary": true}]}]}`,
+	`[{"id": "a", "x": {"y": [1, {"id": "z"}]}}]`,
+	`{"id": "a", "attributes": {"mail": "m", "n": {"o": 1}}}`,
+	"\xef\xbb\xbf[{\"id\": \"a\"}]",
+	"   \n\t{\"id\": \"a\"}   ",
+	"{\"id\": \"a\"}\n\n\n",
+	"{\"id\": \"a\"}\x00",
+	"{\"id\": \"a\"}\n\u2028",
+}
+
+// TestFastMatchesDecoder checks that the one-pass reader reads every case
+// as encoding/json's Decoder does, also when its buffer ends inside a
+// value at every possible place.
+func TestFastMatchesDecoder(t *testing.T) {
+	cases := append([]string{}, fastCases...)
+	// The same in UTF-16, as PowerShell writes.
+	for _, c := range fastCases[:8] {
+		u := []byte{0xff, 0xfe}
+		for _, r := range utf16.Encode([]rune(c)) {
+			u = append(u, byte(r), byte(r>>8))
+		}
+		cases = append(cases, string(u))
+	}
+	for _, in := range cases {
+		for _, size := range []int{0, 1, 2, 3, 5, 8, 13, 32} {
+			slow, fast := readBoth(in, size)
+			if diff := cmp.Diff(slow, fast); diff != "" {
+				t.Errorf("input %q, buffer %d (-decoder +fast):\n%s", in, size, diff)
+			}
+		}
+	}
+}
+
+// FuzzFastMatchesDecoder checks the one-pass reader against the Decoder
+// on any input.
+func FuzzFastMatchesDecoder(f *testing.F) {
+	for _, c := range fastCases {
+		if len(c) < 1000 { // the 10001 levels slow fuzzing down
+			f.Add([]byte(c), uint8(0))
+		}
+	}
+	f.Fuzz(func(t *testing.T, data []byte, size uint8) {
+		slow, fast := readBoth(string(data), int(size))
+		if slow != fast {
+			t.Fatalf("input %q, buffer %d:\n%s", data, size, cmp.Diff(slow, fast))
+		}
+	})
+}
