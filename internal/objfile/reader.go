@@ -128,10 +128,10 @@ type Reader struct {
 	fast     *fastJSON
 	slow     bool
 	fastSize int
-	dec    *json.Decoder
-	decSrc io.Reader
-	raw    json.RawMessage
-	array  bool
+	dec      *json.Decoder
+	decSrc   io.Reader
+	raw      json.RawMessage
+	array    bool
 	// lines counts the objects read so far when each was on a line of its
 	// own (JSON lines); -1 once one was not. Only in JSON lines can
 	// reading go on after a syntax error, at the next line.
