@@ -101,13 +101,13 @@ func (r *Reader) nextFast() ([]byte, int64, error) {
 		top, end, st := scanObject(f.buf, i, r.top[:0], &r.names)
 		r.top = top
 		switch st {
-		case scanMore:
+		case ScanMore:
 			if f.eof || f.err != nil {
 				return nil, 0, errFallback
 			}
 			f.fill(r.br)
 			continue
-		case scanBad:
+		case ScanBad:
 			return nil, 0, errFallback
 		}
 		f.pos, f.keep = end, end
@@ -192,13 +192,31 @@ type errReader struct{ err error }
 
 func (e errReader) Read([]byte) (int, error) { return 0, e.err }
 
-type scanStatus uint8
+// ScanStatus tells how ScanObject or ScanValue ended.
+type ScanStatus uint8
 
+// The ends of a scan.
 const (
-	scanOK   scanStatus = iota
-	scanMore            // the input ends inside the value
-	scanBad             // not valid JSON, or not sure: the Decoder decides
+	ScanOK   ScanStatus = iota
+	ScanMore            // the input ends inside the value
+	ScanBad             // not valid JSON, or not sure: encoding/json decides
 )
+
+// ScanObject checks the JSON object at b[i] ('{') as encoding/json would
+// accept it, appends its members to dst (names decoded through names) and
+// returns its end. ScanMore means b ends inside it; ScanBad that it is not
+// valid JSON, or too deep to be sure: encoding/json must judge it.
+func ScanObject(b []byte, i int, dst []Member, names *Names) ([]Member, int, ScanStatus) {
+	return scanObject(b, i, dst, names)
+}
+
+// ScanValue checks the JSON value at b[i] as ScanObject does and returns
+// its end. A number must be followed by a byte in b.
+func ScanValue(b []byte, i int) (int, ScanStatus) { return scanValue(b, i, 0) }
+
+// SkipSpace returns the index of the first byte from i that is not JSON
+// white space.
+func SkipSpace(b []byte, i int) int { return skipSpace(b, i) }
 
 // maxFastDepth bounds the nesting the fast reader scans; deeper values
 // go to the Decoder (which allows 10000 levels).
@@ -206,21 +224,21 @@ const maxFastDepth = 64
 
 // scanObject checks the JSON object at b[i] ('{') and appends its members
 // to dst; it returns the object's end.
-func scanObject(b []byte, i int, dst []Member, names *Names) ([]Member, int, scanStatus) {
+func scanObject(b []byte, i int, dst []Member, names *Names) ([]Member, int, ScanStatus) {
 	i = skipSpace(b, i+1)
 	if i >= len(b) {
-		return dst, i, scanMore
+		return dst, i, ScanMore
 	}
 	if b[i] == '}' {
-		return dst, i + 1, scanOK
+		return dst, i + 1, ScanOK
 	}
 	for {
 		if b[i] != '"' {
-			return dst, i, scanBad
+			return dst, i, ScanBad
 		}
 		start := i
 		end, plain, st := scanString(b, i)
-		if st != scanOK {
+		if st != ScanOK {
 			return dst, end, st
 		}
 		var key []byte
@@ -231,46 +249,46 @@ func scanObject(b []byte, i int, dst []Member, names *Names) ([]Member, int, sca
 		}
 		i = skipSpace(b, end)
 		if i >= len(b) {
-			return dst, i, scanMore
+			return dst, i, ScanMore
 		}
 		if b[i] != ':' {
-			return dst, i, scanBad
+			return dst, i, ScanBad
 		}
 		i = skipSpace(b, i+1)
 		if i >= len(b) {
-			return dst, i, scanMore
+			return dst, i, ScanMore
 		}
 		start = i
-		if end, st = scanValue(b, i, 1); st != scanOK {
+		if end, st = scanValue(b, i, 1); st != ScanOK {
 			return dst, end, st
 		}
 		dst = append(dst, Member{Name: key, Raw: b[start:end]})
 		i = skipSpace(b, end)
 		if i >= len(b) {
-			return dst, i, scanMore
+			return dst, i, ScanMore
 		}
 		switch b[i] {
 		case ',':
 			if i = skipSpace(b, i+1); i >= len(b) {
-				return dst, i, scanMore
+				return dst, i, ScanMore
 			}
 		case '}':
-			return dst, i + 1, scanOK
+			return dst, i + 1, ScanOK
 		default:
-			return dst, i, scanBad
+			return dst, i, ScanBad
 		}
 	}
 }
 
 // scanValue checks the JSON value at b[i] and returns its end.
-func scanValue(b []byte, i, depth int) (int, scanStatus) {
+func scanValue(b []byte, i, depth int) (int, ScanStatus) {
 	switch c := b[i]; c {
 	case '"':
 		end, _, st := scanString(b, i)
 		return end, st
 	case '{', '[':
 		if depth >= maxFastDepth {
-			return i, scanBad
+			return i, ScanBad
 		}
 		return scanContainer(b, i, depth+1)
 	case 't':
@@ -284,7 +302,7 @@ func scanValue(b []byte, i, depth int) (int, scanStatus) {
 }
 
 // scanContainer checks a nested object or array.
-func scanContainer(b []byte, i, depth int) (int, scanStatus) {
+func scanContainer(b []byte, i, depth int) (int, ScanStatus) {
 	object := b[i] == '{'
 	closer := byte(']')
 	if object {
@@ -292,45 +310,45 @@ func scanContainer(b []byte, i, depth int) (int, scanStatus) {
 	}
 	i = skipSpace(b, i+1)
 	if i >= len(b) {
-		return i, scanMore
+		return i, ScanMore
 	}
 	if b[i] == closer {
-		return i + 1, scanOK
+		return i + 1, ScanOK
 	}
 	for {
-		var st scanStatus
+		var st ScanStatus
 		if object {
 			if b[i] != '"' {
-				return i, scanBad
+				return i, ScanBad
 			}
-			if i, _, st = scanString(b, i); st != scanOK {
+			if i, _, st = scanString(b, i); st != ScanOK {
 				return i, st
 			}
 			if i = skipSpace(b, i); i >= len(b) {
-				return i, scanMore
+				return i, ScanMore
 			}
 			if b[i] != ':' {
-				return i, scanBad
+				return i, ScanBad
 			}
 			if i = skipSpace(b, i+1); i >= len(b) {
-				return i, scanMore
+				return i, ScanMore
 			}
 		}
-		if i, st = scanValue(b, i, depth); st != scanOK {
+		if i, st = scanValue(b, i, depth); st != ScanOK {
 			return i, st
 		}
 		if i = skipSpace(b, i); i >= len(b) {
-			return i, scanMore
+			return i, ScanMore
 		}
 		switch b[i] {
 		case ',':
 			if i = skipSpace(b, i+1); i >= len(b) {
-				return i, scanMore
+				return i, ScanMore
 			}
 		case closer:
-			return i + 1, scanOK
+			return i + 1, ScanOK
 		default:
-			return i, scanBad
+			return i, ScanBad
 		}
 	}
 }
@@ -346,7 +364,7 @@ var strPlain = func() (t [256]bool) {
 
 // scanString checks the string literal at b[i] ('"') and returns its end,
 // and whether its contents need no decoding (as PlainString says).
-func scanString(b []byte, i int) (end int, plain bool, st scanStatus) {
+func scanString(b []byte, i int) (end int, plain bool, st ScanStatus) {
 	esc, high := false, false
 	j := i + 1
 	for {
@@ -354,16 +372,16 @@ func scanString(b []byte, i int) (end int, plain bool, st scanStatus) {
 			j++
 		}
 		if j >= len(b) {
-			return j, false, scanMore
+			return j, false, ScanMore
 		}
 		switch c := b[j]; {
 		case c == '"':
 			plain = !esc && (!high || utf8.Valid(b[i+1:j]))
-			return j + 1, plain, scanOK
+			return j + 1, plain, ScanOK
 		case c == '\\':
 			esc = true
 			if j+1 >= len(b) {
-				return j, false, scanMore
+				return j, false, ScanMore
 			}
 			switch b[j+1] {
 			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
@@ -371,18 +389,18 @@ func scanString(b []byte, i int) (end int, plain bool, st scanStatus) {
 			case 'u':
 				for k := j + 2; k < j+6; k++ {
 					if k >= len(b) {
-						return k, false, scanMore
+						return k, false, ScanMore
 					}
 					if !isHex(b[k]) {
-						return k, false, scanBad
+						return k, false, ScanBad
 					}
 				}
 				j += 6
 			default:
-				return j, false, scanBad
+				return j, false, ScanBad
 			}
 		case c < 0x20:
-			return j, false, scanBad
+			return j, false, ScanBad
 		default: // a byte of a multi-byte sequence: any is accepted
 			high = true
 			j++
@@ -395,25 +413,25 @@ func isHex(c byte) bool {
 }
 
 // scanLiteral checks true, false or null at b[i].
-func scanLiteral(b []byte, i int, lit string) (int, scanStatus) {
+func scanLiteral(b []byte, i int, lit string) (int, ScanStatus) {
 	if len(b)-i < len(lit) {
 		if string(b[i:]) == lit[:len(b)-i] {
-			return len(b), scanMore
+			return len(b), ScanMore
 		}
-		return i, scanBad
+		return i, ScanBad
 	}
 	if string(b[i:i+len(lit)]) != lit {
-		return i, scanBad
+		return i, ScanBad
 	}
-	return i + len(lit), scanOK
+	return i + len(lit), ScanOK
 }
 
 // scanNumber checks a number at b[i]; the byte after it must be in b.
-func scanNumber(b []byte, i int) (int, scanStatus) {
+func scanNumber(b []byte, i int) (int, ScanStatus) {
 	j := i
 	if b[j] == '-' {
 		if j++; j >= len(b) {
-			return j, scanMore
+			return j, ScanMore
 		}
 	}
 	switch {
@@ -422,39 +440,39 @@ func scanNumber(b []byte, i int) (int, scanStatus) {
 	case '1' <= b[j] && b[j] <= '9':
 		j = digits(b, j+1)
 	default:
-		return j, scanBad
+		return j, ScanBad
 	}
 	if j >= len(b) {
-		return j, scanMore
+		return j, ScanMore
 	}
 	if b[j] == '.' {
 		if j++; j >= len(b) {
-			return j, scanMore
+			return j, ScanMore
 		}
 		if !isDigit(b[j]) {
-			return j, scanBad
+			return j, ScanBad
 		}
 		if j = digits(b, j); j >= len(b) {
-			return j, scanMore
+			return j, ScanMore
 		}
 	}
 	if b[j] == 'e' || b[j] == 'E' {
 		if j++; j >= len(b) {
-			return j, scanMore
+			return j, ScanMore
 		}
 		if b[j] == '+' || b[j] == '-' {
 			if j++; j >= len(b) {
-				return j, scanMore
+				return j, ScanMore
 			}
 		}
 		if !isDigit(b[j]) {
-			return j, scanBad
+			return j, ScanBad
 		}
 		if j = digits(b, j); j >= len(b) {
-			return j, scanMore
+			return j, ScanMore
 		}
 	}
-	return j, scanOK
+	return j, ScanOK
 }
 
 func isDigit(c byte) bool { return '0' <= c && c <= '9' }

@@ -8,7 +8,10 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
+
+	"github.com/attrmap/attrmap/internal/objfile"
 )
 
 // State is what a cycle remembers for the next one: the link from each
@@ -92,15 +95,74 @@ func (s *State) UnmarshalJSON(data []byte) error {
 // one at a time from the stream, so a state of millions of links costs
 // the links, not the document as well. Unknown members are errors, as is
 // a source linked twice (per type).
+//
+// The document is read in one pass (readStateFast); whatever that pass is
+// not sure of, it hands to encoding/json's Decoder (decodeState) in the
+// state the Decoder would have reached, so errors read as they always have.
 func ReadState(r io.Reader) (*State, error) {
-	dec := json.NewDecoder(bufio.NewReaderSize(r, 64<<10))
+	return finishState(readStateFast(r, 256<<10))
+}
+
+// finishState checks the version and the links, and sorts them.
+func finishState(st *State, version int, err error) (*State, error) {
+	if err != nil {
+		return nil, err
+	}
+	if version != stateVersion {
+		return nil, fmt.Errorf("state: unsupported version %d (want %d)", version, stateVersion)
+	}
+	if !slices.IsSortedFunc(st.Links, compareLinks) {
+		sortLinks(st.Links)
+	}
+	for i := 1; i < len(st.Links); i++ {
+		if a, b := st.Links[i], st.Links[i-1]; a.Source == b.Source && strings.EqualFold(a.Type, b.Type) {
+			return nil, fmt.Errorf("state: source %q is linked twice", a.Source)
+		}
+	}
+	return st, nil
+}
+
+// Where readStateFast hands over to the Decoder: what it has read is
+// replaced by a prefix that brings the Decoder to the same state.
+const (
+	resumeStart      = iota // before the document: no prefix
+	resumeFirst             // after '{': {
+	resumeMember            // after a member: {"version":N, N the version read
+	resumeLinks             // inside links, before the first link: {"links":[
+	resumeAfterLink         // inside links, after a link: {"links":[{}
+	resumeEnd               // after the document's '}': {}
+)
+
+// decodeState reads a state with encoding/json, from the point resume
+// says; st and version hold what was read before it.
+func decodeState(dec *json.Decoder, st *State, version int, resume int) (*State, int, error) {
 	dec.DisallowUnknownFields()
-	fail := func(err error) (*State, error) { return nil, fmt.Errorf("state: %w", err) }
+	fail := func(err error) (*State, int, error) { return nil, 0, fmt.Errorf("state: %w", err) }
 	if err := expectDelim(dec, '{'); err != nil {
 		return fail(err)
 	}
-	st := &State{}
-	version := 0
+	links := func() error {
+		for dec.More() {
+			var l Link
+			if err := dec.Decode(&l); err != nil {
+				return fmt.Errorf("link %d: %w", len(st.Links)+1, err)
+			}
+			st.Links = append(st.Links, l)
+		}
+		_, err := dec.Token()
+		return err
+	}
+	if resume == resumeLinks || resume == resumeAfterLink {
+		dec.Token() // "links"
+		dec.Token() // '['
+		if resume == resumeAfterLink {
+			var skip json.RawMessage
+			dec.Decode(&skip)
+		}
+		if err := links(); err != nil {
+			return fail(err)
+		}
+	}
 	for dec.More() {
 		tok, err := dec.Token()
 		if err != nil {
@@ -123,14 +185,7 @@ func ReadState(r io.Reader) (*State, error) {
 			} else if d, ok := tok.(json.Delim); !ok || d != '[' {
 				return fail(fmt.Errorf("links must be an array (got %v)", tok))
 			}
-			for dec.More() {
-				var l Link
-				if err := dec.Decode(&l); err != nil {
-					return fail(fmt.Errorf("link %d: %w", len(st.Links)+1, err))
-				}
-				st.Links = append(st.Links, l)
-			}
-			if _, err := dec.Token(); err != nil {
+			if err := links(); err != nil {
 				return fail(err)
 			}
 		default:
@@ -143,18 +198,297 @@ func ReadState(r io.Reader) (*State, error) {
 	if _, err := dec.Token(); err != io.EOF {
 		return fail(errors.New("invalid character after top-level value"))
 	}
-	if version != stateVersion {
-		return nil, fmt.Errorf("state: unsupported version %d (want %d)", version, stateVersion)
+	return st, version, nil
+}
+
+// stateReader reads a state document in one pass, from a buffer that
+// keeps what is not read yet.
+type stateReader struct {
+	src  io.Reader
+	buf  []byte
+	pos  int // the next byte to read
+	keep int // where the Decoder would resume (the start of the step)
+	eof  bool
+	err  error
+
+	st      *State
+	version int
+	resume  int
+	members []objfile.Member
+	pair    []byte
+	types   map[string]string
+	size    int
+}
+
+// readStateFast reads a state document, handing over to decodeState at
+// the first thing it is not sure of.
+// size is the first buffer's size.
+func readStateFast(r io.Reader, size int) (*State, int, error) {
+	sr := &stateReader{src: r, st: &State{}, resume: resumeStart, size: size}
+	if sr.read() {
+		return sr.st, sr.version, nil
 	}
-	if !slices.IsSortedFunc(st.Links, compareLinks) {
-		sortLinks(st.Links)
+	// What was read comes first, in one piece, then the rest.
+	prefix := [...]string{"", "{", "", `{"links":[`, `{"links":[{}`, "{}"}[sr.resume]
+	if sr.resume == resumeMember {
+		prefix = `{"version":` + strconv.Itoa(sr.version) + " " // the space ends the number
 	}
-	for i := 1; i < len(st.Links); i++ {
-		if a, b := st.Links[i], st.Links[i-1]; a.Source == b.Source && strings.EqualFold(a.Type, b.Type) {
-			return nil, fmt.Errorf("state: source %q is linked twice", a.Source)
+	srcs := []io.Reader{bytes.NewReader(append([]byte(prefix), sr.buf[sr.keep:]...))}
+	switch {
+	case sr.err != nil:
+		srcs = append(srcs, errorReader{sr.err})
+	case !sr.eof:
+		srcs = append(srcs, r)
+	}
+	return decodeState(json.NewDecoder(bufio.NewReaderSize(io.MultiReader(srcs...), 64<<10)), sr.st, sr.version, sr.resume)
+}
+
+// appendString appends the value of the JSON string literal lit, if any.
+func appendString(b, lit []byte) []byte {
+	if lit == nil {
+		return b
+	}
+	if s, ok := objfile.PlainString(lit); ok {
+		return append(b, s...)
+	}
+	return append(b, objfile.StringOf(lit)...)
+}
+
+type errorReader struct{ err error }
+
+func (e errorReader) Read([]byte) (int, error) { return 0, e.err }
+
+// fill reads more, keeping the bytes from keep on; false at the end of
+// the input.
+func (sr *stateReader) fill() bool {
+	if sr.eof || sr.err != nil {
+		return false
+	}
+	if sr.keep > 0 {
+		n := copy(sr.buf, sr.buf[sr.keep:])
+		sr.pos -= sr.keep
+		sr.buf = sr.buf[:n]
+		sr.keep = 0
+	}
+	if cap(sr.buf) == 0 {
+		sr.buf = make([]byte, 0, sr.size)
+	} else if len(sr.buf) > cap(sr.buf)/2 {
+		sr.buf = slices.Grow(sr.buf, cap(sr.buf))
+	}
+	for len(sr.buf) < cap(sr.buf) {
+		n, err := sr.src.Read(sr.buf[len(sr.buf):cap(sr.buf)])
+		sr.buf = sr.buf[:len(sr.buf)+n]
+		if err == io.EOF {
+			sr.eof = true
+			break
+		}
+		if err != nil {
+			sr.err = err
+			break
+		}
+		if n == 0 {
+			break
 		}
 	}
-	return st, nil
+	return true
+}
+
+// space skips white space and returns the next byte; false at the end of
+// the input.
+func (sr *stateReader) space() (byte, bool) {
+	for {
+		sr.pos = objfile.SkipSpace(sr.buf, sr.pos)
+		if sr.pos < len(sr.buf) {
+			return sr.buf[sr.pos], true
+		}
+		if !sr.fill() {
+			return 0, false
+		}
+	}
+}
+
+// value scans the value at pos and returns it; false when the Decoder
+// must judge it.
+func (sr *stateReader) value() ([]byte, bool) {
+	for {
+		end, st := objfile.ScanValue(sr.buf, sr.pos)
+		switch {
+		case st == objfile.ScanOK:
+			v := sr.buf[sr.pos:end]
+			sr.pos = end
+			return v, true
+		case st == objfile.ScanMore && sr.fill():
+			continue
+		}
+		return nil, false
+	}
+}
+
+// read reads the document; false, with resume and keep set, where the
+// Decoder must take over.
+func (sr *stateReader) read() bool {
+	if c, ok := sr.space(); !ok || c != '{' {
+		return false
+	}
+	sr.pos++
+	sr.resume, sr.keep = resumeFirst, sr.pos
+	for first := true; ; first = false {
+		c, ok := sr.space()
+		if !ok {
+			return false
+		}
+		if c == '}' {
+			sr.pos++
+			break
+		}
+		if !first {
+			if c != ',' {
+				return false
+			}
+			sr.pos++
+			if c, ok = sr.space(); !ok {
+				return false
+			}
+		}
+		if c != '"' {
+			return false
+		}
+		lit, ok := sr.value()
+		if !ok {
+			return false
+		}
+		key := string(lit) // lit moves when the buffer is filled
+		if c, ok = sr.space(); !ok || c != ':' {
+			return false
+		}
+		sr.pos++
+		if _, ok = sr.space(); !ok {
+			return false
+		}
+		switch key {
+		case `"version"`:
+			v, ok := sr.value()
+			if !ok || len(v) > 9 || v[0] < '0' || v[0] > '9' || bytes.ContainsAny(v, ".eE") {
+				return false
+			}
+			sr.version, _ = strconv.Atoi(string(v))
+		case `"rule"`:
+			v, ok := sr.value()
+			if !ok || v[0] != '"' {
+				return false
+			}
+			sr.st.Rule = objfile.StringOf(v)
+		case `"links"`:
+			if sr.buf[sr.pos] != '[' {
+				return false
+			}
+			sr.pos++
+			sr.resume, sr.keep = resumeLinks, sr.pos
+			if !sr.links() {
+				return false
+			}
+		default:
+			return false
+		}
+		sr.resume, sr.keep = resumeMember, sr.pos
+	}
+	sr.resume, sr.keep = resumeEnd, sr.pos
+	if _, ok := sr.space(); ok || sr.err != nil {
+		return false // text after the document, or a failed read
+	}
+	return true
+}
+
+// links reads the links of the links array, and its ']'.
+func (sr *stateReader) links() bool {
+	for first := true; ; first = false {
+		c, ok := sr.space()
+		if !ok {
+			return false
+		}
+		if c == ']' {
+			sr.pos++
+			return true
+		}
+		if !first {
+			if c != ',' {
+				return false
+			}
+			sr.pos++
+			if c, ok = sr.space(); !ok {
+				return false
+			}
+		}
+		if c != '{' {
+			return false
+		}
+		for {
+			ms, end, st := objfile.ScanObject(sr.buf, sr.pos, sr.members[:0], nil)
+			sr.members = ms
+			if st == objfile.ScanMore && sr.fill() {
+				continue
+			}
+			if st != objfile.ScanOK || !sr.link(ms) {
+				return false
+			}
+			sr.pos = end
+			break
+		}
+		sr.resume, sr.keep = resumeAfterLink, sr.pos
+	}
+}
+
+// link adds the link whose members are ms; false for anything but the
+// four members with values of their types.
+func (sr *stateReader) link(ms []objfile.Member) bool {
+	var typ, source, target []byte
+	var l Link
+	for _, m := range ms {
+		switch string(m.Name) {
+		case "type":
+			typ = m.Raw
+		case "source":
+			source = m.Raw
+		case "target":
+			target = m.Raw
+		case "provisioned":
+			switch m.Raw[0] {
+			case 't':
+				l.Provisioned = true
+			case 'f':
+				l.Provisioned = false
+			default:
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	for _, v := range [][]byte{typ, source, target} {
+		if v != nil && v[0] != '"' {
+			return false
+		}
+	}
+	// Source and target share one allocation.
+	sr.pair = appendString(sr.pair[:0], source)
+	n := len(sr.pair)
+	sr.pair = appendString(sr.pair, target)
+	both := string(sr.pair)
+	l.Source, l.Target = both[:n], both[n:]
+	if typ != nil {
+		t := objfile.StringOf(typ)
+		if sr.types == nil {
+			sr.types = map[string]string{}
+		}
+		if u, ok := sr.types[t]; ok {
+			t = u
+		} else if len(sr.types) < 1024 {
+			sr.types[t] = t
+		}
+		l.Type = t
+	}
+	sr.st.Links = append(sr.st.Links, l)
+	return true
 }
 
 func expectDelim(dec *json.Decoder, want json.Delim) error {
