@@ -125,12 +125,12 @@ func finishState(st *State, version int, err error) (*State, error) {
 // Where readStateFast hands over to the Decoder: what it has read is
 // replaced by a prefix that brings the Decoder to the same state.
 const (
-	resumeStart      = iota // before the document: no prefix
-	resumeFirst             // after '{': {
-	resumeMember            // after a member: {"version":N, N the version read
-	resumeLinks             // inside links, before the first link: {"links":[
-	resumeAfterLink         // inside links, after a link: {"links":[{}
-	resumeEnd               // after the document's '}': {}
+	resumeStart     = iota // before the document: no prefix
+	resumeFirst            // after '{': {
+	resumeMember           // after a member: {"version":N, N the version read
+	resumeLinks            // inside links, before the first link: {"links":[
+	resumeAfterLink        // inside links, after a link: {"links":[{}
+	resumeEnd              // after the document's '}': {}
 )
 
 // decodeState reads a state with encoding/json, from the point resume
