@@ -87,3 +87,17 @@ func ExampleProgram_EvalWith() {
 	fmt.Println(expr.Render(v))
 	// Output: on
 }
+
+// AppendJSON writes a value as plans and apply's output hold it: booleans
+// and numbers keep their JSON type.
+func ExampleAppendJSON() {
+	for _, v := range []expr.Value{expr.Bool(false), expr.Int(3), expr.String("True"), expr.Multi{"a", "b"}, expr.Null} {
+		fmt.Println(string(expr.AppendJSON(nil, v)))
+	}
+	// Output:
+	// false
+	// 3
+	// "True"
+	// ["a","b"]
+	// null
+}

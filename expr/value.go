@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Value is the result of evaluating an expression or any of its parts. It
@@ -310,6 +311,109 @@ func Display(v Value) string {
 		return b.String()
 	}
 	return Render(v)
+}
+
+// AppendJSON appends the JSON form of v to dst: the one rendering of
+// values that plans, planner states and written snapshots (apply's
+// output) hold, so that a value keeps its JSON type through them.
+//
+//   - null, and the flow markers Ignored and IgnoredObject: null;
+//   - a boolean: true or false (not the "True" of Render);
+//   - a number: its String text, which is a JSON number (1001, 2.5,
+//     1E+15), except NaN and the infinities, which JSON cannot hold and
+//     are written as strings;
+//   - a string: a JSON string, escaped as encoding/json escapes it with
+//     HTML escaping off (U+2028 and U+2029 as \u2028 and \u2029, invalid
+//     UTF-8 as U+FFFD);
+//   - a date-time: the string of its Render text (JSON has no date type);
+//   - a multi-valued value: an array of strings.
+//
+// A redacted value is written as the value it wraps: writers that must
+// hide it write "[Redact]" themselves.
+func AppendJSON(dst []byte, v Value) []byte {
+	v, _ = Unwrap(v)
+	switch v := v.(type) {
+	case nil, nullValue, ignoredValue, ignoredObjectValue:
+		return append(dst, "null"...)
+	case Bool:
+		if v {
+			return append(dst, "true"...)
+		}
+		return append(dst, "false"...)
+	case Number:
+		if !v.float || !math.IsNaN(v.f) && !math.IsInf(v.f, 0) {
+			return append(dst, v.String()...)
+		}
+		return appendJSONString(dst, v.String())
+	case String:
+		return appendJSONString(dst, string(v))
+	case DateTime:
+		return appendJSONString(dst, v.String())
+	case Multi:
+		dst = append(dst, '[')
+		for i, s := range v {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = appendJSONString(dst, s)
+		}
+		return append(dst, ']')
+	}
+	panic("expr: unknown value " + v.Kind().String())
+}
+
+// appendJSONString appends s as a JSON string literal, byte for byte as
+// encoding/json writes it with SetEscapeHTML(false).
+func appendJSONString(dst []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	dst = append(dst, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' {
+				i++
+				continue
+			}
+			dst = append(dst, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				dst = append(dst, '\\', c)
+			case '\b':
+				dst = append(dst, '\\', 'b')
+			case '\f':
+				dst = append(dst, '\\', 'f')
+			case '\n':
+				dst = append(dst, '\\', 'n')
+			case '\r':
+				dst = append(dst, '\\', 'r')
+			case '\t':
+				dst = append(dst, '\\', 't')
+			default:
+				dst = append(dst, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xF])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			dst = append(dst, s[start:i]...)
+			dst = append(dst, `\ufffd`...)
+			i += size
+			start = i
+			continue
+		}
+		if r == '\u2028' || r == '\u2029' {
+			dst = append(dst, s[start:i]...)
+			dst = append(dst, '\\', 'u', '2', '0', '2', hex[r&0xF])
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	dst = append(dst, s[start:]...)
+	return append(dst, '"')
 }
 
 // Strings returns the values v flows to a multi-valued target: the elements

@@ -321,7 +321,15 @@ func (a *CompiledAttribute) apply(src expr.Env, opts *ApplyOptions, ex *Explanat
 			v = expr.Multi{dflt}
 		}
 	}
-	ex.Outcome, ex.Value = Flowed, v
+	// The target attribute's type decides the value's type (Convert).
+	cv, err := a.Definition.Convert(v)
+	if err != nil {
+		if ex.DefaultUsed {
+			return fmt.Errorf("default value: %w", err)
+		}
+		return err
+	}
+	ex.Outcome, ex.Value = Flowed, cv
 	return nil
 }
 

@@ -88,7 +88,7 @@ func TestApply(t *testing.T) {
 			src:  john,
 			opts: ApplyOptions{OnCreate: true},
 			want: []string{
-				`active <- Switch([IsSoftDeleted], , "False", "True", "True", "False") = "True"`,
+				`active <- Switch([IsSoftDeleted], , "False", "True", "True", "False") = True`,
 				`company <- "Contoso" = "Contoso"`,
 				`department <- IgnoreFlowIfNullOrEmpty([department]): ignored (IgnoreFlowIfNullOrEmpty)`,
 				`displayName <- Join(" ", [givenName], [surname]) = "John Smith"`,
@@ -110,7 +110,7 @@ func TestApply(t *testing.T) {
 			name: "update: no ObjectAddOnly, no defaults",
 			src:  expr.NewEnv(map[string]any{"userPrincipalName": "ann@contoso.com", "IsSoftDeleted": true, "department": "Sales"}),
 			want: []string{
-				`active <- Switch([IsSoftDeleted], , "False", "True", "True", "False") = "False"`,
+				`active <- Switch([IsSoftDeleted], , "False", "True", "True", "False") = False`,
 				`company <- "Contoso" = "Contoso"`,
 				`department <- IgnoreFlowIfNullOrEmpty([department]) = "Sales"`,
 				`displayName <- Join(" ", [givenName], [surname]) = ""`,
@@ -239,7 +239,13 @@ func TestEqual(t *testing.T) {
 		{"displayName", expr.String("John"), expr.String("JOHN"), true},
 		{"externalId", expr.String("ab"), expr.String("AB"), false},
 		{"externalId", expr.String("ab"), expr.String("ab"), true},
+		// A Boolean target: true, "True" and "true" are one value.
 		{"active", expr.Bool(true), expr.String("true"), true},
+		{"active", expr.Bool(true), expr.String("True"), true},
+		{"active", expr.String("True"), expr.String("true"), true},
+		{"active", expr.Bool(false), expr.String("FALSE"), true},
+		{"active", expr.Bool(true), expr.Bool(false), false},
+		{"active", expr.Bool(true), expr.String("False"), false},
 		{"emails", expr.Multi{"a", "B"}, expr.Multi{"b", "a", "a"}, true},
 		{"emails", expr.Multi{"a"}, expr.Multi{"a", "c"}, false},
 		{"emails", expr.String("a"), expr.Multi{"A"}, true},

@@ -47,6 +47,15 @@
 // target attribute's caseExact. Null results do not flow, because the
 // service does not provision null values. See Apply for the details.
 //
+// A value that flows has the target attribute's type:
+// AttributeDefinition.Convert turns "True" into a boolean for a Boolean
+// attribute, "5" into a number for an Integer one and a boolean or a
+// number into text for a String one, and reports a value that does not
+// convert as the attribute's error. It is the one conversion: Graph's
+// parseExpression (attrmap eval --parse-expression) and the SCIM
+// renderer use it too. Comparison (Equal) is unchanged by it: for a
+// Boolean attribute true, "True" and "true" are one value.
+//
 // # Default values
 //
 // The one place the rule for default values is stated. The reference says

@@ -80,3 +80,21 @@ func ExampleCompiledObjectMapping_Apply() {
 	//   TimeZoneSidKey <- (none): skipped on update (ObjectAddOnly)
 	//   Username <- [userPrincipalName] = "john@contoso.com"
 }
+
+// Convert gives a value the type of its target attribute, as the service
+// does before the value flows.
+func ExampleAttributeDefinition_Convert() {
+	active := &mapping.AttributeDefinition{Name: "active", Type: mapping.TypeBoolean}
+	v, _ := active.Convert(expr.String("true"))
+	fmt.Println(v.Kind(), string(expr.AppendJSON(nil, v)))
+
+	level := &mapping.AttributeDefinition{Name: "level", Type: mapping.TypeInteger}
+	v, _ = level.Convert(expr.String(" 5 "))
+	fmt.Println(v.Kind(), string(expr.AppendJSON(nil, v)))
+	_, err := level.Convert(expr.String("three"))
+	fmt.Println(err)
+	// Output:
+	// boolean true
+	// number 5
+	// the result "three" cannot be converted to the Integer target attribute "level" (expected a whole number)
+}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/attrmap/attrmap/expr"
@@ -22,6 +23,23 @@ func TestDemoMappingsCompile(t *testing.T) {
 	for _, m := range demoMappings {
 		if _, err := expr.Compile(m.expr); err != nil {
 			t.Errorf("%s: %v", m.target, err)
+		}
+	}
+}
+
+// TestDemoKeepsTypes: the demo's plan shows the Boolean active attribute
+// as the boolean it is on both sides, never the string "False" beside the
+// boolean True (issue 17).
+func TestDemoKeepsTypes(t *testing.T) {
+	out := transcript([]string{"demo"}, "")
+	for _, want := range []string{"    active = true\n", "    active: true -> false\n"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("demo output lacks %q", want)
+		}
+	}
+	for _, bad := range []string{`active = "True"`, `-> "False"`, `active: True`} {
+		if strings.Contains(out, bad) {
+			t.Errorf("demo output has %q", bad)
 		}
 	}
 }

@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"strconv"
-	"strings"
 
 	"github.com/attrmap/attrmap/expr"
 	"github.com/attrmap/attrmap/mapping"
@@ -152,41 +150,23 @@ func answerParseExpression(cfg *evalConfig, req *parseExpressionRequest) *parseE
 func exprMessage(err error) string { return err.Error() }
 
 // evaluationResult renders a value as the string collection of the
-// response, converted to the target attribute's type.
+// response, converted to the target attribute's type by
+// mapping.AttributeDefinition.Convert, the conversion every mapping's
+// value goes through: a Boolean target gets "True" or "False".
 func evaluationResult(v expr.Value, target *mapping.AttributeDefinition) ([]string, error) {
 	v, _ = expr.Unwrap(v)
-	var vals []string
 	switch v.Kind() {
 	case expr.KindIgnored, expr.KindIgnoredObject, expr.KindNull:
 		return []string{}, nil
-	case expr.KindMulti:
-		vals = append(vals, v.(expr.Multi)...)
-	default:
-		vals = []string{expr.Render(v)}
 	}
-	if target == nil {
-		return vals, nil
+	v, err := target.Convert(v)
+	if err != nil {
+		return nil, err
 	}
-	for i, s := range vals {
-		switch strings.ToLower(string(target.Type)) {
-		case "boolean":
-			switch strings.ToLower(strings.TrimSpace(s)) {
-			case "true":
-				vals[i] = "True"
-			case "false":
-				vals[i] = "False"
-			default:
-				return nil, fmt.Errorf("the result %q cannot be converted to the Boolean target attribute %q (expected true or false)", s, target.Name)
-			}
-		case "integer":
-			n, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
-			if err != nil {
-				return nil, fmt.Errorf("the result %q cannot be converted to the Integer target attribute %q (expected a whole number)", s, target.Name)
-			}
-			vals[i] = strconv.FormatInt(n, 10)
-		}
+	if m, ok := v.(expr.Multi); ok {
+		return append([]string{}, m...), nil
 	}
-	return vals, nil
+	return []string{expr.Render(v)}, nil
 }
 
 // quoteMemberNames quotes the bare member names of JavaScript-style

@@ -155,6 +155,13 @@
 // of a hard-deleted source that is being deleted in the same plan: it is
 // an error in the first cycle and created in the second.
 //
+// Values keep their JSON type: a boolean is true or false and a number a
+// number in Plan.String, the plan's JSON and Apply's output
+// (Snapshot.WriteJSON), all written by expr.AppendJSON, and UnmarshalJSON
+// and ReadSnapshot read them back with that type, so Apply leaves a value
+// it does not change as it was read. What a mapping writes has the target
+// attribute's type (mapping.AttributeDefinition.Convert).
+//
 // Redacted values (Redact) are hidden in Plan.String and the JSON form,
 // where old and new values read [Redact]; only the in-memory plan holds
 // them, so a plan read back from JSON cannot write them.

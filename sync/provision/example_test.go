@@ -50,7 +50,7 @@ func ExampleNewPlanner() {
 	// + create User u3 -> u3
 	//     why: in scope: assigned; no scoping filter
 	//     match: no target object has userName = "carol@contoso.com"
-	//     active = True
+	//     active = true
 	//     title = "Analyst"
 	//     userName = "carol@contoso.com"
 	// ~ update User u1 -> t1
@@ -59,7 +59,7 @@ func ExampleNewPlanner() {
 	//     title: "Engineer" -> "Director"
 	// - disable User u2 -> t2
 	//     why: not assigned to the application
-	//     active: True -> False
+	//     active: true -> false
 	// [{User u1 t1 true} {User u2 t2 false} {User u3 u3 true}]
 }
 

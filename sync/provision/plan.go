@@ -207,8 +207,11 @@ func writeOp(b *strings.Builder, op *Op, indent string) {
 	}
 }
 
-// displayValue renders a value for people: quoted strings, <null>, and
-// [Redact] for anything redacted.
+// displayValue renders a value for people in the plan's text: as its
+// JSON form (expr.AppendJSON), so that a boolean shows as true, a number
+// as 1001 and a date-time as the quoted string the plan writes, except
+// that strings are quoted in Go's way and null shows as <null>. A
+// redacted value shows as [Redact].
 func displayValue(v expr.Value, redacted bool) string {
 	if redacted {
 		return "[Redact]"
@@ -216,8 +219,9 @@ func displayValue(v expr.Value, redacted bool) string {
 	if v == nil || expr.IsNull(v) {
 		return "<null>"
 	}
+	v, _ = expr.Unwrap(v)
 	switch v.Kind() {
-	case expr.KindString:
+	case expr.KindString, expr.KindDateTime:
 		return strconv.Quote(expr.Render(v))
 	case expr.KindMulti:
 		vals := v.(expr.Multi)
@@ -227,5 +231,5 @@ func displayValue(v expr.Value, redacted bool) string {
 		}
 		return "[" + strings.Join(q, ", ") + "]"
 	}
-	return expr.Display(v)
+	return string(expr.AppendJSON(nil, v))
 }

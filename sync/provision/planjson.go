@@ -10,7 +10,8 @@ import (
 )
 
 // The JSON form of a plan. The structs fix the member order; values are
-// rendered with expr.ToGo (null, a string, or a list of strings).
+// rendered with jsonValue (expr.AppendJSON: null, a boolean, a number, a
+// string or a list of strings).
 
 type planJSON struct {
 	Version int         `json:"version"`
@@ -154,11 +155,10 @@ func redactList(l []string) []string {
 	return out
 }
 
-// jsonValue is the JSON form of a value: null, a string, or a list.
 // fromJSON converts a decoded JSON value to an attribute value, as
-// expr.FromGo does, except that a JSON object, or an array holding
-// objects or arrays, stays JSON: its compact JSON text (keys sorted), never
-// Go's map[...] syntax.
+// expr.FromGo does (a boolean stays a boolean, a number a number), except
+// that a JSON object, or an array holding objects or arrays, stays JSON:
+// its compact JSON text (keys sorted), never Go's map[...] syntax.
 func fromJSON(x any) expr.Value {
 	nested := false
 	switch x := x.(type) {
@@ -181,12 +181,15 @@ func fromJSON(x any) expr.Value {
 	return expr.FromGo(x)
 }
 
+// jsonValue is the JSON form of a value in plans and written snapshots:
+// expr.AppendJSON's, so that booleans and numbers keep their JSON type
+// (true, 1001) and fromJSON reads back the value written. A redacted value
+// is written as the value it wraps; callers hide it.
 func jsonValue(v expr.Value) any {
 	if v == nil {
 		return nil
 	}
-	v, _ = expr.Unwrap(v)
-	return expr.ToGo(v)
+	return json.RawMessage(expr.AppendJSON(nil, v))
 }
 
 // MarshalJSON writes the plan in its documented JSON form: fixed member
@@ -297,8 +300,9 @@ func compact(v any) []byte {
 }
 
 // UnmarshalJSON reads a plan written by MarshalJSON, for Apply. Values
-// come back as strings and lists of strings; redacted values as the text
-// [Redact], which Apply does not write.
+// come back with their JSON type (booleans, numbers, strings, lists of
+// strings); redacted values as the text [Redact], which Apply does not
+// write.
 func (p *Plan) UnmarshalJSON(data []byte) error {
 	var w planJSON
 	dec := json.NewDecoder(bytes.NewReader(data))

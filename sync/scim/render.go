@@ -551,24 +551,21 @@ func (r *renderer) value(a attrInfo, c *provision.AttrChange, v expr.Value) (any
 		switch {
 		case a.ref:
 			return map[string]any{"value": r.refValue(c, expr.Render(v))}, nil
-		case def != nil && def.Type == mapping.TypeBoolean:
-			if b, ok := v.(expr.Bool); ok {
-				return bool(b), nil
-			}
-			b, err := strconv.ParseBool(strings.ToLower(expr.Render(v)))
+		case def != nil && (def.Type == mapping.TypeBoolean || def.Type == mapping.TypeInteger):
+			// The conversion every mapping's value went through
+			// already; a plan read back from JSON, or older plans
+			// holding "True", go through it here.
+			cv, err := def.Convert(v)
 			if err != nil {
-				return nil, fmt.Errorf("%s: %q is not a Boolean (expected True or False)", c.Name, expr.Render(v))
+				return nil, err // it names the attribute
 			}
-			return b, nil
-		case def != nil && def.Type == mapping.TypeInteger:
-			if n, ok := v.(expr.Number); ok && n.IsInt() {
-				return n.Int64(), nil
+			switch cv := cv.(type) {
+			case expr.Bool:
+				return bool(cv), nil
+			case expr.Number:
+				return cv.Int64(), nil
 			}
-			n, err := strconv.ParseInt(strings.TrimSpace(expr.Render(v)), 10, 64)
-			if err != nil {
-				return nil, fmt.Errorf("%s: %q is not an Integer", c.Name, expr.Render(v))
-			}
-			return n, nil
+			return nil, fmt.Errorf("%s: %s is not a %s", c.Name, expr.Display(cv), def.Type)
 		}
 		// No definition, or a String, DateTime or Binary attribute.
 		switch v := v.(type) {

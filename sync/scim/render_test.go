@@ -454,11 +454,11 @@ func TestSCIMErrors(t *testing.T) {
 	}, {
 		name: "not a boolean",
 		ops:  []provision.Op{{Kind: provision.Update, Object: "User", Key: "u1", Target: "t-1", Changes: []provision.AttrChange{scimChange("active", scimStr("True"), scimStr("yes"))}}},
-		want: `scim: update User u1: active: "yes" is not a Boolean (expected True or False)`,
+		want: `scim: update User u1: the result "yes" cannot be converted to the Boolean target attribute "active" (expected true or false)`,
 	}, {
 		name: "not an integer",
 		ops:  []provision.Op{{Kind: provision.Create, Object: "User", Key: "u1", Target: "u1", Changes: []provision.AttrChange{scimSet(scimCustom+"level", scimStr("high"))}}},
-		want: `scim: create User u1: ` + scimCustom + `level: "high" is not an Integer`,
+		want: `scim: create User u1: the result "high" cannot be converted to the Integer target attribute "` + scimCustom + `level" (expected a whole number)`,
 	}, {
 		name: "update without changes",
 		ops:  []provision.Op{{Kind: provision.Update, Object: "User", Key: "u1", Target: "t-1"}},
@@ -660,4 +660,45 @@ func requestLines(p *provision.Plan, sc *scenario.Scenario) string {
 		b.WriteString("(none)\n")
 	}
 	return b.String()
+}
+
+// TestSCIMTypesFromJSON: a plan read back from JSON (as "attrmap run
+// --plan" gets it) sends a Boolean attribute as a JSON boolean and an
+// Integer one as a number, whether the plan holds them typed (false, 3) or
+// as the strings older plans wrote ("False", "3").
+func TestSCIMTypesFromJSON(t *testing.T) {
+	for _, tc := range []struct {
+		name         string
+		active, levl expr.Value
+	}{
+		{"typed", expr.Bool(false), expr.Int(3)},
+		{"strings of older plans", scimStr("False"), scimStr("3")},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := &provision.Plan{Ops: []provision.Op{
+				{Kind: provision.Disable, Object: "User", Key: "u1", Target: "t-1", Changes: []provision.AttrChange{
+					scimChange("active", expr.Bool(true), tc.active),
+					scimChange(scimCustom+"level", expr.Int(2), tc.levl),
+				}},
+			}}
+			data, err := p.MarshalJSON()
+			if err != nil {
+				t.Fatal(err)
+			}
+			var back provision.Plan
+			if err := back.UnmarshalJSON(data); err != nil {
+				t.Fatal(err)
+			}
+			got := renderSCIM(t, &back, scimRules(t))
+			want := scimNormJSON(t, `{"schemas": ["urn:ietf:params:scim:api:messages:2.0:BulkRequest"], "Operations": [
+				{"method": "PATCH", "path": "/Users/t-1", "data": {"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], "Operations": [
+					{"op": "replace", "path": "active", "value": false},
+					{"op": "replace", "path": "`+scimCustom+`level", "value": 3}
+				]}}
+			]}`)
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("SCIM (-want +got):\n%s", diff)
+			}
+		})
+	}
 }
