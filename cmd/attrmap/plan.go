@@ -207,11 +207,10 @@ func runPlan(ctx context.Context, rules []*mapping.CompiledObjectMapping, source
 	}
 	switch f.format {
 	case "json":
-		data, err := plan.MarshalJSON()
-		if err != nil {
-			return err
+		// Streamed: a million-user plan is not held as text beside itself.
+		if err := plan.WriteJSON(w); err != nil {
+			return fmt.Errorf("writing the plan: %w (the state was not written)", err)
 		}
-		w.Write(data)
 	case "scim":
 		bulk, err := scim.Bulk(plan, rules...)
 		if err != nil {
@@ -235,11 +234,7 @@ func runPlan(ctx context.Context, rules []*mapping.CompiledObjectMapping, source
 		return fmt.Errorf("writing the plan: %w (the state was not written)", err)
 	}
 	if f.outState != "" {
-		data, err := next.MarshalJSON()
-		if err == nil {
-			err = safeio.WriteFile(f.outState, data, 0o644) // atomic
-		}
-		if err != nil {
+		if err := writeState(f.outState, next); err != nil {
 			return err
 		}
 	}
@@ -247,6 +242,25 @@ func runPlan(ctx context.Context, rules []*mapping.CompiledObjectMapping, source
 		fmt.Fprintf(stderr, "attrmap plan: %d disables and deletes held back by --deletion-threshold %d; rerun with --allow-deletions to apply them\n", len(plan.Held.Ops), plan.Held.Threshold)
 	}
 	return nil
+}
+
+// writeState writes the state to path atomically, streamed link by link:
+// until the whole state is written and synced, the file keeps the
+// previous cycle's.
+func writeState(path string, st *provision.State) error {
+	f, err := safeio.Create(path, 0o644)
+	if err != nil {
+		return err
+	}
+	defer f.Abort() // after a failure; nothing once committed
+	w := bufio.NewWriterSize(f, 256<<10)
+	if err := st.WriteJSON(w); err != nil {
+		return err
+	}
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	return f.Commit()
 }
 
 func (f *planFlags) options() (provision.Options, error) {

@@ -40,7 +40,9 @@ func (x *Explanation) MarshalJSON() ([]byte, error) {
 		}
 	}
 	b.WriteString("],\n  \"ops\": ")
-	writeOps(&b, ops, "  ")
+	j := newJSONOut(nil)
+	writeOps(j, ops, "  ")
+	b.Write(j.b)
 	fmt.Fprintf(&b, ",\n  \"held\": %t,\n  \"error\": ", x.Held)
 	if e := x.Err; e != nil {
 		b.Write(compact(errorJSON{Object: e.Object, Key: e.Key, Stage: e.Stage, Attribute: e.Attribute, Error: errText(e.Err), Escrow: e.Escrow}))

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 
 	"github.com/attrmap/attrmap/expr"
 )
@@ -65,9 +66,8 @@ type opJSON struct {
 	Changes  []changeJSON `json:"changes,omitempty"`
 }
 
-// changeJSON is a change: old and new, or for a set change add and
-// remove. Its JSON form is written by writeChange, so that old and new
-// are present (possibly null) exactly when the change is not a set change.
+// changeJSON is a change as it is read: old and new, or for a set change
+// add and remove (writeChange writes it).
 type changeJSON struct {
 	Name     string   `json:"name"`
 	Ref      string   `json:"ref,omitempty"`
@@ -76,22 +76,6 @@ type changeJSON struct {
 	Add      []string `json:"add,omitempty"`
 	Remove   []string `json:"remove,omitempty"`
 	Redacted bool     `json:"redacted,omitempty"`
-}
-
-// setChangeJSON is the written form of a set change.
-type setChangeJSON struct {
-	Name     string   `json:"name"`
-	Ref      string   `json:"ref,omitempty"`
-	Add      []string `json:"add,omitempty"`
-	Remove   []string `json:"remove,omitempty"`
-	Redacted bool     `json:"redacted,omitempty"`
-}
-
-func writeChange(c changeJSON) []byte {
-	if len(c.Add) > 0 || len(c.Remove) > 0 {
-		return compact(setChangeJSON{Name: c.Name, Ref: c.Ref, Add: c.Add, Remove: c.Remove, Redacted: c.Redacted})
-	}
-	return compact(c)
 }
 
 type errorJSON struct {
@@ -112,37 +96,6 @@ type heldJSON struct {
 // object types, follow-ups, set changes, references and unresolved
 // references; version 1 plans are still read.
 const planVersion = 2
-
-func opsToJSON(ops []Op) []opJSON {
-	out := make([]opJSON, len(ops))
-	for i := range ops {
-		op := &ops[i]
-		o := opJSON{Kind: op.Kind, Object: op.Object, Key: op.Key, Target: op.Target, FollowUp: op.FollowUp, Reason: op.Reason, Match: op.Match}
-		if op.Kind == Skip {
-			a := op.Action
-			o.Action = &a
-		}
-		for _, c := range op.Changes {
-			cj := changeJSON{Name: c.Name, Ref: c.Ref, Redacted: c.Redacted}
-			if c.IsSet() {
-				cj.Add, cj.Remove = c.Add, c.Remove
-				if c.Redacted {
-					cj.Add, cj.Remove = redactList(c.Add), redactList(c.Remove)
-				}
-			} else if c.Redacted {
-				cj.Old, cj.New = "[Redact]", "[Redact]"
-				if c.Old == nil || expr.IsNull(c.Old) {
-					cj.Old = nil
-				}
-			} else {
-				cj.Old, cj.New = jsonValue(c.Old), jsonValue(c.New)
-			}
-			o.Changes = append(o.Changes, cj)
-		}
-		out[i] = o
-	}
-	return out
-}
 
 func redactList(l []string) []string {
 	if len(l) == 0 {
@@ -194,81 +147,220 @@ func jsonValue(v expr.Value) any {
 
 // MarshalJSON writes the plan in its documented JSON form: fixed member
 // order, one line per change, error and stats object, so that plans diff
-// well. Redacted values are written as "[Redact]".
+// well. Redacted values are written as "[Redact]". WriteJSON writes the
+// same bytes to a writer without holding them.
 func (p *Plan) MarshalJSON() ([]byte, error) {
-	var b bytes.Buffer
-	b.WriteString("{\n")
-	fmt.Fprintf(&b, "  \"version\": %d,\n  \"rule\": %s,\n  \"initial\": %t,\n", planVersion, compact(p.Rule), p.Initial)
-	fmt.Fprintf(&b, "  \"stats\": %s,\n", compact(statsJSON(p.Stats)))
-	b.WriteString("  \"ops\": ")
-	writeOps(&b, p.Ops, "  ")
-	b.WriteString(",\n  \"skipped\": ")
-	writeOps(&b, p.Skipped, "  ")
-	b.WriteString(",\n  \"errors\": [")
-	for i, e := range p.Errors {
+	j := newJSONOut(nil)
+	p.writeJSON(j)
+	return j.b, nil
+}
+
+// WriteJSON writes what MarshalJSON returns to w, operation by operation,
+// without building the document in memory: a plan of a million objects
+// is written as it is encoded. It returns the first write error.
+func (p *Plan) WriteJSON(w io.Writer) error {
+	j := newJSONOut(w)
+	p.writeJSON(j)
+	return j.done()
+}
+
+func (p *Plan) writeJSON(j *jsonOut) {
+	j.raw("{\n  \"version\": ")
+	j.int(planVersion)
+	j.raw(",\n  \"rule\": ")
+	j.str(p.Rule)
+	j.raw(",\n  \"initial\": ")
+	j.bool(p.Initial)
+	j.raw(",\n  \"stats\": ")
+	writeStats(j, &p.Stats)
+	j.raw(",\n  \"ops\": ")
+	writeOps(j, p.Ops, "  ")
+	j.raw(",\n  \"skipped\": ")
+	writeOps(j, p.Skipped, "  ")
+	j.raw(",\n  \"errors\": [")
+	for i := range p.Errors {
 		if i > 0 {
-			b.WriteString(",")
+			j.raw(",")
 		}
-		b.WriteString("\n    ")
-		b.Write(compact(errorJSON{Object: e.Object, Key: e.Key, Stage: e.Stage, Attribute: e.Attribute, Error: e.Err.Error(), Escrow: e.Escrow}))
+		j.raw("\n    ")
+		writeError(j, &p.Errors[i])
+		j.more()
 	}
 	if len(p.Errors) > 0 {
-		b.WriteString("\n  ")
+		j.raw("\n  ")
 	}
-	b.WriteString("],\n  \"held\": ")
+	j.raw("],\n  \"held\": ")
 	if p.Held == nil {
-		b.WriteString("null")
+		j.raw("null")
 	} else {
-		fmt.Fprintf(&b, "{\"threshold\": %d, \"ops\": ", p.Held.Threshold)
-		writeOps(&b, p.Held.Ops, "  ")
-		b.WriteString("}")
+		j.raw("{\"threshold\": ")
+		j.int(p.Held.Threshold)
+		j.raw(", \"ops\": ")
+		writeOps(j, p.Held.Ops, "  ")
+		j.raw("}")
 	}
-	b.WriteString(",\n  \"unresolved\": [")
+	j.raw(",\n  \"unresolved\": [")
 	for i, u := range p.Unresolved {
 		if i > 0 {
-			b.WriteString(",")
+			j.raw(",")
 		}
-		b.WriteString("\n    ")
-		b.Write(compact(unresolvedJSON(u)))
+		j.raw("\n    {")
+		j.member(true, "object", u.Object)
+		j.member(false, "key", u.Key)
+		j.member(false, "attribute", u.Attribute)
+		j.member(false, "value", u.Value)
+		j.member(false, "reason", u.Reason)
+		j.raw("}")
+		j.more()
 	}
 	if len(p.Unresolved) > 0 {
-		b.WriteString("\n  ")
+		j.raw("\n  ")
 	}
-	b.WriteString("]\n}\n")
-	return b.Bytes(), nil
+	j.raw("]\n}\n")
+}
+
+// writeStats writes the counts on one line, in statsJSON's order.
+func writeStats(j *jsonOut, s *Stats) {
+	for i, f := range []struct {
+		name string
+		n    int
+	}{{"source", s.Source}, {"target", s.Target}, {"inScope", s.InScope}, {"outOfScope", s.OutOfScope},
+		{"gone", s.Gone}, {"linked", s.Linked}, {"matched", s.Matched}, {"unchanged", s.Unchanged},
+		{"create", s.Create}, {"update", s.Update}, {"disable", s.Disable}, {"delete", s.Delete},
+		{"skipped", s.Skipped}, {"errors", s.Errors}, {"held", s.Held}, {"unresolved", s.Unresolved}} {
+		if i == 0 {
+			j.raw("{\"")
+		} else {
+			j.raw(", \"")
+		}
+		j.raw(f.name)
+		j.raw("\": ")
+		j.int(f.n)
+	}
+	j.raw("}")
+}
+
+// writeError writes an error in errorJSON's form.
+func writeError(j *jsonOut, e *ObjectError) {
+	j.raw("{")
+	first := true
+	if e.Object != "" {
+		j.member(true, "object", e.Object)
+		first = false
+	}
+	j.member(first, "key", e.Key)
+	j.member(false, "stage", e.Stage)
+	if e.Attribute != "" {
+		j.member(false, "attribute", e.Attribute)
+	}
+	j.member(false, "error", errText(e.Err))
+	if e.Escrow {
+		j.raw(", \"escrow\": true")
+	}
+	j.raw("}")
 }
 
 // writeOps writes a list of operations, one object per op and one line
-// per change.
-func writeOps(b *bytes.Buffer, ops []Op, indent string) {
-	b.WriteString("[")
-	for i, o := range opsToJSON(ops) {
+// per change, in opJSON's member order.
+func writeOps(j *jsonOut, ops []Op, indent string) {
+	j.raw("[")
+	for i := range ops {
+		op := &ops[i]
 		if i > 0 {
-			b.WriteString(",")
+			j.raw(",")
 		}
-		changes := o.Changes
-		o.Changes = nil
-		head := compact(o)
-		b.WriteString("\n" + indent + "  ")
-		if len(changes) == 0 {
-			b.Write(head)
+		j.raw("\n")
+		j.raw(indent)
+		j.raw("  {\"kind\": \"")
+		j.raw(op.Kind.String())
+		j.raw("\"")
+		if op.Kind == Skip {
+			j.raw(", \"action\": \"")
+			j.raw(op.Action.String())
+			j.raw("\"")
+		}
+		if op.Object != "" {
+			j.member(false, "object", op.Object)
+		}
+		j.member(false, "key", op.Key)
+		if op.Target != "" {
+			j.member(false, "target", op.Target)
+		}
+		if op.FollowUp {
+			j.raw(", \"followUp\": true")
+		}
+		j.member(false, "reason", op.Reason)
+		if op.Match != "" {
+			j.member(false, "match", op.Match)
+		}
+		if len(op.Changes) == 0 {
+			j.raw("}")
+			j.more()
 			continue
 		}
-		b.Write(head[:len(head)-1])
-		b.WriteString(", \"changes\": [")
-		for j, c := range changes {
-			if j > 0 {
-				b.WriteString(",")
+		j.raw(", \"changes\": [")
+		for k := range op.Changes {
+			if k > 0 {
+				j.raw(",")
 			}
-			b.WriteString("\n" + indent + "    ")
-			b.Write(writeChange(c))
+			j.raw("\n")
+			j.raw(indent)
+			j.raw("    ")
+			writeChange(j, &op.Changes[k])
 		}
-		b.WriteString("\n" + indent + "  ]}")
+		j.raw("\n")
+		j.raw(indent)
+		j.raw("  ]}")
+		j.more()
 	}
 	if len(ops) > 0 {
-		b.WriteString("\n" + indent)
+		j.raw("\n")
+		j.raw(indent)
 	}
-	b.WriteString("]")
+	j.raw("]")
+}
+
+// writeChange writes a change as changeJSON, or for a set change as
+// setChangeJSON: old and new are present (possibly null) exactly when the
+// change is not a set change.
+func writeChange(j *jsonOut, c *AttrChange) {
+	j.raw("{")
+	j.member(true, "name", c.Name)
+	if c.Ref != "" {
+		j.member(false, "ref", c.Ref)
+	}
+	if c.IsSet() {
+		add, remove := c.Add, c.Remove
+		if c.Redacted {
+			add, remove = redactList(add), redactList(remove)
+		}
+		if len(add) > 0 {
+			j.raw(", \"add\": ")
+			j.strings(add)
+		}
+		if len(remove) > 0 {
+			j.raw(", \"remove\": ")
+			j.strings(remove)
+		}
+	} else {
+		var old, new any
+		if c.Redacted {
+			old, new = "[Redact]", "[Redact]"
+			if c.Old == nil || expr.IsNull(c.Old) {
+				old = nil
+			}
+		} else {
+			old, new = jsonValue(c.Old), jsonValue(c.New)
+		}
+		j.raw(", \"old\": ")
+		j.value(old)
+		j.raw(", \"new\": ")
+		j.value(new)
+	}
+	if c.Redacted {
+		j.raw(", \"redacted\": true")
+	}
+	j.raw("}")
 }
 
 // compact marshals v on one line, with a space after each colon and comma

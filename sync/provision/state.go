@@ -48,36 +48,54 @@ const stateVersion = 1
 // MarshalJSON writes the state in its documented form, links sorted by
 // source.
 func (s *State) MarshalJSON() ([]byte, error) {
-	links := slices.Clone(s.Links)
-	sortLinks(links)
-	if links == nil {
-		links = []Link{}
+	j := newJSONOut(nil)
+	s.writeJSON(j)
+	return j.b, nil
+}
+
+// WriteJSON writes what MarshalJSON returns to w, link by link, without
+// building the document in memory. It returns the first write error.
+func (s *State) WriteJSON(w io.Writer) error {
+	j := newJSONOut(w)
+	s.writeJSON(j)
+	return j.done()
+}
+
+func (s *State) writeJSON(j *jsonOut) {
+	links := s.Links
+	if !slices.IsSortedFunc(links, compareLinks) { // a state Plan made is sorted
+		links = slices.Clone(links)
+		sortLinks(links)
 	}
-	var buf bytes.Buffer
-	buf.WriteString("{\n  \"version\": 1,\n  \"rule\": ")
-	writeJSONValue(&buf, s.Rule)
-	buf.WriteString(",\n  \"links\": [")
-	for i, l := range links {
+	// The strings are escaped as json.Marshal escapes them, HTML
+	// included, as the state was always written.
+	j.raw("{\n  \"version\": 1,\n  \"rule\": ")
+	j.b = appendJSONString(j.b, s.Rule, true)
+	j.raw(",\n  \"links\": [")
+	for i := range links {
+		l := &links[i]
 		if i > 0 {
-			buf.WriteString(",")
+			j.raw(",")
 		}
-		buf.WriteString("\n    {")
+		j.raw("\n    {")
 		if l.Type != "" {
-			buf.WriteString("\"type\": ")
-			writeJSONValue(&buf, l.Type)
-			buf.WriteString(", ")
+			j.raw("\"type\": ")
+			j.b = appendJSONString(j.b, l.Type, true)
+			j.raw(", ")
 		}
-		buf.WriteString("\"source\": ")
-		writeJSONValue(&buf, l.Source)
-		buf.WriteString(", \"target\": ")
-		writeJSONValue(&buf, l.Target)
-		fmt.Fprintf(&buf, ", \"provisioned\": %t}", l.Provisioned)
+		j.raw("\"source\": ")
+		j.b = appendJSONString(j.b, l.Source, true)
+		j.raw(", \"target\": ")
+		j.b = appendJSONString(j.b, l.Target, true)
+		j.raw(", \"provisioned\": ")
+		j.bool(l.Provisioned)
+		j.raw("}")
+		j.more()
 	}
 	if len(links) > 0 {
-		buf.WriteString("\n  ")
+		j.raw("\n  ")
 	}
-	buf.WriteString("]\n}\n")
-	return buf.Bytes(), nil
+	j.raw("]\n}\n")
 }
 
 // UnmarshalJSON reads a state written by MarshalJSON. A source linked

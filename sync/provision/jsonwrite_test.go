@@ -1,0 +1,358 @@
+package provision
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/attrmap/attrmap/expr"
+	"github.com/google/go-cmp/cmp"
+)
+
+// marshalString is encoding/json's rendering of a string, with or without
+// HTML escaping: what appendJSONString must reproduce.
+func marshalString(t testing.TB, s string, escapeHTML bool) string {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(escapeHTML)
+	if err := enc.Encode(s); err != nil {
+		t.Fatal(err)
+	}
+	return strings.TrimSuffix(buf.String(), "\n")
+}
+
+func TestAppendJSONString(t *testing.T) {
+	cases := []string{"", "plain", `quote " and \ backslash`, "<a href='x'>&amp;</a>", "tab\tnew\nline\rcr\bbs\fff",
+		"\x00\x01\x1f\x7f", "é ß 日本 😀", "\u2028 and \u2029", "bad \xff utf-8 \xc3", "\xed\xa0\x80 surrogate", "trailing \xe2\x82"}
+	r := rand.New(rand.NewPCG(1, 2))
+	alphabet := []string{"a", "\"", "\\", "<", ">", "&", "\n", "\x00", "\x1f", "\x7f", "é", "\u2028", "\u2029", "\xff", "\xe2\x80", "😀", " "}
+	for range 2000 {
+		var b strings.Builder
+		for range r.IntN(12) {
+			b.WriteString(alphabet[r.IntN(len(alphabet))])
+		}
+		cases = append(cases, b.String())
+	}
+	for _, s := range cases {
+		for _, html := range []bool{false, true} {
+			if got, want := string(appendJSONString(nil, s, html)), marshalString(t, s, html); got != want {
+				t.Errorf("appendJSONString(%q, html %t) = %s, encoding/json writes %s", s, html, got, want)
+			}
+		}
+	}
+}
+
+// FuzzAppendJSONString: the hand-written escaping is encoding/json's.
+//
+//	go test ./sync/provision -run '^$' -fuzz FuzzAppendJSONString -fuzztime 30s
+func FuzzAppendJSONString(f *testing.F) {
+	for _, s := range []string{"", "a<b>&c", "\"\\\n\x00", "\u2028\xff😀"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, html := range []bool{false, true} {
+			if got, want := string(appendJSONString(nil, s, html)), marshalString(t, s, html); got != want {
+				t.Fatalf("appendJSONString(%q, html %t) = %s, encoding/json writes %s", s, html, got, want)
+			}
+		}
+	})
+}
+
+// oldPlanJSON is the plan writer the streaming one replaced (the JSON
+// structs through encoding/json, then respaced by compact), kept as the
+// oracle of TestPlanJSONUnchanged.
+func oldPlanJSON(p *Plan) []byte {
+	var b bytes.Buffer
+	b.WriteString("{\n")
+	fmt.Fprintf(&b, "  \"version\": %d,\n  \"rule\": %s,\n  \"initial\": %t,\n", planVersion, compact(p.Rule), p.Initial)
+	fmt.Fprintf(&b, "  \"stats\": %s,\n", compact(statsJSON(p.Stats)))
+	b.WriteString("  \"ops\": ")
+	oldWriteOps(&b, p.Ops, "  ")
+	b.WriteString(",\n  \"skipped\": ")
+	oldWriteOps(&b, p.Skipped, "  ")
+	b.WriteString(",\n  \"errors\": [")
+	for i, e := range p.Errors {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		b.WriteString("\n    ")
+		b.Write(compact(errorJSON{Object: e.Object, Key: e.Key, Stage: e.Stage, Attribute: e.Attribute, Error: e.Err.Error(), Escrow: e.Escrow}))
+	}
+	if len(p.Errors) > 0 {
+		b.WriteString("\n  ")
+	}
+	b.WriteString("],\n  \"held\": ")
+	if p.Held == nil {
+		b.WriteString("null")
+	} else {
+		fmt.Fprintf(&b, "{\"threshold\": %d, \"ops\": ", p.Held.Threshold)
+		oldWriteOps(&b, p.Held.Ops, "  ")
+		b.WriteString("}")
+	}
+	b.WriteString(",\n  \"unresolved\": [")
+	for i, u := range p.Unresolved {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		b.WriteString("\n    ")
+		b.Write(compact(unresolvedJSON(u)))
+	}
+	if len(p.Unresolved) > 0 {
+		b.WriteString("\n  ")
+	}
+	b.WriteString("]\n}\n")
+	return b.Bytes()
+}
+
+type oldSetChangeJSON struct {
+	Name     string   `json:"name"`
+	Ref      string   `json:"ref,omitempty"`
+	Add      []string `json:"add,omitempty"`
+	Remove   []string `json:"remove,omitempty"`
+	Redacted bool     `json:"redacted,omitempty"`
+}
+
+func oldWriteOps(b *bytes.Buffer, ops []Op, indent string) {
+	b.WriteString("[")
+	for i := range ops {
+		op := &ops[i]
+		o := opJSON{Kind: op.Kind, Object: op.Object, Key: op.Key, Target: op.Target, FollowUp: op.FollowUp, Reason: op.Reason, Match: op.Match}
+		if op.Kind == Skip {
+			a := op.Action
+			o.Action = &a
+		}
+		if i > 0 {
+			b.WriteString(",")
+		}
+		head := compact(o)
+		b.WriteString("\n" + indent + "  ")
+		if len(op.Changes) == 0 {
+			b.Write(head)
+			continue
+		}
+		b.Write(head[:len(head)-1])
+		b.WriteString(", \"changes\": [")
+		for j, c := range op.Changes {
+			cj := changeJSON{Name: c.Name, Ref: c.Ref, Redacted: c.Redacted}
+			if c.IsSet() {
+				cj.Add, cj.Remove = c.Add, c.Remove
+				if c.Redacted {
+					cj.Add, cj.Remove = redactList(c.Add), redactList(c.Remove)
+				}
+			} else if c.Redacted {
+				cj.Old, cj.New = "[Redact]", "[Redact]"
+				if c.Old == nil || expr.IsNull(c.Old) {
+					cj.Old = nil
+				}
+			} else {
+				cj.Old, cj.New = jsonValue(c.Old), jsonValue(c.New)
+			}
+			if j > 0 {
+				b.WriteString(",")
+			}
+			b.WriteString("\n" + indent + "    ")
+			if len(cj.Add) > 0 || len(cj.Remove) > 0 {
+				b.Write(compact(oldSetChangeJSON{Name: cj.Name, Ref: cj.Ref, Add: cj.Add, Remove: cj.Remove, Redacted: cj.Redacted}))
+			} else {
+				b.Write(compact(cj))
+			}
+		}
+		b.WriteString("\n" + indent + "  ]}")
+	}
+	if len(ops) > 0 {
+		b.WriteString("\n" + indent)
+	}
+	b.WriteString("]")
+}
+
+// oldStateJSON is the state writer the streaming one replaced.
+func oldStateJSON(s *State) []byte {
+	links := append([]Link(nil), s.Links...)
+	sortLinks(links)
+	var buf bytes.Buffer
+	m := func(v string) {
+		b, _ := json.Marshal(v)
+		buf.Write(b)
+	}
+	buf.WriteString("{\n  \"version\": 1,\n  \"rule\": ")
+	m(s.Rule)
+	buf.WriteString(",\n  \"links\": [")
+	for i, l := range links {
+		if i > 0 {
+			buf.WriteString(",")
+		}
+		buf.WriteString("\n    {")
+		if l.Type != "" {
+			buf.WriteString("\"type\": ")
+			m(l.Type)
+			buf.WriteString(", ")
+		}
+		buf.WriteString("\"source\": ")
+		m(l.Source)
+		buf.WriteString(", \"target\": ")
+		m(l.Target)
+		fmt.Fprintf(&buf, ", \"provisioned\": %t}", l.Provisioned)
+	}
+	if len(links) > 0 {
+		buf.WriteString("\n  ")
+	}
+	buf.WriteString("]\n}\n")
+	return buf.Bytes()
+}
+
+// oddPlan holds every shape the plan JSON has, with strings that need
+// escaping: redacted plain and set changes, skips, follow-ups, errors with
+// and without attribute and escrow, held deletions and unresolved
+// references.
+func oddPlan() *Plan {
+	odd := "<b>&\"q\"\\ \n\t\x01 \u2028 é \xff"
+	ch := []AttrChange{
+		{Name: "mail", Old: expr.Null, New: expr.String(odd)},
+		{Name: "list", Old: expr.Multi{"a", odd}, New: expr.Multi{}},
+		{Name: "nil", Old: nil, New: expr.Bool(true)},
+		{Name: "num", Old: expr.Int(15), New: expr.Int(-3)},
+		{Name: "secret", Old: expr.String("x"), New: expr.Redacted{V: expr.String("y")}, Redacted: true},
+		{Name: "secretNew", Old: expr.Null, New: expr.Redacted{V: expr.String("y")}, Redacted: true},
+		{Name: "members", Ref: "Group", Add: []string{"a", odd}, Remove: []string{"c"}},
+		{Name: "onlyRemove", Remove: []string{"c"}},
+		{Name: "hiddenSet", Add: []string{"a", "b"}, Redacted: true},
+	}
+	return &Plan{Rule: "Users " + odd, Initial: true,
+		Ops: []Op{
+			{Kind: Create, Object: "User", Key: "k" + odd, Target: "t", Reason: "why " + odd, Match: "no match", Changes: ch},
+			{Kind: Update, Key: "k2", Target: "t2", Reason: "r", FollowUp: true, Changes: ch[:1]},
+			{Kind: Delete, Object: "User", Key: "k3", Target: "t3", Reason: "gone"},
+		},
+		Skipped: []Op{{Kind: Skip, Action: Update, Object: "User", Key: "s", Target: "t", Reason: "skipped: " + odd, Changes: ch[6:]}},
+		Errors: []ObjectError{
+			{Object: "User", Key: "e" + odd, Stage: "map", Attribute: "mail", Err: errors.New("bad " + odd), Escrow: true},
+			{Key: "e2", Stage: "source", Err: errDuplicateSource},
+		},
+		Unresolved: []Unresolved{{Object: "Group", Key: "g", Attribute: "members", Value: odd, Reason: "not provisioned"}},
+		Held:       &HeldDeletions{Threshold: 3, Ops: []Op{{Kind: Disable, Object: "User", Key: "d", Target: "t", Reason: odd}}},
+		Stats:      Stats{Source: 1, Target: 2, InScope: 3, OutOfScope: 4, Gone: 5, Linked: 6, Matched: 7, Unchanged: 8, Create: 9, Update: 10, Disable: 11, Delete: 12, Skipped: 13, Errors: 14, Held: 15, Unresolved: 16},
+	}
+}
+
+// smallWrites stores what it is given n bytes at a time; it checks that
+// WriteJSON's blocks join up.
+type smallWrites struct {
+	buf bytes.Buffer
+	n   int
+}
+
+func (w *smallWrites) Write(p []byte) (int, error) {
+	n := len(p)
+	for len(p) > 0 {
+		k := min(len(p), w.n)
+		w.buf.Write(p[:k])
+		p = p[k:]
+	}
+	return n, nil
+}
+
+// TestPlanJSONUnchanged: the streaming writers write, byte for byte, what
+// the reflection-based ones wrote, for every golden scenario's plan and
+// state, an empty plan, a plan with every shape and awkward strings, and a
+// plan large enough to be written in many blocks.
+func TestPlanJSONUnchanged(t *testing.T) {
+	type item struct {
+		name  string
+		plan  *Plan
+		state *State
+	}
+	items := []item{{"empty", &Plan{}, &State{}}, {"odd", oddPlan(), &State{Rule: "<r>&", Links: []Link{
+		{Source: "b<", Target: "t&", Provisioned: true}, {Type: "Group", Source: "a\u2028", Target: "\xff"}}}}}
+	dirs, _ := filepath.Glob(filepath.Join("..", "..", "testdata", "sync", "*"))
+	for _, dir := range dirs {
+		if _, err := os.Stat(filepath.Join(dir, "schema.json")); err != nil {
+			continue
+		}
+		s := loadScenario(t, dir)
+		p, next, err := DiffRules(s.rules, s.source, s.target, s.state, s.opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		items = append(items, item{s.name, p, next})
+	}
+	big := &Plan{Rule: "big"}
+	bigState := &State{Rule: "big"}
+	for i := range 5000 {
+		op := oddPlan().Ops[0]
+		op.Key = fmt.Sprintf("k%05d", i)
+		big.Ops = append(big.Ops, op)
+		bigState.Links = append(bigState.Links, Link{Source: fmt.Sprintf("s%05d", 5000-i), Target: op.Key, Provisioned: i%2 == 0})
+	}
+	items = append(items, item{"big", big, bigState})
+	if len(items) < 20 {
+		t.Fatalf("only %d plans: the scenarios were not found", len(items))
+	}
+	for _, it := range items {
+		want := oldPlanJSON(it.plan)
+		got, _ := it.plan.MarshalJSON()
+		if d := cmp.Diff(string(want), string(got)); d != "" {
+			t.Errorf("%s: MarshalJSON differs from the old writer (-old +new):\n%s", it.name, d)
+		}
+		w := &smallWrites{n: 7}
+		if err := it.plan.WriteJSON(w); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(w.buf.Bytes(), want) {
+			t.Errorf("%s: WriteJSON differs from the old writer", it.name)
+		}
+		wantState := oldStateJSON(it.state)
+		gotState, _ := it.state.MarshalJSON()
+		if d := cmp.Diff(string(wantState), string(gotState)); d != "" {
+			t.Errorf("%s: State.MarshalJSON differs from the old writer (-old +new):\n%s", it.name, d)
+		}
+		var sb bytes.Buffer
+		if err := it.state.WriteJSON(&sb); err != nil || !bytes.Equal(sb.Bytes(), wantState) {
+			t.Errorf("%s: State.WriteJSON differs from the old writer (err %v)", it.name, err)
+		}
+	}
+}
+
+type failAfter struct{ n int }
+
+var errDiskFull = errors.New("disk full")
+
+func (w *failAfter) Write(p []byte) (int, error) {
+	if w.n <= 0 {
+		return 0, errDiskFull
+	}
+	w.n--
+	return len(p), nil
+}
+
+type shortWriter struct{}
+
+func (shortWriter) Write(p []byte) (int, error) { return len(p) / 2, nil }
+
+// TestWriteJSONErrors: a write error, or a short write, is returned, not
+// lost, whether it happens on the first block or a later one.
+func TestWriteJSONErrors(t *testing.T) {
+	big := &Plan{}
+	st := &State{}
+	for i := range 3000 {
+		big.Ops = append(big.Ops, oddPlan().Ops[0])
+		st.Links = append(st.Links, Link{Source: fmt.Sprintf("s%05d", i), Target: "t", Provisioned: true})
+	}
+	for _, n := range []int{0, 1} {
+		if err := big.WriteJSON(&failAfter{n: n}); !errors.Is(err, errDiskFull) {
+			t.Errorf("Plan.WriteJSON failing after %d blocks: err = %v, want the write error", n, err)
+		}
+		if err := st.WriteJSON(&failAfter{n: n}); !errors.Is(err, errDiskFull) {
+			t.Errorf("State.WriteJSON failing after %d blocks: err = %v, want the write error", n, err)
+		}
+	}
+	if err := (&Plan{}).WriteJSON(shortWriter{}); !errors.Is(err, io.ErrShortWrite) {
+		t.Errorf("Plan.WriteJSON to a short writer: err = %v, want io.ErrShortWrite", err)
+	}
+}
