@@ -276,7 +276,7 @@ func TestPlanJSONUnchanged(t *testing.T) {
 			continue
 		}
 		s := loadScenario(t, dir)
-		p, next, err := DiffRules(s.rules, s.source, s.target, s.state, s.opts)
+		p, next, err := planOnce(s.rules, s.source, s.target, s.state, s.opts)
 		if err != nil {
 			t.Fatal(err)
 		}
