@@ -17,23 +17,14 @@ type cycle struct {
 	name    string         // the Planner's
 }
 
-// newCycle splits the snapshots and the state by object type and indexes
-// each object mapping's share. Objects and links without a type belong to
-// the first mapping as given; the engines run, and their operations are
-// listed, in dependency order.
-func newCycle(p *Planner, source, target *Snapshot, state *State, opts Options) *cycle {
-	if source == nil {
-		source = &Snapshot{}
-	}
-	if target == nil {
-		target = &Snapshot{}
-	}
-	srcParts := partition(source, p.srcNames)
-	tgtParts := partition(target, p.tgtNames)
-	states := partitionState(state, p.srcNames)
-	c := &cycle{opts: opts, initial: state == nil, rank: p.rank, name: p.name}
+// newCycle makes an engine per object mapping, over its share of the
+// inputs. Objects and links without a type belong to the first mapping as
+// given; the engines run, and their operations are listed, in dependency
+// order.
+func newCycle(p *Planner, in *inputs, opts Options) *cycle {
+	c := &cycle{opts: opts, initial: in.state == nil, rank: p.rank, name: p.name}
 	for _, i := range p.order {
-		c.engines = append(c.engines, newEngine(p.rules[i], srcParts[i], tgtParts[i], states[i], opts))
+		c.engines = append(c.engines, newEngine(p.rules[i], in.parts[i], opts))
 	}
 	return c
 }

@@ -23,9 +23,8 @@ type engine struct {
 	*prepared
 	opts Options
 
-	src, tgt *Snapshot
-	six, tix *attrIndex
-	state    *State
+	*partIndex // the snapshots' and the state's share, and their indexes
+	six, tix   *attrIndex
 
 	tpos      []int         // per attribute: position in the target snapshot, -1 if absent
 	uniqueAt  []*valueIndex // per attribute using SelectUniqueValue: the target's values
@@ -39,11 +38,6 @@ type engine struct {
 	// given out earlier in the plan (normalised) and to whom. It is nil
 	// while workers run and filled by claimUnique, sequentially.
 	claimed []map[string]string
-
-	srcByID      map[string]int32 // -1 marks a duplicate id
-	targetByID   map[string]int32
-	links        map[string]int32  // source id -> index into state.Links
-	linkedTarget map[string]string // target id -> source id, from the state
 }
 
 // found says how an in-scope object's target was found.
@@ -79,9 +73,12 @@ type result struct {
 	prov    bool // for linkSet: the new Provisioned
 }
 
-// newEngine indexes one object mapping's share of a cycle.
-func newEngine(p *prepared, source, target *Snapshot, state *State, opts Options) *engine {
-	e := &engine{prepared: p, opts: opts, src: source, tgt: target, state: state}
+// newEngine indexes one object mapping's share of a cycle: the attribute
+// tables and the values matching and SelectUniqueValue look up (the ids
+// are indexed already, in pi).
+func newEngine(p *prepared, pi *partIndex, opts Options) *engine {
+	e := &engine{prepared: p, opts: opts, partIndex: pi}
+	source, target := pi.src, pi.tgt
 	e.six, e.tix = source.index(), target.index()
 	n := len(e.attrs)
 	e.tpos = make([]int, n)
@@ -94,34 +91,6 @@ func newEngine(p *prepared, source, target *Snapshot, state *State, opts Options
 	// The indexes are independent: build them concurrently.
 	var wg sync.WaitGroup
 	par := func(f func()) { wg.Add(1); go func() { defer wg.Done(); f() }() }
-	par(func() {
-		e.targetByID = make(map[string]int32, len(target.Objects))
-		for i := range target.Objects {
-			e.targetByID[target.Objects[i].ID] = int32(i)
-		}
-	})
-	par(func() {
-		e.srcByID = make(map[string]int32, len(source.Objects))
-		for i := range source.Objects {
-			id := source.Objects[i].ID
-			if _, dup := e.srcByID[id]; dup {
-				e.srcByID[id] = -1
-			} else {
-				e.srcByID[id] = int32(i)
-			}
-		}
-	})
-	par(func() {
-		if state == nil {
-			return
-		}
-		e.links = make(map[string]int32, len(state.Links))
-		e.linkedTarget = make(map[string]string, len(state.Links))
-		for i, l := range state.Links {
-			e.links[l.Source] = int32(i)
-			e.linkedTarget[l.Target] = l.Source
-		}
-	})
 	for mi, k := range e.match {
 		par(func() { e.matchIdx[mi] = indexTarget(target, e.tpos[k], e.caseExact[k]) })
 	}
@@ -239,16 +208,14 @@ func (t *targetEnv) Lookup(name string) (expr.Value, bool) {
 func (e *engine) object(w *worker, i int, tr trace) result {
 	o := &e.src.Objects[i]
 	r := result{target: -1}
-	if e.srcByID[o.ID] != int32(i) {
+	if e.isDup(i) {
 		r.err = &ObjectError{Key: o.ID, Stage: "source", Err: errDuplicateSource}
 		tr.step("source", r.err.Err.Error())
 		return r
 	}
-	link, linked := e.oldLink(o.ID)
+	link, linked := e.oldLinkAt(i)
 	if linked {
-		if t, ok := e.targetByID[link.Target]; ok {
-			r.target = t
-		}
+		r.target = e.linkTgt[e.linkOf[i]]
 	}
 	w.env.o = o
 	in, why, err := e.scope(&w.env)
@@ -505,22 +472,6 @@ func (e *engine) apply(w *worker, target int32) *ObjectError {
 		oe.Err = &moreFailures{err: err, more: failed - 1}
 	}
 	return oe
-}
-
-func (e *engine) oldLink(source string) (Link, bool) {
-	if e.links == nil {
-		return Link{}, false
-	}
-	i, ok := e.links[source]
-	if !ok {
-		return Link{}, false
-	}
-	return e.state.Links[i], true
-}
-
-func (e *engine) hasTarget(id string) bool {
-	_, ok := e.targetByID[id]
-	return ok
 }
 
 // softDeleteAttr is the virtual source attribute the service computes: true

@@ -41,7 +41,7 @@ type Explanation struct {
 func (p *Planner) Explain(ctx context.Context, source, target *Snapshot, state *State, id string) (*Explanation, error) {
 	opts := p.opts
 	opts.Progress = nil
-	c := newCycle(p, source, target, state, opts)
+	c := newCycle(p, p.newInputs(source, target, state), opts)
 	plan, _, err := c.plan(ctx)
 	if err != nil {
 		return nil, err

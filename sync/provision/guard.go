@@ -41,6 +41,12 @@ func (e *InputError) Is(target error) bool { return target == ErrRefused }
 // Check returns an *InputError when the snapshots and the state must not be
 // planned from, and nil otherwise. Plan calls it first.
 func (p *Planner) Check(source, target *Snapshot, state *State) error {
+	return p.check(p.newInputs(source, target, state))
+}
+
+// check is Check on inputs indexed once, which Plan then plans with.
+func (p *Planner) check(in *inputs) error {
+	source, target, state := in.source, in.target, in.state
 	var probs []string
 	add := func(format string, args ...any) {
 		if len(probs) < 20 {
@@ -52,50 +58,23 @@ func (p *Planner) Check(source, target *Snapshot, state *State) error {
 	}
 	// Every message names the smallest id concerned, so that the refusal,
 	// like the plan, does not depend on the order of the inputs.
-	srcIDs := make([]map[string]bool, len(p.srcNames))
-	for i := range srcIDs {
-		srcIDs[i] = map[string]bool{}
-	}
-	unknownSrc := map[string]string{} // type -> smallest id
-	if source != nil {
-		for i := range source.Objects {
-			o := &source.Objects[i]
-			k := typeIndex(p.srcNames, o.Type)
-			if k < 0 {
-				minID(unknownSrc, o.Type, o.ID)
-				continue
-			}
-			srcIDs[k][o.ID] = true
-		}
-	}
 	if !p.opts.AllowOtherTypes {
+		unknownSrc := unknownTypes(source, p.srcNames) // type -> smallest id
 		for _, typ := range sortedKeys(unknownSrc) {
 			add("source object %q has objectType %q, which no object mapping syncs (expected %s; --allow-other-types leaves such objects out)", unknownSrc[typ], typ, strings.Join(p.srcNames, " or "))
 		}
 	}
 	if target != nil {
-		seen := make([]map[string]bool, len(p.tgtNames))
-		for i := range seen {
-			seen[i] = map[string]bool{}
-		}
-		unknown := map[string]string{}
-		dups := map[string]string{} // "type\x00id" -> message
-		for i := range target.Objects {
-			o := &target.Objects[i]
-			k := typeIndex(p.tgtNames, o.Type)
-			if k < 0 {
-				minID(unknown, o.Type, o.ID)
-				continue
-			}
-			if seen[k][o.ID] {
-				dups[p.tgtNames[k]+"\x00"+o.ID] = fmt.Sprintf("the target snapshot holds more than one %s with id %q: the plan would depend on their order", p.tgtNames[k], o.ID)
-				continue
-			}
-			seen[k][o.ID] = true
-		}
 		if !p.opts.AllowOtherTypes {
+			unknown := unknownTypes(target, p.tgtNames)
 			for _, typ := range sortedKeys(unknown) {
 				add("target object %q has objectType %q, which no object mapping provisions (expected %s; --allow-other-types leaves such objects out)", unknown[typ], typ, strings.Join(p.tgtNames, " or "))
+			}
+		}
+		dups := map[string]string{} // "type\x00id" -> message
+		for k, pi := range in.parts {
+			for _, id := range pi.tgtDups {
+				dups[p.tgtNames[k]+"\x00"+id] = fmt.Sprintf("the target snapshot holds more than one %s with id %q: the plan would depend on their order", p.tgtNames[k], id)
 			}
 		}
 		for i, k := range sortedKeys(dups) {
@@ -107,52 +86,55 @@ func (p *Planner) Check(source, target *Snapshot, state *State) error {
 		}
 	}
 	if state != nil {
-		byTarget := make([]map[string][]string, len(p.srcNames))
-		links := make([]int, len(p.srcNames))
-		missing := make([]int, len(p.srcNames))
-		for i := range byTarget {
-			byTarget[i] = map[string][]string{}
-		}
-		unknown := map[string]string{}
-		for _, l := range state.Links {
-			k := typeIndex(p.srcNames, l.Type)
-			if k < 0 {
-				minID(unknown, l.Type, l.Source)
-				continue
-			}
-			byTarget[k][l.Target] = append(byTarget[k][l.Target], l.Source)
-			links[k]++
-			if !srcIDs[k][l.Source] {
-				missing[k]++
-			}
-		}
 		if !p.opts.AllowOtherTypes {
+			unknown := map[string]string{}
+			for _, l := range state.Links {
+				if typeIndex(p.srcNames, l.Type) < 0 {
+					minID(unknown, l.Type, l.Source)
+				}
+			}
 			for _, typ := range sortedKeys(unknown) {
 				add("the state links source %q of type %q, which no object mapping syncs (expected %s)", unknown[typ], typ, strings.Join(p.srcNames, " or "))
 			}
 		}
-		for k := range byTarget {
-			for _, tid := range sortedKeys(byTarget[k]) {
-				srcs := byTarget[k][tid]
-				if len(srcs) < 2 {
-					continue
+		for _, pi := range in.parts {
+			if len(pi.conflicts) == 0 {
+				continue
+			}
+			srcs := map[string][]string{}
+			for _, tid := range pi.conflicts {
+				srcs[tid] = nil
+			}
+			for _, l := range pi.state.Links {
+				if l2, ok := srcs[l.Target]; ok {
+					srcs[l.Target] = append(l2, l.Source)
 				}
-				slices.Sort(srcs)
-				srcs = slices.Compact(srcs)
-				if len(srcs) > 1 {
-					add("the state links sources %q and %q to the same target %q: their updates would conflict", srcs[0], srcs[1], tid)
-				}
+			}
+			for _, tid := range sortedKeys(srcs) {
+				s := srcs[tid]
+				slices.Sort(s)
+				s = slices.Compact(s)
+				add("the state links sources %q and %q to the same target %q: their updates would conflict", s[0], s[1], tid)
 			}
 		}
 		if !p.opts.AllowSourceLoss {
-			for k := range links {
-				m := missing[k]
-				if m == 0 || (len(srcIDs[k]) > 0 && (m*2 <= links[k] || m < sourceLossMin)) {
+			for k, pi := range in.parts {
+				links, m := 0, 0
+				if pi.state != nil {
+					links = len(pi.state.Links)
+					for _, s := range pi.linkSrc {
+						if s == -1 {
+							m++
+						}
+					}
+				}
+				have := len(pi.srcByID)
+				if m == 0 || (have > 0 && (m*2 <= links || m < sourceLossMin)) {
 					continue
 				}
 				add("the source lost %d of the %d %s objects the state links (it holds %d %s objects): their targets would be deleted; "+
 					"if the export is complete and they really are gone, allow it with --allow-source-loss (Options.AllowSourceLoss)",
-					m, links[k], p.srcNames[k], len(srcIDs[k]), p.srcNames[k])
+					m, links, p.srcNames[k], have, p.srcNames[k])
 			}
 		}
 	}
@@ -160,6 +142,22 @@ func (p *Planner) Check(source, target *Snapshot, state *State) error {
 		return &InputError{Problems: probs}
 	}
 	return nil
+}
+
+// unknownTypes returns, per object type no name in names has, the
+// smallest id of the snapshot's objects of that type.
+func unknownTypes(s *Snapshot, names []string) map[string]string {
+	unknown := map[string]string{}
+	if s == nil {
+		return unknown
+	}
+	for i := range s.Objects {
+		o := &s.Objects[i]
+		if o.Type != "" && typeIndex(names, o.Type) < 0 {
+			minID(unknown, o.Type, o.ID)
+		}
+	}
+	return unknown
 }
 
 // sameJob reports whether a state written for rule (Plan.Rule: object

@@ -151,7 +151,7 @@ func (e *engine) findTarget(vals []expr.Value, srcID string, explain bool) match
 		}
 		if found >= 0 {
 			tid := e.tgt.Objects[found].ID
-			if owner, ok := e.linkedTarget[tid]; ok && owner != srcID {
+			if owner, ok := e.linkOwner(tid); ok && owner != srcID {
 				return matchResult{target: -1, err: fmt.Errorf("matched target %s on %s = %s, but it is linked to source %s", tid, name, quoteValues(keys), owner)}
 			}
 			how := fmt.Sprintf("matched on %s = %s (priority %d)", name, quoteValues(keys), prio)
@@ -212,4 +212,17 @@ func quoteValues(vals []string) string {
 		q[i] = fmt.Sprintf("%q", s)
 	}
 	return "[" + strings.Join(q, ", ") + "]"
+}
+
+// linkOwner returns the source the state links to target id tid (the last
+// link's, as the planner reads the state), if any.
+func (e *engine) linkOwner(tid string) (string, bool) {
+	if e.linkedBy == nil {
+		return "", false
+	}
+	t, ok := e.targetByID[tid]
+	if !ok || e.linkedBy[t] < 0 {
+		return "", false
+	}
+	return e.state.Links[e.linkedBy[t]].Source, true
 }

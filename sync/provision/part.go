@@ -99,13 +99,13 @@ func (pt *part) gone() []Op {
 		return nil
 	}
 	var gone []Op
-	for _, l := range e.state.Links {
-		if _, ok := e.srcByID[l.Source]; ok {
+	for li, l := range e.state.Links {
+		if e.linkSrc[li] != -1 {
 			continue
 		}
 		pt.stats.Gone++
-		t, ok := e.targetByID[l.Target]
-		if !l.Provisioned || !ok {
+		t := e.linkTgt[li]
+		if !l.Provisioned || t < 0 {
 			continue // nothing to delete; the link goes
 		}
 		op := Op{Kind: Delete, Key: l.Source, Target: e.tgt.Objects[t].ID, Reason: "hard-deleted in the source (gone from the source snapshot)"}
@@ -168,7 +168,7 @@ func (pt *part) linkAt(i int) (Link, bool) {
 	}
 	switch action {
 	case linkKeep:
-		return e.oldLink(o.ID)
+		return e.oldLinkAt(i)
 	case linkSet:
 		return Link{Type: e.rule.SourceObjectName(), Source: o.ID, Target: e.tgt.Objects[r.target].ID, Provisioned: r.prov}, true
 	case linkNew:
@@ -189,12 +189,13 @@ func (pt *part) newLinks() {
 		}
 	}
 	if e.state != nil {
-		for _, l := range e.state.Links {
-			if j, ok := e.srcByID[l.Source]; ok && j >= 0 {
-				continue
-			}
-			if ok := e.srcByID[l.Source] == -1; ok {
+		for li, l := range e.state.Links {
+			switch e.linkSrc[li] {
+			case -1:
+			case -2:
 				links = append(links, l) // duplicate source id: keep as was
+				continue
+			default:
 				continue
 			}
 			if pt.held[l.Source] {

@@ -128,11 +128,12 @@ func (p *Planner) Plan(ctx context.Context, source, target *Snapshot, state *Sta
 	if err := ctx.Err(); err != nil {
 		return nil, nil, err
 	}
-	if err := p.Check(source, target, state); err != nil {
+	in := p.newInputs(source, target, state)
+	if err := p.check(in); err != nil {
 		plan, next := p.refused(err, state)
 		return plan, next, err
 	}
-	return newCycle(p, source, target, state, p.opts).plan(ctx)
+	return newCycle(p, in, p.opts).plan(ctx)
 }
 
 // refused is the plan of inputs Check refused.
