@@ -110,7 +110,17 @@ func (p *Program) EvalWith(env Env, o EvalOptions) (Value, error) {
 			return Null, nil
 		}
 		return v, nil
+	case p.fast != nil:
+		if v, _, ok := p.fast(env); ok {
+			return v, nil
+		}
 	}
+	return p.evalFull(env, o)
+}
+
+// evalFull evaluates the program on the full path, with an evaluation
+// state.
+func (p *Program) evalFull(env Env, o EvalOptions) (Value, error) {
 	st := getState(p, env, o)
 	v, err := p.run(st)
 	redacted := st.redacted

@@ -14,6 +14,8 @@ type Program struct {
 	root Node
 	cfg  config
 	run  evalFn // the compiled root
+	// fast is the fast path (fast.go), nil when the program has none.
+	fast fastFn
 	// konst is the value of a constant program and attr the name of a
 	// program that is a bare attribute reference; both evaluate without
 	// an evaluation state.
@@ -37,6 +39,7 @@ func Compile(src string, opts ...Option) (*Program, error) {
 	}
 	p.root = root
 	p.run = p.compile(root)
+	p.fast = p.compileFast(root)
 	switch n := root.(type) {
 	case *AttrExpr:
 		p.attr = n.Name
