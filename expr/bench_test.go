@@ -39,6 +39,12 @@ func BenchmarkEval(b *testing.B) {
 	b.Run("replace-lower", func(b *testing.B) {
 		benchEval(b, `ToLower(Replace([mail], "@old.com", , , "@new.com", , ))`, MapEnv{"mail": String("John.Smith@old.com")})
 	})
+	b.Run("join-multi", func(b *testing.B) {
+		benchEval(b, `Join(";", [proxyAddresses], ToLower([mail]))`, MapEnv{"proxyAddresses": Multi{"SMTP:a@contoso.com", "smtp:b@contoso.com"}, "mail": String("A@Contoso.com")})
+	})
+	b.Run("upn-map-input", func(b *testing.B) {
+		benchEval(b, benchUPN, NewEnv(map[string]any{"PreferredFirstName": "John", "PreferredLastName": "Smith", "mail": "John.Smith@old.com", "state": "QLD"}))
+	})
 	b.Run("iif", func(b *testing.B) {
 		benchEval(b, `IIF([country]="USA",[country],[department])`, MapEnv{"country": String("USA"), "department": String("Sales")})
 	})

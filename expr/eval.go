@@ -347,26 +347,31 @@ func (st *evalState) binary(n *BinaryExpr, left, right evalFn) (Value, error) {
 		}
 		return concat(a, b), nil
 	}
+	return Bool(compareValues(n.Op, lv, rv)), nil
+}
+
+// compareValues is a comparison of two stripped operands.
+func compareValues(op string, lv, rv Value) bool {
 	if IsNullOrEmpty(lv) || IsNullOrEmpty(rv) {
-		return Bool(false), nil
+		return false
 	}
 	if m, ok := lv.(Multi); ok {
 		for _, s := range m {
-			if compare(n.Op, String(s), rv) {
-				return Bool(true), nil
+			if compare(op, String(s), rv) {
+				return true
 			}
 		}
-		return Bool(false), nil
+		return false
 	}
 	if m, ok := rv.(Multi); ok {
 		for _, s := range m {
-			if compare(n.Op, lv, String(s)) {
-				return Bool(true), nil
+			if compare(op, lv, String(s)) {
+				return true
 			}
 		}
-		return Bool(false), nil
+		return false
 	}
-	return Bool(compare(n.Op, lv, rv)), nil
+	return compare(op, lv, rv)
 }
 
 func compare(op string, a, b Value) bool {

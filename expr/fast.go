@@ -197,42 +197,47 @@ func shorten(v Value, n int) {
 	h[1] = uintptr(n)
 }
 
-// fastJoin is Join (join) for up to eight strings.
+// fastJoin is Join (join) for up to eight values. Strings and nulls are
+// joined here, with the freshness of a lone string kept; other kinds go
+// through join.
 func fastJoin(n *CallExpr, args []fastFn) fastFn {
-	const maxParts = 8
-	sepFn, parts := args[0], args[1:]
-	if len(parts) > maxParts {
+	const maxArgs = 9
+	if len(args) > maxArgs {
 		return nil
 	}
 	return func(env Env) (Value, bool, bool) {
-		sv, _, ok := sepFn(env)
-		if !ok {
-			return nil, false, false
-		}
-		sep, _, ok := fastText(sv)
-		if !ok {
-			return nil, false, false
-		}
 		var (
-			strs  [maxParts]string
-			vals  [maxParts]Value
-			fresh [maxParts]bool
+			vals  [maxArgs]Value
+			strs  [maxArgs]string
+			fresh [maxArgs]bool
 		)
-		count, total, lone := 0, 0, -1
-		for i, f := range parts {
+		plain := true
+		for i, f := range args {
 			v, fr, ok := f(env)
 			if !ok {
 				return nil, false, false
 			}
-			s, _, ok := fastText(v)
-			if !ok {
+			if v, ok = fastStrip(v); !ok {
 				return nil, false, false
 			}
-			strs[i], vals[i], fresh[i] = s, v, fr
+			s, _, ok := fastText(v)
+			vals[i], strs[i], fresh[i] = v, s, fr
+			plain = plain && ok
+		}
+		if !plain {
+			v, err := join(vals[:len(args)])
+			if err != nil || !fits(valueSize(v)) {
+				return nil, false, false
+			}
+			return v, false, true
+		}
+		sep := strs[0]
+		count, total, lone := 0, 0, -1
+		for i, s := range strs[1:len(args)] {
 			if s != "" {
 				count++
 				total += len(s)
-				lone = i
+				lone = i + 1
 			}
 		}
 		switch count {
@@ -250,11 +255,22 @@ func fastJoin(n *CallExpr, args []fastFn) fastFn {
 		}
 		v, b := newString(size)
 		at := 0
-		for _, s := range strs[:len(parts)] {
+		for _, s := range strs[1:len(args)] {
 			at = joinPart(b, at, s, sep)
 		}
 		return v, true, true
 	}
+}
+
+// fastEach is mapEachNull on a value of a kind fastText does not take
+// (a multi-valued value, a number, a boolean, a date).
+func fastEach(v Value, f func(string) string) (Value, bool, bool) {
+	v, ok := fastStrip(v)
+	if !ok {
+		return nil, false, false
+	}
+	r := mapEachNull(v, f)
+	return r, false, fits(valueSize(r))
 }
 
 // fastStripSpaces is StripSpaces; a fresh string loses its spaces in
@@ -268,7 +284,9 @@ func fastStripSpaces(n *CallExpr, args []fastFn) fastFn {
 		}
 		s, null, ok := fastText(v)
 		switch {
-		case !ok || !fits(len(s)):
+		case !ok:
+			return fastEach(v, stripSpaces)
+		case !fits(len(s)):
 			return nil, false, false
 		case null:
 			return Null, false, true
@@ -311,7 +329,9 @@ func fastNormalizeDiacritics(n *CallExpr, args []fastFn) fastFn {
 		}
 		s, null, ok := fastText(v)
 		switch {
-		case !ok || !fits(len(s)):
+		case !ok:
+			return fastEach(v, normalizeDiacritics)
+		case !fits(len(s)):
 			return nil, false, false
 		case null:
 			return Null, false, true
@@ -339,6 +359,7 @@ func fastLower(n *CallExpr, args []fastFn) fastFn {
 		}
 	}
 	src := args[0]
+	lower := func(s string) string { return toLowerCulture(s, sc) }
 	return func(env Env) (Value, bool, bool) {
 		v, fresh, ok := src(env)
 		if !ok {
@@ -347,7 +368,7 @@ func fastLower(n *CallExpr, args []fastFn) fastFn {
 		s, null, ok := fastText(v)
 		switch {
 		case !ok:
-			return nil, false, false
+			return fastEach(v, lower)
 		case null:
 			return Null, false, true
 		case sc != nil:
@@ -552,19 +573,23 @@ func fastConcat(left, right fastFn) fastFn {
 		if !ok {
 			return nil, false, false
 		}
-		a, _, ok1 := fastText(lv)
-		b, _, ok2 := fastText(rv)
+		lv, ok1 := fastStrip(lv)
+		rv, ok2 := fastStrip(rv)
+		if !ok1 || !ok2 {
+			return nil, false, false
+		}
+		a, b := Render(lv), Render(rv)
 		size := len(a) + len(b)
-		if !ok1 || !ok2 || !fits(size) {
+		if !fits(size) {
 			return nil, false, false
 		}
 		return concat(a, b), size > 0, true
 	}
 }
 
-// fastCompare is a comparison of two strings or nulls; other kinds
-// (numbers, dates, booleans, multi-valued values) are left to the full
-// path. With strings on both sides, binary compares them ordinally.
+// fastCompare is a comparison. Two strings, the common case, compare
+// here as compare compares them (ordinally, false when either is empty);
+// other kinds go through compareValues.
 func fastCompare(op string, left, right fastFn) fastFn {
 	var want func(c int) bool
 	switch op {
@@ -592,14 +617,20 @@ func fastCompare(op string, left, right fastFn) fastFn {
 		if !ok {
 			return nil, false, false
 		}
-		a, _, ok1 := fastText(lv)
-		b, _, ok2 := fastText(rv)
+		a, aok := lv.(String)
+		b, bok := rv.(String)
 		switch {
-		case !ok1 || !ok2:
-			return nil, false, false
-		case a == "" || b == "":
+		case aok && bok && (a == "" || b == ""):
 			return Bool(false), false, true
+		case aok && bok:
+			return Bool(want(strings.Compare(string(a), string(b)))), false, true
 		}
-		return Bool(want(strings.Compare(a, b))), false, true
+		if lv, ok = fastStrip(lv); !ok {
+			return nil, false, false
+		}
+		if rv, ok = fastStrip(rv); !ok {
+			return nil, false, false
+		}
+		return Bool(compareValues(op, lv, rv)), false, true
 	}
 }
