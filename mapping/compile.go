@@ -320,6 +320,55 @@ func (c *CompiledObjectMapping) SourceObjectName() string { return c.m.SourceObj
 // TargetObjectName returns the target object type.
 func (c *CompiledObjectMapping) TargetObjectName() string { return c.m.TargetObjectName }
 
+// SourceAttributeNames returns the attribute names the schema defines for
+// the source object (User in the "Azure Active Directory" directory, say),
+// in definition order, or nil when the schema does not define it. Readers
+// of Graph exports take them as the table that names flattened Graph
+// properties (provision.SnapshotOptions.SourceAttributes).
+func (c *CompiledObjectMapping) SourceAttributeNames() []string {
+	return attributeNames(nil, c.source)
+}
+
+// SourceAttributeNames returns the attribute names of every object of
+// the schema's source directories: those its rules read from, else the
+// directory named "Azure Active Directory". A name given twice (ignoring
+// case) is listed once, in schema order; nil when there is no such
+// directory.
+func (s *Schema) SourceAttributeNames() []string {
+	var dirs []*DirectoryDefinition
+	for _, r := range s.SynchronizationRules {
+		if d := s.Directory(r.SourceDirectoryName); d != nil && !slices.Contains(dirs, d) {
+			dirs = append(dirs, d)
+		}
+	}
+	if len(dirs) == 0 {
+		if d := s.Directory("Azure Active Directory"); d != nil {
+			dirs = append(dirs, d)
+		}
+	}
+	var names []string
+	for _, d := range dirs {
+		for i := range d.Objects {
+			names = attributeNames(names, &d.Objects[i])
+		}
+	}
+	return names
+}
+
+// attributeNames appends o's attribute names that names lacks (ignoring
+// case).
+func attributeNames(names []string, o *ObjectDefinition) []string {
+	if o == nil {
+		return names
+	}
+	for _, a := range o.Attributes {
+		if !slices.ContainsFunc(names, func(n string) bool { return strings.EqualFold(n, a.Name) }) {
+			names = append(names, a.Name)
+		}
+	}
+	return names
+}
+
 // Attributes returns the compiled attribute mappings sorted by target
 // name. The slice must not be modified.
 func (c *CompiledObjectMapping) Attributes() []CompiledAttribute { return c.attrs }

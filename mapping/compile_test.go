@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 func TestCompileRule(t *testing.T) {
@@ -73,5 +75,43 @@ func TestFindChoose(t *testing.T) {
 	}
 	if _, _, err := twoObjects.Find("", "users"); err != nil {
 		t.Errorf("Find with the object named: %v", err)
+	}
+}
+
+// TestSourceAttributeNames: the source attributes that name Graph
+// properties come from the rule's source directory (the mapping's source
+// object), else a directory named "Azure Active Directory".
+func TestSourceAttributeNames(t *testing.T) {
+	const doc = `{"directories": [
+		{"name": "Azure Active Directory", "objects": [
+			{"name": "User", "attributes": [{"name": "objectId"}, {"name": "costCenter"}]},
+			{"name": "Group", "attributes": [{"name": "objectId"}, {"name": "members"}]}]},
+		{"name": "App", "objects": [{"name": "User", "attributes": [{"name": "userName"}]}]}],
+	  "synchronizationRules": [{"name": "r", "sourceDirectoryName": "Azure Active Directory", "targetDirectoryName": "App",
+		"objectMappings": [{"name": "users", "enabled": true, "sourceObjectName": "User", "targetObjectName": "User",
+		  "attributeMappings": [{"targetAttributeName": "userName", "source": {"expression": "[costCenter]"}}]}]}]}`
+	s, err := Decode([]byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"objectId", "costCenter", "members"}, s.SourceAttributeNames()); diff != "" {
+		t.Errorf("Schema.SourceAttributeNames (-want +got):\n%s", diff)
+	}
+	cm, err := s.Compile("", "users")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"objectId", "costCenter"}, cm.SourceAttributeNames()); diff != "" {
+		t.Errorf("CompiledObjectMapping.SourceAttributeNames (-want +got):\n%s", diff)
+	}
+	noRules, err := Decode([]byte(`{"directories": [{"name": "Azure Active Directory", "objects": [{"name": "User", "attributes": [{"name": "mobile"}]}]}], "synchronizationRules": []}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"mobile"}, noRules.SourceAttributeNames()); diff != "" {
+		t.Errorf("without rules (-want +got):\n%s", diff)
+	}
+	if got := (&Schema{}).SourceAttributeNames(); got != nil {
+		t.Errorf("empty schema: %v", got)
 	}
 }

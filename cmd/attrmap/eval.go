@@ -23,7 +23,7 @@ import (
 	"github.com/attrmap/attrmap/expr"
 )
 
-const evalUsage = `usage: attrmap eval [-i FILE] [--now TIME] [--existing FILE] [--seed N] [--json] EXPRESSION
+const evalUsage = `usage: attrmap eval [-i FILE [--schema FILE]] [--now TIME] [--existing FILE] [--seed N] [--json] EXPRESSION
        attrmap eval -f FILE [-i FILE] [options]     (the expression from FILE, - for stdin)
        attrmap eval - [-i FILE] [options]           (the expression from stdin)
        attrmap eval --batch FILE [--now TIME] [--existing FILE] [--seed N]
@@ -61,6 +61,12 @@ else the first column, else the row number), the output and the error, then
 how many rows gave each distinct outcome. Empty CSV cells are absent
 attributes. Tables are aligned in blocks of 10000 rows. --json prints one
 JSON line per row instead. The exit status is 1 if any row failed.
+
+-i also reads Graph and SCIM exports (see "Reading real exports" in the
+README). --schema FILE names flattened Graph properties by the source
+attributes of the schema (its "Azure Active Directory" directory), as map
+and plan do; without it a built-in table names them
+(onPremisesExtensionAttributes.extensionAttribute1 is [extensionAttribute1]).
 
 --batch FILE (or - for stdin) reads JSON lines, each
 {"id", "expression", "input", "now"?, "existing_values"?}, and writes one
@@ -115,6 +121,7 @@ func cmdEval(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	exprFile := fs.String("f", "", "read the expression from `FILE` (- for stdin); it may span lines")
 	independent := fs.Bool("independent", false, "with -i, evaluate SelectUniqueValue for each row on its own, not across rows as plan does")
 	parseFile := fs.String("parse-expression", "", "answer the Graph parseExpression request body in `FILE` (- for stdin), offline")
+	schemaFile := fs.String("schema", "", "with -i, name Graph properties by the source attributes of the schema `FILE`, as plan and map do")
 	pos, err := parseFlags(fs, args, stdout, stderr)
 	if err != nil {
 		return err
@@ -136,8 +143,10 @@ func cmdEval(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	switch {
 	case *parseFile != "" && (len(pos) > 0 || cfg.input != "" || cfg.batch != "" || *exprFile != ""):
 		return usagef("--parse-expression takes the expression and the test object from the request body; drop -i, -f, --batch and the expression argument")
-	case countStdin(cfg.input, cfg.existing, cfg.batch, *exprFile, *parseFile) > 1:
-		return usagef("only one of -i, -f, --existing and --batch can read stdin")
+	case countStdin(cfg.input, cfg.existing, cfg.batch, *exprFile, *parseFile, *schemaFile) > 1:
+		return usagef("only one of -i, -f, --existing, --batch and --schema can read stdin")
+	case *schemaFile != "" && cfg.input == "":
+		return usagef("--schema names the attributes of -i FILE; give -i")
 	case cfg.batch != "" && cfg.input != "":
 		return usagef("--batch and -i cannot be used together")
 	case cfg.batch != "" && (len(pos) > 0 || *exprFile != ""):
@@ -194,7 +203,15 @@ func cmdEval(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	}
 	track := newProgress(stderr, "eval", false, cfg.quiet).track("rows", inputSize(cfg.input))
 	defer track.done()
-	in, err := openObjects(cfg.input, stdin, nil, track.reader)
+	var sources []string
+	if *schemaFile != "" {
+		s, err := loadSchema(*schemaFile, false, stdin, stderr)
+		if err != nil {
+			return cfg.fail(stdout, err, codeInput)
+		}
+		sources = s.SourceAttributeNames()
+	}
+	in, err := openObjects(cfg.input, stdin, sources, track.reader)
 	if err != nil {
 		return cfg.fail(stdout, err, codeInput)
 	}

@@ -78,7 +78,8 @@ func cmdMap(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	}
 	track := newProgress(stderr, "map", false, *quiet).track("objects", inputSize(*input))
 	defer track.done()
-	in, err := openObjects(*input, stdin, nil, track.reader)
+	// The schema's source attributes name Graph properties, as plan's do.
+	in, err := openObjects(*input, stdin, cm.SourceAttributeNames(), track.reader)
 	if err != nil {
 		return err
 	}

@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/attrmap/attrmap/internal/safeio"
@@ -157,7 +159,7 @@ func cmdPlan(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		if rules, err = compileRules(f.schema, f.rule, f.object, f.lenient, stdin, stderr); err != nil {
 			return err
 		}
-		if source, err = readSnapshot(f.source, f.sourceID, stdin, prog); err != nil {
+		if source, err = readSourceSnapshot(f.source, f.sourceID, sourceAttributes(rules), stdin, prog); err != nil {
 			return err
 		}
 		prog.stage("read source", len(source.Objects))
@@ -306,11 +308,32 @@ func readPlanInput(path string, stdin io.Reader) ([]byte, error) {
 
 // readSnapshot reads a snapshot file; errors name the file.
 func readSnapshot(path, idAttr string, stdin io.Reader, prog *progress) (*provision.Snapshot, error) {
+	return readSourceSnapshot(path, idAttr, nil, stdin, prog)
+}
+
+// sourceAttributes are the source attribute names of the rules' schema,
+// which name the flattened properties of a Graph export.
+func sourceAttributes(rules []*mapping.CompiledObjectMapping) []string {
+	var names []string
+	for _, r := range rules {
+		for _, n := range r.SourceAttributeNames() {
+			if !slices.ContainsFunc(names, func(m string) bool { return strings.EqualFold(m, n) }) {
+				names = append(names, n)
+			}
+		}
+	}
+	return names
+}
+
+// readSourceSnapshot is readSnapshot for a source snapshot: sources (the
+// schema's source attribute names) name flattened Graph properties, as
+// they do for eval -i and map.
+func readSourceSnapshot(path, idAttr string, sources []string, stdin io.Reader, prog *progress) (*provision.Snapshot, error) {
 	// Streamed, not read whole: a snapshot of millions of objects would
 	// otherwise be in memory twice, as text and as objects. A directory
 	// is read as the pages of one export.
 	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
-		return provision.ReadSnapshotFile(path, stdin, provision.SnapshotOptions{IDAttribute: idAttr})
+		return provision.ReadSnapshotFile(path, stdin, provision.SnapshotOptions{IDAttribute: idAttr, SourceAttributes: sources})
 	}
 	r, err := openInput(path, stdin)
 	if err != nil {
@@ -321,7 +344,7 @@ func readSnapshot(path, idAttr string, stdin io.Reader, prog *progress) (*provis
 	t := prog.track("reading "+name, inputSize(path))
 	defer t.done()
 	// Errors name the file and the position.
-	return provision.ReadSnapshot(t.reader(r), provision.SnapshotOptions{IDAttribute: idAttr, Name: name})
+	return provision.ReadSnapshot(t.reader(r), provision.SnapshotOptions{IDAttribute: idAttr, Name: name, SourceAttributes: sources})
 }
 
 func readState(path string, stdin io.Reader) (*provision.State, error) {

@@ -159,7 +159,7 @@ func cmdRun(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	if err != nil {
 		return err
 	}
-	source, err := readSnapshot(f.source, f.sourceID, stdin, &progress{})
+	source, err := readSourceSnapshot(f.source, f.sourceID, sourceAttributes(rules), stdin, &progress{})
 	if err != nil {
 		return err
 	}

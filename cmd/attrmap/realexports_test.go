@@ -30,6 +30,15 @@ func TestRealExports(t *testing.T) {
 		// mappings use.
 		{"graph user", cmdEval, "eval", []string{"-i", exportsData + "graph-user.json", `Join("|", [objectId], [extensionAttribute1], [employeeOrgData.costCenter], [telephoneNumber], [physicalDeliveryOfficeName])`}, ""},
 		{"graph user mapped", cmdMap, "map", []string{"--schema", scim, "--object", "User", "-i", exportsData + "graph-user.json"}, ""},
+		// The schema's source directory names Graph properties where it
+		// lists them (costCenter, not employeeOrgData.costCenter), for
+		// eval -i --schema, map and plan alike; without --schema eval uses
+		// the built-in table and warns that [costCenter] is absent.
+		{"graph user with the schema's names", cmdEval, "eval", []string{"-i", exportsData + "graph-user.json", "--schema", exportsData + "graph-schema.json", `Join("|", [objectId], [costCenter], [extensionAttribute1], [telephoneNumber])`}, ""},
+		{"graph user with the built-in names", cmdEval, "eval", []string{"-i", exportsData + "graph-user.json", `Join("|", [objectId], [costCenter], [extensionAttribute1], [telephoneNumber])`}, ""},
+		{"graph user mapped with the schema's names", cmdMap, "map", []string{"--schema", exportsData + "graph-schema.json", "-i", exportsData + "graph-user.json", "--table"}, ""},
+		{"graph user planned with the schema's names", cmdPlan, "plan", []string{"--schema", exportsData + "graph-schema.json", "--source", exportsData + "graph-user.json", "--target", "-"}, "[]"},
+		{"eval --schema needs -i", cmdEval, "eval", []string{"--schema", exportsData + "graph-schema.json", "[costCenter]"}, ""},
 		// A Graph page used to be one object "#1" out of scope.
 		{"graph pages scoped", cmdScope, "scope", []string{"--filter", "../../testdata/scoping/filters/sales.json", "-i", exportsData + "graph-pages"}, ""},
 		{"graph page missing its next pages", cmdEval, "eval", []string{"-i", exportsData + "graph-pages/page-1.json", "[manager]"}, ""},
