@@ -44,6 +44,10 @@ func TestRealExports(t *testing.T) {
 		{"graph page missing its next pages", cmdEval, "eval", []string{"-i", exportsData + "graph-pages/page-1.json", "[manager]"}, ""},
 		// Windows PowerShell 5.1's Export-Csv: UTF-16 with a #TYPE line.
 		{"powershell csv", cmdEval, "eval", []string{"-i", exportsData + "powershell-utf16.csv", `Join(" / ", [UserPrincipalName], [proxyAddresses])`}, ""},
+		// Its Id column is the snapshot id plan needs (any case, or the
+		// column --source-id names).
+		{"powershell csv planned", cmdPlan, "plan", []string{"--schema", exportsData + "graph-schema.json", "--source", exportsData + "powershell-utf16.csv", "--target", "-"}, "[]"},
+		{"powershell csv planned by upn", cmdPlan, "plan", []string{"--schema", exportsData + "graph-schema.json", "--source", exportsData + "powershell-utf16.csv", "--source-id", "userPrincipalName", "--target", "-"}, "[]"},
 		{"semicolon csv", cmdEval, "eval", []string{"-i", exportsData + "semicolon.csv", "[displayName]"}, ""},
 		// A misspelled attribute used to be null without a word.
 		{"misspelled attribute", cmdEval, "eval", []string{"-i", "-", "[givenNmae]"}, `{"givenName": "John"}`},

@@ -211,7 +211,9 @@
 // "mail": "..."}, or nested, {"id": "u1", "assigned": true, "attributes":
 // {"mail": "..."}}.
 // The id comes from "id", else "objectId" (SnapshotOptions.IDAttribute to
-// choose); in the flat form it is also an attribute. "assigned" (default
+// choose); a member whose name differs only in case counts when none has
+// the exact name (the "Id" column of PowerShell's Export-Csv). In the flat
+// form the id is also an attribute. "assigned" (default
 // true) and "isSoftDeleted" (default false) are flags, not attributes;
 // "accountEnabled" is both: false makes the object disabled, and
 // expressions can read it. "objectType" names the object's type

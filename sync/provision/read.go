@@ -179,6 +179,12 @@ func (rd *snapshotReader) addObject() error {
 		}
 	}
 	if idFrom == nil {
+		// Only now, off the common path: a name differing in case
+		// ("Id", the column Windows PowerShell's Export-Csv writes for
+		// Graph's id) when no member has the exact name.
+		o.ID, idFrom = idIgnoringCase(top, members, flat, idNames)
+	}
+	if idFrom == nil {
 		return fmt.Errorf("no id (want a string member %q)", idName(rd.opts))
 	}
 	if idFrom.IsCell {
@@ -219,6 +225,35 @@ func (rd *snapshotReader) addObject() error {
 	}
 	rd.s.Objects = append(rd.s.Objects, o)
 	return nil
+}
+
+// idIgnoringCase finds the id in a member whose name is one of idNames
+// ignoring case, in the order of idNames, as addObject does with the exact
+// names: at the top, then among the nested attributes.
+func idIgnoringCase(top, members []member, flat bool, idNames [2]string) (string, *member) {
+	for _, want := range idNames {
+		if want == "" {
+			continue
+		}
+		for i := range top {
+			if strings.EqualFold(string(top[i].Name), want) {
+				if id, ok := memberID(&top[i]); ok {
+					return id, &top[i]
+				}
+			}
+		}
+		if flat {
+			continue
+		}
+		for i := range members {
+			if strings.EqualFold(string(members[i].Name), want) {
+				if id, ok := memberString(&members[i]); ok && id != "" {
+					return id, &members[i]
+				}
+			}
+		}
+	}
+	return "", nil
 }
 
 // skipFlag reports whether a top-level member of a flat object is a flag

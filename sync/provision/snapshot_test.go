@@ -94,6 +94,32 @@ func TestReadSnapshot(t *testing.T) {
 				{ID: "a@x", Values: []string{`id=expr.String:"x"`, `upn=expr.String:"a@x"`}},
 			}},
 		},
+		{
+			// Windows PowerShell's Export-Csv writes Graph's id as "Id".
+			name: "csv Id column",
+			in:   "Id,UserPrincipalName\n6e762c91,a@x\n",
+			want: snapshotView{Attributes: []string{"Id", "UserPrincipalName"}, Objects: []objectView{
+				{ID: "6e762c91", Values: []string{`Id=expr.String:"6e762c91"`, `UserPrincipalName=expr.String:"a@x"`}},
+			}},
+		},
+		{
+			name: "exact id name first, then id before objectId ignoring case",
+			in:   `{"Id": "a", "id": "b"}` + "\n" + `{"OBJECTID": "o", "ID": "i"}`,
+			// Names differing in case share one attribute, the one sorting
+			// last giving its value, as before.
+			want: snapshotView{Attributes: []string{"Id", "OBJECTID"}, Objects: []objectView{
+				{ID: "b", Values: []string{`Id=expr.String:"b"`}},
+				{ID: "i", Values: []string{`Id=expr.String:"i"`, `OBJECTID=expr.String:"o"`}},
+			}},
+		},
+		{
+			name: "id attribute ignoring case",
+			in:   "UserPrincipalName,Id\na@x,1\n",
+			opts: SnapshotOptions{IDAttribute: "userPrincipalName"},
+			want: snapshotView{Attributes: []string{"Id", "UserPrincipalName"}, Objects: []objectView{
+				{ID: "a@x", Values: []string{`Id=expr.String:"1"`, `UserPrincipalName=expr.String:"a@x"`}},
+			}},
+		},
 		{name: "no id", in: `[{"id": "u1"}, {"mail": "m"}]`, wantErr: `line 1, column 16: object 2: no id (want a string member "id")`},
 		{name: "bad flag", in: "{\"id\": \"u1\"}\n{\"id\": \"u2\", \"assigned\": \"maybe\"}", wantErr: "line 2, column 1: object 2: assigned must be true or false (got maybe)"},
 		{name: "bad type", in: `{"id": "u1", "objectType": 3}`, wantErr: "line 1, column 1: object 1: objectType must be a string (got 3)"},
@@ -386,6 +412,12 @@ func departsCSV(data []byte) bool {
 func addMap(s *Snapshot, m map[string]any, opts SnapshotOptions) error {
 	id, ok := idOfMap(m, opts)
 	if !ok {
+		id, ok = idOfMapIgnoringCase(m, opts)
+	}
+	if id == "" && ok {
+		return errDeparts // names of the id differing only in case: a map has no order
+	}
+	if !ok {
 		return fmt.Errorf("no id (want a string member %q)", idName(opts))
 	}
 	o := Object{ID: id}
@@ -463,6 +495,47 @@ func idOfMap(m map[string]any, opts SnapshotOptions) (string, bool) {
 	return "", false
 }
 
+// idOfMapIgnoringCase is idOfMap for names that differ in case from the
+// id names ("Id"), which the reader takes when no name is exact; ok with
+// an empty id when two members could give it.
+func idOfMapIgnoringCase(m map[string]any, opts SnapshotOptions) (string, bool) {
+	names := []string{"id", "objectId"}
+	if opts.IDAttribute != "" {
+		names = []string{opts.IDAttribute}
+	}
+	nested, _ := m[keyAttributes].(map[string]any)
+	for _, n := range names {
+		var found []string
+		for k, v := range m { // at the top: a string or a number
+			if strings.EqualFold(k, n) {
+				switch v := v.(type) {
+				case string:
+					if v != "" {
+						found = append(found, v)
+					}
+				case json.Number:
+					found = append(found, v.String())
+				}
+			}
+		}
+		if len(found) == 0 {
+			for k, v := range nested { // among the attributes: a string
+				if v, ok := v.(string); ok && v != "" && strings.EqualFold(k, n) {
+					found = append(found, v)
+				}
+			}
+		}
+		switch len(found) {
+		case 0:
+			continue
+		case 1:
+			return found[0], true
+		}
+		return "", true
+	}
+	return "", false
+}
+
 func flagOfMap(m map[string]any, key string, def bool) (bool, error) {
 	v, ok := m[key]
 	if !ok || v == nil {
@@ -510,6 +583,33 @@ func decodeCSVMaps(s *Snapshot, data []byte, opts SnapshotOptions) error {
 		}
 		if err := addMap(s, m, opts); err != nil {
 			return fmt.Errorf("csv line %d: %w", line, err)
+		}
+	}
+}
+
+// TestReadSnapshotPowerShellCSV: a CSV from Windows PowerShell 5.1's
+// Export-Csv (UTF-16 with a byte order mark and a #TYPE line) is a
+// snapshot whose ids are its Id column, Graph's id, or the column
+// IDAttribute names (in any case).
+func TestReadSnapshotPowerShellCSV(t *testing.T) {
+	for _, tc := range []struct {
+		file, idAttr string
+		want         []string
+	}{
+		{"powershell-utf16.csv", "", []string{"6e762c91-7a3f-4c55-9d1a-0c3e1b2d4f01", "8f2e9c10-1b2a-4d3c-9e8f-7a6b5c4d3e02"}},
+		{"powershell-utf16.csv", "userPrincipalName", []string{"john.smith@contoso.com", "zoë.weiß@contoso.com"}},
+		{"powershell-utf16be.csv", "", []string{"1"}},
+	} {
+		s, err := ReadSnapshotFile(filepath.Join("..", "..", "testdata", "objfile", tc.file), nil, SnapshotOptions{IDAttribute: tc.idAttr})
+		if err != nil {
+			t.Fatalf("%s: %v", tc.file, err)
+		}
+		var ids []string
+		for _, o := range s.Objects {
+			ids = append(ids, o.ID)
+		}
+		if diff := cmp.Diff(tc.want, ids); diff != "" {
+			t.Errorf("%s, id %q: ids (-want +got):\n%s", tc.file, tc.idAttr, diff)
 		}
 	}
 }
