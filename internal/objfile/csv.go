@@ -136,7 +136,7 @@ func (r *Reader) nextCSV() (*Object, error) {
 		return nil, &Error{File: r.opts.Name, Line: line, Object: r.n, Recoverable: true,
 			Msg: "the row has " + itoa(len(rec)) + " cells (expected " + itoa(len(st.keys)) + ", as the header has)"}
 	}
-	r.obj = Object{N: r.n, Shape: Plain, off: -1, line: line}
+	r.obj = Object{N: r.n, Shape: Plain, off: -1, line: line, file: r.opts.Name}
 	r.out = r.out[:0]
 	for i, cell := range rec {
 		if cell == "" {

@@ -56,6 +56,10 @@
 //
 // Anything the reader cannot read is an *Error naming the file, the line
 // and column, the object, and what was expected; nothing is silently left
-// empty. A Graph page with an @odata.nextLink, or a SCIM ListResponse short
+// empty. Objects are numbered from 1 across the whole input: in a
+// directory of pages the numbers count on from one file to the next (in
+// name order), so "object 4" (and the "#4" key of an object without an
+// id) names one object of the export, while the line and column are
+// within the file the error names. A Graph page with an @odata.nextLink, or a SCIM ListResponse short
 // of its totalResults, at the end of the input is reported by Incomplete.
 package objfile

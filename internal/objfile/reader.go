@@ -82,7 +82,10 @@ func (f Format) String() string {
 // into, are valid until the next call of Next.
 type Object struct {
 	Members []Member
-	// N is the object's number in the file, from 1.
+	// N is the object's number in the input, from 1. In a directory of
+	// pages (Open) it counts on across the files, in the order they are
+	// read, so that it names one object of the whole export; positions
+	// (line, column) are within the object's file, which errors name.
 	N int
 	// Shape is how the object was written.
 	Shape Shape
@@ -92,6 +95,8 @@ type Object struct {
 	// is set instead for CSV rows.
 	off  int64
 	line int
+	// file is the name of the object's file (Options.Name when read).
+	file string
 }
 
 // Options configures a Reader.
@@ -362,7 +367,7 @@ func (r *Reader) nextDecoded() (int64, *Object, error) {
 	case '{':
 	case 'n':
 		r.n++
-		r.obj = Object{Members: r.out[:0], N: r.n, off: off}
+		r.obj = Object{Members: r.out[:0], N: r.n, off: off, file: r.opts.Name}
 		return off, &r.obj, nil
 	default:
 		r.n++
@@ -562,7 +567,7 @@ func (r *Reader) object(top []Member, shape Shape, off int64) (*Object, error) {
 	if shape == Plain {
 		shape = detectShape(top)
 	}
-	r.obj = Object{N: r.n, Shape: shape, off: off}
+	r.obj = Object{N: r.n, Shape: shape, off: off, file: r.opts.Name}
 	var err error
 	switch shape {
 	case Graph:
@@ -657,6 +662,10 @@ func (r *Reader) errorAt(off int64, n int, format string, args ...any) *Error {
 // Errorf returns an *Error about an object the Reader returned: a
 // consumer's complaint ("no id") with the object's file and position.
 func (r *Reader) Errorf(o *Object, format string, args ...any) error {
+	if o.file != r.opts.Name {
+		// An object of a file read before: its position is gone.
+		return &Error{File: o.file, Object: o.N, Msg: fmt.Sprintf(format, args...)}
+	}
 	if o.line > 0 {
 		return &Error{File: r.opts.Name, Line: o.line, Object: o.N, Msg: fmt.Sprintf(format, args...)}
 	}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -189,5 +190,63 @@ func FuzzRead(f *testing.F) {
 			}
 		}
 		t.Fatalf("reading did not end after %d objects", len(data)+2)
+	})
+}
+
+// TestDirectoryNumbering: in a directory of pages, object numbers count on
+// across the files (in name order), so that "object N" and the "#N" key
+// of an object without an id name one object of the whole export, while
+// errors name the file and the line and column within it.
+func TestDirectoryNumbering(t *testing.T) {
+	pages := func(t *testing.T, page2 string) string {
+		dir := t.TempDir()
+		for name, data := range map[string]string{
+			"page-1.json": `{"@odata.context": "x#users", "@odata.nextLink": "n", "value": [{"displayName": ""}, {"id": "a"}]}`,
+			"page-2.json": page2,
+			"page-3.csv":  "displayName,mail\n,c@x\n",
+		} {
+			if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return dir
+	}
+	read := func(t *testing.T, dir string) (got []string) {
+		r, err := Open(dir, nil, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer r.Close()
+		for {
+			o, err := r.Next()
+			if err == io.EOF {
+				return got
+			}
+			if err != nil {
+				got = append(got, "error: "+strings.TrimPrefix(err.Error(), dir+string(filepath.Separator)))
+				var e *Error
+				if errors.As(err, &e) && e.Recoverable {
+					continue
+				}
+				return got
+			}
+			file := filepath.Base(r.Errorf(o, "x").(*Error).File)
+			got = append(got, fmt.Sprintf("%d %s %s", o.N, Key(o), file))
+		}
+	}
+	t.Run("numbers and keys", func(t *testing.T) {
+		got := read(t, pages(t, `{"@odata.context": "x#users", "value": [{"displayName": ""}, {"id": "b"}]}`))
+		want := []string{"1 #1 page-1.json", "2 a page-1.json", "3 #3 page-2.json", "4 b page-2.json", "5 c@x page-3.csv"}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("objects (-want +got):\n%s", diff)
+		}
+	})
+	t.Run("an error names the file and the object of the whole input", func(t *testing.T) {
+		got := read(t, pages(t, "{\"@odata.context\": \"x#users\", \"value\": [\n  {\"displayName\": \"\"},\n  \"oops\"]}"))
+		want := []string{"1 #1 page-1.json", "2 a page-1.json", "3 #3 page-2.json",
+			"error: page-2.json: line 3, column 3: object 4: a string (expected a JSON object in the page)"}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("objects (-want +got):\n%s", diff)
+		}
 	})
 }

@@ -155,7 +155,8 @@ func (r *Reader) openNext() error {
 	if r.opts.Wrap != nil {
 		r.in = r.opts.Wrap(f)
 	}
-	r.start, r.fmt, r.dec, r.fast, r.array, r.page, r.csv, r.n = false, Unknown, nil, nil, false, nil, nil, 0
+	// r.n counts on: object numbers name objects of the whole directory.
+	r.start, r.fmt, r.dec, r.fast, r.array, r.page, r.csv = false, Unknown, nil, nil, false, nil, nil
 	return nil
 }
 
