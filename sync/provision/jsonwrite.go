@@ -1,6 +1,7 @@
 package provision
 
 import (
+	"encoding/json"
 	"io"
 	"strconv"
 	"unicode/utf8"
@@ -93,6 +94,13 @@ func (j *jsonOut) value(x any) {
 		j.strings(x)
 	case bool:
 		j.bool(x)
+	case json.RawMessage:
+		// expr.AppendJSON's rendering, spaced as compact spaces it.
+		if !json.Valid(x) {
+			j.b = append(j.b, compact(x)...) // fails as it always did
+			return
+		}
+		j.b = appendSpaced(j.b, x)
 	default:
 		j.b = append(j.b, compact(x)...)
 	}
@@ -167,4 +175,27 @@ func appendJSONString(dst []byte, s string, escapeHTML bool) []byte {
 	}
 	dst = append(dst, s[start:]...)
 	return append(dst, '"')
+}
+
+// appendSpaced appends valid JSON text as compact writes it: without
+// whitespace outside strings, with a space after each colon and comma.
+func appendSpaced(dst, src []byte) []byte {
+	inString, escaped := false, false
+	for _, c := range src {
+		switch {
+		case escaped:
+			escaped = false
+		case inString && c == '\\':
+			escaped = true
+		case c == '"':
+			inString = !inString
+		case !inString && (c == ' ' || c == '\t' || c == '\n' || c == '\r'):
+			continue
+		case !inString && (c == ':' || c == ','):
+			dst = append(dst, c, ' ')
+			continue
+		}
+		dst = append(dst, c)
+	}
+	return dst
 }

@@ -356,3 +356,14 @@ func TestWriteJSONErrors(t *testing.T) {
 		t.Errorf("Plan.WriteJSON to a short writer: err = %v, want io.ErrShortWrite", err)
 	}
 }
+
+// TestAppendSpaced: a value rendered as JSON text (jsonValue's
+// json.RawMessage) is written as compact writes it.
+func TestAppendSpaced(t *testing.T) {
+	for _, raw := range []string{`"a"`, `"a, b: c"`, `["a","b"]`, `[ "a" , "b\"," ]`, `1.5e3`, `-0`, `true`, `null`,
+		`{"k":1,"l":[1, 2]}`, " \n[1,\t2]\r ", `"<&>\u2028"`, `"\\"`, `[]`, `["x\\\",y"]`} {
+		if got, want := string(appendSpaced(nil, []byte(raw))), string(compact(json.RawMessage(raw))); got != want {
+			t.Errorf("appendSpaced(%s) = %s, compact writes %s", raw, got, want)
+		}
+	}
+}
