@@ -117,6 +117,15 @@ func skipOp(op *Op, why string) *Op {
 	return op
 }
 
+// sortChanges sorts the changes of one create or update, which list
+// attributes in the mapping's order: when that order is already the
+// plan's (attrsSorted), so is every list of them.
+func (e *engine) sortChanges(cs []AttrChange) {
+	if !e.attrsSorted {
+		sortChangesIfNeeded(cs)
+	}
+}
+
 func sortChangesIfNeeded(cs []AttrChange) {
 	if !slices.IsSortedFunc(cs, func(a, b AttrChange) int { return compareNames(a.Name, b.Name) }) {
 		sortChanges(cs)

@@ -199,6 +199,10 @@ func (c *cycle) gather(p *Plan) {
 // nextState is the state to keep for the next cycle: every part's links.
 func (c *cycle) nextState(rule string) *State {
 	next := &State{Rule: rule}
+	if len(c.parts) == 1 {
+		next.Links = c.parts[0].links // sorted, and the cycle is done with it
+		return next
+	}
 	n := 0
 	for _, pt := range c.parts {
 		n += len(pt.links)

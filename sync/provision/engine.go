@@ -316,7 +316,7 @@ func (e *engine) create(w *worker, r result) result {
 			op.Changes = append(op.Changes, c)
 		}
 	}
-	sortChangesIfNeeded(op.Changes)
+	e.sortChanges(op.Changes)
 	if !e.flows.Add {
 		r.op = skipOp(op, "the object mapping's target object actions do not include Add")
 		r.link, r.hasRefs = linkDrop, false
@@ -343,7 +343,7 @@ func (e *engine) update(w *worker, r result, link Link) result {
 	if len(changes) == 0 {
 		return r
 	}
-	sortChangesIfNeeded(changes)
+	e.sortChanges(changes)
 	op := &Op{Kind: Update, Key: w.env.o.ID, Target: t.ID, Match: e.howFound(w, &r, link), Reason: e.inScopeReason(&w.env), Changes: changes}
 	if !e.flows.Update {
 		r.op = skipOp(op, "the object mapping's target object actions do not include Update")

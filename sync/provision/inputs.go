@@ -37,6 +37,9 @@ type partIndex struct {
 	// linkedBy is, per target object, the position of the last link to
 	// it in state, -1 if none.
 	linkedBy []int32
+	// stateSorted reports that the state's links are sorted by source,
+	// each source once.
+	stateSorted bool
 	// conflicts are the target ids the state links from two different
 	// sources, each once (Check refuses them).
 	conflicts []string
@@ -99,7 +102,14 @@ func (pi *partIndex) build() {
 		}
 	}
 	wg.Go(func() { resolve(0, half) })
-	resolve(half, len(links))
+	wg.Go(func() { resolve(half, len(links)) })
+	pi.stateSorted = true
+	for li := 1; li < len(links); li++ {
+		if links[li-1].Source >= links[li].Source {
+			pi.stateSorted = false
+			break
+		}
+	}
 	wg.Wait()
 	pi.linkOf = fill(len(pi.src.Objects))
 	pi.linkedBy = fill(len(pi.tgt.Objects))

@@ -97,8 +97,10 @@ func (c *cycle) sortOps(ops []Op) {
 			}
 			return -1
 		}
-		if x := cmp.Compare(c.rankOf(a.Object), c.rankOf(b.Object)); x != 0 {
-			return x
+		if a.Object != b.Object { // one object type has one rank
+			if x := cmp.Compare(c.rankOf(a.Object), c.rankOf(b.Object)); x != 0 {
+				return x
+			}
 		}
 		return compareOps(&a, &b)
 	})

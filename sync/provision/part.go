@@ -180,6 +180,74 @@ func (pt *part) linkAt(i int) (Link, bool) {
 // newLinks computes the rule's share of the new state, once pt.held
 // names the sources whose disable or delete the deletion guard held back.
 func (pt *part) newLinks() {
+	if pt.e.state == nil || pt.e.stateSorted {
+		pt.links = pt.mergeLinks()
+		return
+	}
+	pt.links = pt.sortedLinks()
+}
+
+// mergeLinks is newLinks when the state's links are sorted with each
+// source once (as ReadState and Plan leave them): the links of linked
+// objects, and those the state keeps, come in the state's order, so only
+// the links of objects the state did not link need sorting, and a merge
+// gives the order sortedLinks gets by sorting everything. Every source is
+// in one link, so there is nothing to compact.
+func (pt *part) mergeLinks() []Link {
+	e := pt.e
+	var unlinked []Link // of objects the state does not link, sorted below
+	for i := range pt.res {
+		if e.isDup(i) || (e.linkOf != nil && e.linkOf[i] >= 0) {
+			continue
+		}
+		if l, ok := pt.linkAt(i); ok {
+			unlinked = append(unlinked, l)
+		}
+	}
+	slices.SortFunc(unlinked, compareLinks)
+	var kept []Link // in the state's order
+	if e.state != nil {
+		kept = make([]Link, 0, len(e.state.Links))
+		gone := pt.goneLinks // in the state's order too (see gone)
+		for li, l := range e.state.Links {
+			switch s := e.linkSrc[li]; {
+			case s >= 0:
+				if nl, ok := pt.linkAt(int(s)); ok {
+					kept = append(kept, nl)
+				}
+				continue
+			case s == -2:
+				kept = append(kept, l) // duplicate source id: keep as was
+				continue
+			}
+			isGone := len(gone) > 0 && gone[0].Source == l.Source
+			if isGone {
+				gone = gone[1:]
+			}
+			if isGone || pt.held[l.Source] {
+				kept = append(kept, l)
+			}
+		}
+	}
+	links := make([]Link, 0, len(kept)+len(unlinked))
+	for len(kept) > 0 && len(unlinked) > 0 {
+		if kept[0].Source < unlinked[0].Source {
+			links, kept = append(links, kept[0]), kept[1:]
+		} else {
+			links, unlinked = append(links, unlinked[0]), unlinked[1:]
+		}
+	}
+	links = append(append(links, kept...), unlinked...)
+	typ := e.rule.SourceObjectName()
+	for i := range links {
+		links[i].Type = typ
+	}
+	return links
+}
+
+// sortedLinks is newLinks for any state: every link, sorted, each
+// source once.
+func (pt *part) sortedLinks() []Link {
 	e, res := pt.e, pt.res
 	typ := e.rule.SourceObjectName()
 	links := make([]Link, 0, len(res))
@@ -208,5 +276,5 @@ func (pt *part) newLinks() {
 		links[i].Type = typ
 	}
 	sortLinks(links)
-	pt.links = slices.CompactFunc(links, func(a, b Link) bool { return a.Source == b.Source })
+	return slices.CompactFunc(links, func(a, b Link) bool { return a.Source == b.Source })
 }

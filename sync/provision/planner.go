@@ -164,6 +164,9 @@ type prepared struct {
 	match     []int  // matching attributes, by priority
 	isRef     []bool // per attribute: a Reference, resolved after every rule ran
 	refs      []int  // the reference attributes
+	// attrsSorted reports that the attributes are in the order of an
+	// operation's changes (compareNames), as mapping compiles them.
+	attrsSorted bool
 }
 
 func prepare(rule *mapping.CompiledObjectMapping) *prepared {
@@ -192,6 +195,7 @@ func prepare(rule *mapping.CompiledObjectMapping) *prepared {
 			p.soft = append(p.soft, k)
 		}
 	}
+	p.attrsSorted = slices.IsSortedFunc(p.attrs, func(a, b mapping.CompiledAttribute) int { return compareNames(a.Target, b.Target) })
 	for _, m := range rule.Matching() {
 		for k := range p.attrs {
 			if p.attrs[k].Mapping == m.Mapping {

@@ -1,0 +1,66 @@
+package provision
+
+import (
+	"context"
+	"errors"
+	"math/rand/v2"
+	"slices"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// TestMergeLinksMatchesSort: the new state's links merged in the state's
+// order (mergeLinks) are those sorting every link gives (sortedLinks), on
+// users-and-groups worlds with creates, relinks, drops, hard deletes kept
+// by flow types, deletions held by the guard and duplicate source ids.
+func TestMergeLinksMatchesSort(t *testing.T) {
+	merged := 0
+	for seed := range uint64(600) {
+		r := rand.New(rand.NewPCG(seed, 21))
+		w, opts := randomRefWorld(t, r)
+		if w.state != nil {
+			w.state.Links = slices.Clone(w.state.Links)
+			sortLinks(w.state.Links)
+			w.state.Links = slices.CompactFunc(w.state.Links, func(a, b Link) bool { return a.Source == b.Source })
+		}
+		for range r.IntN(8) { // hard deletes: deleted, kept by the flow types or held
+			if n := len(w.source.Objects); n > 1 {
+				k := r.IntN(n)
+				w.source.Objects = slices.Delete(slices.Clone(w.source.Objects), k, k+1)
+			}
+		}
+		if r.IntN(3) == 0 && len(w.source.Objects) > 2 { // a source id twice
+			w.source.Objects[0].ID = w.source.Objects[1].ID
+		}
+		opts.DeletionThreshold = min(r.IntN(4), 1)
+		opts.AllowSourceLoss, opts.AllowOtherTypes = true, true
+		p, err := NewPlanner(w.rules, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		in := p.newInputs(w.source, w.target, w.state)
+		if err := p.check(in); err != nil {
+			if !errors.Is(err, ErrRefused) {
+				t.Fatal(err)
+			}
+			continue
+		}
+		c := newCycle(p, in, opts)
+		if _, _, err := c.plan(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		for _, pt := range c.parts {
+			if pt.e.state != nil && !pt.e.stateSorted {
+				continue
+			}
+			merged++
+			if d := cmp.Diff(pt.sortedLinks(), pt.mergeLinks()); d != "" {
+				t.Errorf("seed %d, %s: mergeLinks differs from sortedLinks (-sorted +merged):\n%s", seed, pt.e.name, d)
+			}
+		}
+	}
+	if merged < 300 {
+		t.Errorf("only %d parts took the merge: the worlds do not test it", merged)
+	}
+}
