@@ -134,15 +134,38 @@ func fromJSON(x any) expr.Value {
 	return expr.FromGo(x)
 }
 
-// jsonValue is the JSON form of a value in plans and written snapshots:
-// expr.AppendJSON's, so that booleans and numbers keep their JSON type
-// (true, 1001) and fromJSON reads back the value written. A redacted value
-// is written as the value it wraps; callers hide it.
+// jsonValue is the JSON form of a value in plans and written snapshots,
+// as a Go value the writers take without reflection where they can: nil,
+// a string, a []string, a bool, or for a number its JSON text
+// (json.RawMessage). Marshalled, it is exactly expr.AppendJSON's
+// rendering (TestJSONValueIsAppendJSON), the one JSON form of values: a
+// boolean and a number keep their JSON type (true, 1001), and fromJSON
+// reads back the value written. A redacted value is written as the value
+// it wraps; callers hide it.
 func jsonValue(v expr.Value) any {
 	if v == nil {
 		return nil
 	}
-	return json.RawMessage(expr.AppendJSON(nil, v))
+	v, _ = expr.Unwrap(v)
+	switch v := v.(type) {
+	case expr.String:
+		return string(v)
+	case expr.Multi:
+		if v == nil {
+			return []string{} // [], as AppendJSON writes it
+		}
+		return []string(v)
+	case expr.Bool:
+		return bool(v)
+	}
+	if expr.IsNull(v) {
+		return nil
+	}
+	b := expr.AppendJSON(nil, v)
+	if b[0] == '"' {
+		return expr.Render(v) // a date-time, or a number JSON cannot hold
+	}
+	return json.RawMessage(b)
 }
 
 // MarshalJSON writes the plan in its documented JSON form: fixed member

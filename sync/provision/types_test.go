@@ -2,6 +2,9 @@ package provision
 
 import (
 	"bytes"
+	"encoding/json"
+	"math"
+	"strings"
 	"testing"
 	"time"
 
@@ -144,5 +147,35 @@ func TestApplyKeepsJSONTypes(t *testing.T) {
 	}
 	if b2.String() != b.String() {
 		t.Errorf("written, read and written again differs:\n%s", b2.String())
+	}
+}
+
+// TestJSONValueIsAppendJSON: jsonValue, the Go form the plan and snapshot
+// writers take, marshals to exactly expr.AppendJSON's JSON for every kind
+// of value.
+func TestJSONValueIsAppendJSON(t *testing.T) {
+	for _, v := range []expr.Value{
+		nil, expr.Null, expr.Ignored, expr.IgnoredObject,
+		expr.Bool(true), expr.Bool(false), expr.Int(-3), expr.Int(129699324000000000), expr.Float(2.5), expr.Float(1e-7),
+		expr.Float(math.NaN()), expr.Float(math.Inf(1)),
+		expr.String(""), expr.String("a\"<&>\u2028\x01"), expr.String("\xff"),
+		expr.DateTime(time.Date(2024, 7, 1, 9, 0, 0, 0, time.UTC)),
+		expr.Multi{}, expr.Multi{"a", "b"}, expr.Multi(nil),
+		expr.Redacted{V: expr.Bool(true)},
+	} {
+		var b bytes.Buffer
+		enc := json.NewEncoder(&b)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(jsonValue(v)); err != nil {
+			t.Fatal(err)
+		}
+		got := strings.TrimSuffix(b.String(), "\n")
+		want := "null"
+		if v != nil {
+			want = string(expr.AppendJSON(nil, v))
+		}
+		if got != want {
+			t.Errorf("jsonValue(%s) marshals to %s, AppendJSON writes %s", expr.Display(v), got, want)
+		}
 	}
 }
