@@ -101,3 +101,40 @@ func TestApplyConvertsToTargetType(t *testing.T) {
 		t.Errorf("Apply of a non-integer level: error %v", err)
 	}
 }
+
+// FuzzConvert: Convert never panics, gives a Boolean attribute a boolean
+// and an Integer one a number (or an error), and converting twice is
+// converting once.
+func FuzzConvert(f *testing.F) {
+	for _, s := range []string{"true", " FALSE ", "yes", "42", "-0", "9223372036854775808", "2.5", "", "\xff"} {
+		f.Add(s, uint8(0), false)
+	}
+	types := []AttributeType{TypeBoolean, TypeInteger, TypeString, "", TypeDateTime, TypeReference, TypeBinary, "boolean"}
+	f.Fuzz(func(t *testing.T, s string, typ uint8, multi bool) {
+		d := &AttributeDefinition{Name: "a", Type: types[int(typ)%len(types)]}
+		var in expr.Value = expr.String(s)
+		if multi {
+			in = expr.Multi{s, s + "x"}
+		}
+		out, err := d.Convert(in)
+		if err != nil {
+			return
+		}
+		if !multi {
+			switch d.Type {
+			case TypeBoolean, "boolean":
+				if out.Kind() != expr.KindBool {
+					t.Fatalf("Boolean: %q gave %s", s, out.Kind())
+				}
+			case TypeInteger:
+				if out.Kind() != expr.KindNumber {
+					t.Fatalf("Integer: %q gave %s", s, out.Kind())
+				}
+			}
+		}
+		again, err := d.Convert(out)
+		if err != nil || string(expr.AppendJSON(nil, again)) != string(expr.AppendJSON(nil, out)) || again.Kind() != out.Kind() {
+			t.Fatalf("converting %s again gave %v, %v", expr.Display(out), again, err)
+		}
+	})
+}
