@@ -19,6 +19,9 @@ as a JSON array sorted by id: creates add objects under the id the plan
 gave them, updates and disables write their changes, deletes remove
 objects. Held and skipped operations are not applied. Planning again with
 the result and the plan's new state (--out-state) gives an empty plan.
+Values keep their JSON type: what the plan writes has the type the plan
+gives it (a Boolean attribute true or false, an Integer a number), and
+every other value stays as it was read (true stays true, "True" a string).
 
 A redacted value is not in the plan's JSON, so it cannot be written; apply
 says so on standard error. Problems never stop the other operations.
