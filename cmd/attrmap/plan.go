@@ -10,6 +10,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/attrmap/attrmap/internal/safeio"
@@ -159,18 +160,25 @@ func cmdPlan(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		if rules, err = compileRules(f.schema, f.rule, f.object, f.lenient, stdin, stderr); err != nil {
 			return err
 		}
-		if source, err = readSourceSnapshot(f.source, f.sourceID, sourceAttributes(rules), stdin, prog); err != nil {
-			return err
-		}
-		prog.stage("read source", len(source.Objects))
-		if target, err = readSnapshot(f.target, f.targetID, stdin, prog); err != nil {
-			return err
-		}
-		prog.stage("read target", len(target.Objects))
+		// The source, the target and the state are read side by side (on
+		// two cores that halves the wait); an error is reported as reading
+		// them one after the other would: the first in that order.
+		var wg sync.WaitGroup
+		var errs [3]error
+		wg.Go(func() { source, errs[0] = readSourceSnapshot(f.source, f.sourceID, sourceAttributes(rules), stdin, prog) })
+		wg.Go(func() { target, errs[1] = readSnapshot(f.target, f.targetID, stdin, prog) })
 		if f.state != "" {
-			if state, err = readState(f.state, stdin); err != nil {
+			wg.Go(func() { state, errs[2] = readState(f.state, stdin) })
+		}
+		wg.Wait()
+		for _, err := range errs {
+			if err != nil {
 				return err
 			}
+		}
+		prog.stage("read source", len(source.Objects))
+		prog.stage("read target", len(target.Objects))
+		if state != nil {
 			prog.stage("read state", len(state.Links))
 		}
 		return nil
