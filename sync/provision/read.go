@@ -65,7 +65,7 @@ func readObjects(or *objfile.Reader, opts SnapshotOptions) (*Snapshot, error) {
 	if why := or.Incomplete(); why != "" && !opts.AllowIncomplete {
 		return nil, fmt.Errorf("%s: %s", cmpName(opts.Name), why)
 	}
-	return rd.s, nil
+	return rd.finish(), nil
 }
 
 func cmpName(name string) string {
@@ -95,7 +95,27 @@ type snapshotReader struct {
 	names       objfile.Names // decoded member names of nested objects
 	set         []posValue
 	slab        []expr.Value
+
+	// layout is the last object's attributes by member: objects of one
+	// file mostly list the same names in the same order, and comparing
+	// a name with the one at its place costs less than a map lookup.
+	layout []layoutEntry
+	// idVal is the boxed id of the object being added, when it came from
+	// a JSON string.
+	idVal expr.Value
+	// The objects read, in blocks of objectBlock: appending to one slice
+	// would copy it again and again as it grows.
+	objs   []Object
+	blocks [][]Object
 }
+
+type layoutEntry struct {
+	name []byte
+	pos  int
+}
+
+// objectBlock is the number of objects in a block.
+const objectBlock = 4096
 
 // member is one member of the current object: raw JSON, or a CSV cell.
 type member = objfile.Member
@@ -166,8 +186,9 @@ func (rd *snapshotReader) addObject() error {
 
 	var o Object
 	var idFrom *member
+	rd.idVal = nil
 	for _, c := range []struct{ top, nested *member }{{id1, nid1}, {id2, nid2}} {
-		if id, ok := memberID(c.top); ok {
+		if id, ok := rd.memberID(c.top); ok {
 			o.ID, idFrom = id, c.top
 			break
 		}
@@ -223,7 +244,13 @@ func (rd *snapshotReader) addObject() error {
 	if !rd.addFast(&o, members, flat, idFrom) {
 		rd.addSlow(&o, members, flat, idFrom)
 	}
-	rd.s.Objects = append(rd.s.Objects, o)
+	if len(rd.objs) == cap(rd.objs) {
+		if rd.objs != nil {
+			rd.blocks = append(rd.blocks, rd.objs)
+		}
+		rd.objs = make([]Object, 0, objectBlock)
+	}
+	rd.objs = append(rd.objs, o)
 	return nil
 }
 
@@ -256,6 +283,21 @@ func idIgnoringCase(top, members []member, flat bool, idNames [2]string) (string
 	return "", nil
 }
 
+// finish returns the snapshot, its objects in one slice.
+func (rd *snapshotReader) finish() *Snapshot {
+	n := len(rd.objs)
+	for _, b := range rd.blocks {
+		n += len(b)
+	}
+	objs := make([]Object, 0, n)
+	for _, b := range rd.blocks {
+		objs = append(objs, b...)
+	}
+	rd.s.Objects = append(objs, rd.objs...)
+	rd.blocks, rd.objs = nil, nil
+	return rd.s
+}
+
 // skipFlag reports whether a top-level member of a flat object is a flag
 // rather than an attribute.
 func skipFlag(m *member, flat bool) bool {
@@ -277,8 +319,21 @@ func (rd *snapshotReader) addFast(o *Object, members []member, flat bool, idFrom
 		if skipFlag(m, flat) {
 			continue
 		}
-		pos, ok := rd.keys[string(m.Name)]
-		if !ok || rd.stamp[pos] == rd.n {
+		var pos int
+		if i < len(rd.layout) && string(rd.layout[i].name) == string(m.Name) {
+			pos = rd.layout[i].pos
+		} else {
+			p, ok := rd.keys[string(m.Name)]
+			if !ok {
+				return false
+			}
+			pos = p
+			if i >= len(rd.layout) {
+				rd.layout = append(rd.layout, make([]layoutEntry, i+1-len(rd.layout))...)
+			}
+			rd.layout[i] = layoutEntry{append(rd.layout[i].name[:0], m.Name...), pos}
+		}
+		if rd.stamp[pos] == rd.n {
 			return false
 		}
 		rd.stamp[pos] = rd.n
@@ -372,6 +427,9 @@ func isNull(m *member) bool { return m == nil || !m.IsCell && m.Raw[0] == 'n' }
 // a decoded JSON value (numbers as json.Number).
 func (rd *snapshotReader) value(pos int, m *member, idFrom *member, id string) expr.Value {
 	if m == idFrom && (m.IsCell || m.Raw[0] == '"') {
+		if rd.idVal != nil {
+			return rd.idVal
+		}
 		return expr.String(id) // shares the id's bytes
 	}
 	if m.IsCell {
@@ -456,6 +514,22 @@ func (rd *snapshotReader) multi(pos int, raw []byte) (expr.Value, bool) {
 	return out, true
 }
 
+// memberID is the function memberID; an id from a JSON string is boxed in
+// the arena, as rd.idVal, and shares its bytes.
+func (rd *snapshotReader) memberID(m *member) (string, bool) {
+	if m != nil && !m.IsCell && m.Raw[0] == '"' {
+		if s, ok := objfile.PlainString(m.Raw); ok {
+			if len(s) == 0 {
+				return "", false
+			}
+			rd.idVal = rd.in.arena.box(s)
+			return string(rd.idVal.(expr.String)), true
+		}
+	}
+	rd.idVal = nil
+	return memberID(m)
+}
+
 // memberID reads an id from a top-level member: a non-empty string, or a
 // number as written.
 func memberID(m *member) (string, bool) {
@@ -536,6 +610,7 @@ func goValue(m *member) any {
 // once most of its values have been new: interning ids or mails would
 // only grow the table.
 type interner struct {
+	arena strArena
 	strs  map[string]expr.Value
 	nums  map[string]expr.Value
 	names map[string]string
@@ -601,10 +676,9 @@ func (in *interner) bytes(pos int, b []byte) expr.Value {
 		}
 		st.miss()
 	}
-	s := string(b)
-	v := expr.Value(expr.String(s))
+	v := in.arena.box(b)
 	if st != nil {
-		in.keep(in.strs, s, v)
+		in.keep(in.strs, string(v.(expr.String)), v)
 	}
 	return v
 }
