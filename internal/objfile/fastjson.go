@@ -2,6 +2,7 @@ package objfile
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"io"
 	"slices"
@@ -368,6 +369,10 @@ func scanString(b []byte, i int) (end int, plain bool, st ScanStatus) {
 	esc, high := false, false
 	j := i + 1
 	for {
+		// Eight bytes at a time while none is special, then one at a time.
+		for j+8 <= len(b) && special8(binary.LittleEndian.Uint64(b[j:])) == 0 {
+			j += 8
+		}
 		for j < len(b) && strPlain[b[j]] {
 			j++
 		}
@@ -406,6 +411,17 @@ func scanString(b []byte, i int) (end int, plain bool, st ScanStatus) {
 			j++
 		}
 	}
+}
+
+// special8 is not 0 when one of the eight bytes in x is not strPlain: a
+// quote, a backslash, below 0x20 or above 0x7f.
+func special8(x uint64) uint64 {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	// (v - ones*n) &^ v & highs is not 0 when a byte of v is below n
+	// (n <= 0x80): a borrow only crosses bytes after such a byte.
+	q := x ^ (ones * '"')
+	bs := x ^ (ones * '\\')
+	return ((x-ones*0x20)&^x | (q-ones)&^q | (bs-ones)&^bs | x) & highs
 }
 
 func isHex(c byte) bool {

@@ -1,6 +1,9 @@
 package objfile
 
 import (
+	"encoding/binary"
+	"fmt"
+	"io"
 	"strings"
 	"testing"
 	"unicode/utf16"
@@ -90,4 +93,49 @@ func FuzzFastMatchesDecoder(f *testing.F) {
 			t.Fatalf("input %q, buffer %d:\n%s", data, size, cmp.Diff(slow, fast))
 		}
 	})
+}
+
+// BenchmarkReadJSONLines reads 20000 users as JSON lines, members only.
+func BenchmarkReadJSONLines(b *testing.B) {
+	var buf strings.Builder
+	for i := range 20000 {
+		fmt.Fprintf(&buf, `{"objectId": "9e3779b1-%04d-4001-8000-%012d", "userPrincipalName": "user%07d@contoso.com", "displayName": "Carol Novak", "givenName": "Carol", "surname": "Novak", "mail": "user%07d@contoso.com", "jobTitle": "Director", "city": "Seattle", "country": "Ireland", "accountEnabled": true, "manager": "00000000-0000-4000-8000-000000000000"}`+"\n", i%10000, i, i, i)
+	}
+	data := buf.String()
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		r := NewReader(strings.NewReader(data), Options{})
+		for {
+			if _, err := r.Next(); err != nil {
+				if err != io.EOF {
+					b.Fatal(err)
+				}
+				break
+			}
+		}
+	}
+}
+
+// TestSpecial8 checks the eight-byte test against strPlain for every byte
+// value at every place, among plain and special neighbours.
+func TestSpecial8(t *testing.T) {
+	for _, fill := range []byte{'a', ' ', 0x7f, '"', 0x80, 0x00, 0xff, 0x1f, 0x21, '\\' + 1, '\\' - 1} {
+		for c := range 256 {
+			for at := range 8 {
+				var w [8]byte
+				for i := range w {
+					w[i] = fill
+				}
+				w[at] = byte(c)
+				want := false
+				for _, x := range w {
+					want = want || !strPlain[x]
+				}
+				if got := special8(binary.LittleEndian.Uint64(w[:])) != 0; got != want {
+					t.Fatalf("%q: special8 says %v", w, got)
+				}
+			}
+		}
+	}
 }

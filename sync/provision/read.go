@@ -94,6 +94,7 @@ type snapshotReader struct {
 	top, nested []member
 	names       objfile.Names // decoded member names of nested objects
 	set         []posValue
+	pos         []int // the positions addFast sets
 	slab        []expr.Value
 
 	// layout is the last object's attributes by member: objects of one
@@ -313,7 +314,8 @@ func skipFlag(m *member, flat bool) bool {
 // matter. It reports false, having set nothing, otherwise.
 func (rd *snapshotReader) addFast(o *Object, members []member, flat bool, idFrom *member) bool {
 	rd.n++
-	rd.set = rd.set[:0]
+	rd.pos = rd.pos[:0]
+	width := 0
 	for i := range members {
 		m := &members[i]
 		if skipFlag(m, flat) {
@@ -338,20 +340,27 @@ func (rd *snapshotReader) addFast(o *Object, members []member, flat bool, idFrom
 		}
 		rd.stamp[pos] = rd.n
 		if !isNull(m) {
-			rd.set = append(rd.set, posValue{pos, nil})
+			rd.pos = append(rd.pos, pos)
+			width = max(width, pos+1)
 		}
 	}
-	// Converted only now, so that a value is interned at most once.
+	if len(rd.pos) == 0 {
+		return true
+	}
+	// Converted only now, so that a value is interned at most once, and
+	// written once, into the object's own slots: while the collector
+	// runs, every pointer written costs a write barrier.
+	vals := rd.values(width)
 	k := 0
 	for i := range members {
 		m := &members[i]
 		if skipFlag(m, flat) || isNull(m) {
 			continue
 		}
-		rd.set[k].v = rd.value(rd.set[k].pos, m, idFrom, o.ID)
+		vals[rd.pos[k]] = rd.value(rd.pos[k], m, idFrom, o.ID)
 		k++
 	}
-	rd.store(o)
+	o.Values = vals
 	return true
 }
 
@@ -402,20 +411,25 @@ func (rd *snapshotReader) store(o *Object) {
 	for _, pv := range rd.set {
 		n = max(n, pv.pos+1)
 	}
-	var vals []expr.Value
-	if n > slabSize/8 {
-		vals = make([]expr.Value, n)
-	} else {
-		if len(rd.slab)+n > cap(rd.slab) {
-			rd.slab = make([]expr.Value, 0, slabSize)
-		}
-		vals = rd.slab[len(rd.slab) : len(rd.slab)+n : len(rd.slab)+n]
-		rd.slab = rd.slab[:len(rd.slab)+n]
-	}
+	vals := rd.values(n)
 	for _, pv := range rd.set {
 		vals[pv.pos] = pv.v
 	}
 	o.Values = vals
+}
+
+// values returns n empty value slots for an object, cut from a shared
+// slab: one allocation for many objects instead of one each.
+func (rd *snapshotReader) values(n int) []expr.Value {
+	if n > slabSize/8 {
+		return make([]expr.Value, n)
+	}
+	if len(rd.slab)+n > cap(rd.slab) {
+		rd.slab = make([]expr.Value, 0, slabSize)
+	}
+	vals := rd.slab[len(rd.slab) : len(rd.slab)+n : len(rd.slab)+n]
+	rd.slab = rd.slab[:len(rd.slab)+n]
+	return vals
 }
 
 // slabSize is the number of values in one slab (64 KiB).

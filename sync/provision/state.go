@@ -236,6 +236,9 @@ type stateReader struct {
 	pair    []byte
 	types   map[string]string
 	size    int
+	// The links read, in blocks (see join).
+	block  []Link
+	blocks [][]Link
 }
 
 // readStateFast reads a state document, handing over to decodeState at
@@ -243,7 +246,9 @@ type stateReader struct {
 // size is the first buffer's size.
 func readStateFast(r io.Reader, size int) (*State, int, error) {
 	sr := &stateReader{src: r, st: &State{}, resume: resumeStart, size: size}
-	if sr.read() {
+	ok := sr.read()
+	sr.join()
+	if ok {
 		return sr.st, sr.version, nil
 	}
 	// What was read comes first, in one piece, then the rest.
@@ -505,8 +510,35 @@ func (sr *stateReader) link(ms []objfile.Member) bool {
 		}
 		l.Type = t
 	}
-	sr.st.Links = append(sr.st.Links, l)
+	if len(sr.block) == cap(sr.block) {
+		if sr.block != nil {
+			sr.blocks = append(sr.blocks, sr.block)
+		}
+		sr.block = make([]Link, 0, linkBlock)
+	}
+	sr.block = append(sr.block, l)
 	return true
+}
+
+// linkBlock is the number of links in a block.
+const linkBlock = 8192
+
+// join appends the links read, gathered in blocks (appending to one slice
+// would copy it again and again as it grows), to st.Links.
+func (sr *stateReader) join() {
+	n := len(sr.block)
+	for _, b := range sr.blocks {
+		n += len(b)
+	}
+	if n == 0 {
+		return
+	}
+	links := slices.Grow(sr.st.Links, n)
+	for _, b := range sr.blocks {
+		links = append(links, b...)
+	}
+	sr.st.Links = append(links, sr.block...)
+	sr.blocks, sr.block = nil, nil
 }
 
 func expectDelim(dec *json.Decoder, want json.Delim) error {
