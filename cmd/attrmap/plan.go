@@ -165,7 +165,9 @@ func cmdPlan(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		// them one after the other would: the first in that order.
 		var wg sync.WaitGroup
 		var errs [3]error
-		wg.Go(func() { source, errs[0] = readSourceSnapshot(f.source, f.sourceID, sourceAttributes(rules), stdin, prog) })
+		wg.Go(func() {
+			source, errs[0] = readSourceSnapshot(f.source, f.sourceID, sourceAttributes(rules), stdin, prog)
+		})
 		wg.Go(func() { target, errs[1] = readSnapshot(f.target, f.targetID, stdin, prog) })
 		if f.state != "" {
 			wg.Go(func() { state, errs[2] = readState(f.state, stdin) })
