@@ -26,6 +26,9 @@ const (
 // domain name has no underscore) becomes @ again. ok is false for any other
 // name, which is left alone.
 func guestUPN(upn string) (string, bool) {
+	if strings.IndexByte(upn, '#') < 0 {
+		return "", false // no marker, and upper-casing makes no '#'
+	}
 	i := strings.Index(strings.ToUpper(upn), extMarker)
 	if i <= 0 {
 		return "", false

@@ -124,6 +124,21 @@ func (j *jsonOut) strings(l []string) {
 
 const hexDigits = "0123456789abcdef"
 
+// plainJSON classifies the ASCII bytes of a JSON string: 2 is written as
+// is, 1 as is unless HTML is escaped (<, > and &), 0 is escaped.
+var plainJSON = func() (t [utf8.RuneSelf]uint8) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		switch c {
+		case '"', '\\':
+		case '<', '>', '&':
+			t[c] = 1
+		default:
+			t[c] = 2
+		}
+	}
+	return t
+}()
+
 // appendJSONString appends s as encoding/json writes a string, with or
 // without its HTML escaping of <, > and &.
 func appendJSONString(dst []byte, s string, escapeHTML bool) []byte {
@@ -131,7 +146,7 @@ func appendJSONString(dst []byte, s string, escapeHTML bool) []byte {
 	start := 0
 	for i := 0; i < len(s); {
 		if c := s[i]; c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' && (!escapeHTML || (c != '<' && c != '>' && c != '&')) {
+			if plainJSON[c] == 2 || (plainJSON[c] == 1 && !escapeHTML) {
 				i++
 				continue
 			}

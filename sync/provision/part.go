@@ -205,19 +205,30 @@ func (pt *part) mergeLinks() []Link {
 		}
 	}
 	slices.SortFunc(unlinked, compareLinks)
-	var kept []Link // in the state's order
+	n := len(unlinked)
 	if e.state != nil {
-		kept = make([]Link, 0, len(e.state.Links))
+		n += len(e.state.Links)
+	}
+	links := make([]Link, 0, n)
+	// add appends a link of the state's order, after the unlinked
+	// objects' links that sort before it.
+	add := func(l Link) {
+		for len(unlinked) > 0 && unlinked[0].Source < l.Source {
+			links, unlinked = append(links, unlinked[0]), unlinked[1:]
+		}
+		links = append(links, l)
+	}
+	if e.state != nil {
 		gone := pt.goneLinks // in the state's order too (see gone)
 		for li, l := range e.state.Links {
 			switch s := e.linkSrc[li]; {
 			case s >= 0:
 				if nl, ok := pt.linkAt(int(s)); ok {
-					kept = append(kept, nl)
+					add(nl)
 				}
 				continue
 			case s == -2:
-				kept = append(kept, l) // duplicate source id: keep as was
+				add(l) // duplicate source id: keep as was
 				continue
 			}
 			isGone := len(gone) > 0 && gone[0].Source == l.Source
@@ -225,19 +236,11 @@ func (pt *part) mergeLinks() []Link {
 				gone = gone[1:]
 			}
 			if isGone || pt.held[l.Source] {
-				kept = append(kept, l)
+				add(l)
 			}
 		}
 	}
-	links := make([]Link, 0, len(kept)+len(unlinked))
-	for len(kept) > 0 && len(unlinked) > 0 {
-		if kept[0].Source < unlinked[0].Source {
-			links, kept = append(links, kept[0]), kept[1:]
-		} else {
-			links, unlinked = append(links, unlinked[0]), unlinked[1:]
-		}
-	}
-	links = append(append(links, kept...), unlinked...)
+	links = append(links, unlinked...)
 	typ := e.rule.SourceObjectName()
 	for i := range links {
 		links[i].Type = typ
