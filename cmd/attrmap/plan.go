@@ -217,6 +217,13 @@ func runPlan(ctx context.Context, rules []*mapping.CompiledObjectMapping, source
 	if err != nil {
 		return err
 	}
+	// The state is written while the plan is printed, into its temporary
+	// file; it replaces the old state only once the plan is out.
+	var st *stateWriter
+	if f.outState != "" {
+		st = startState(f.outState, next)
+		defer st.abort()
+	}
 	switch f.format {
 	case "json":
 		// Streamed: a million-user plan is not held as text beside itself.
@@ -245,8 +252,8 @@ func runPlan(ctx context.Context, rules []*mapping.CompiledObjectMapping, source
 	if err := w.Flush(); err != nil {
 		return fmt.Errorf("writing the plan: %w (the state was not written)", err)
 	}
-	if f.outState != "" {
-		if err := writeState(f.outState, next); err != nil {
+	if st != nil {
+		if err := st.commit(); err != nil {
 			return err
 		}
 	}
@@ -256,23 +263,51 @@ func runPlan(ctx context.Context, rules []*mapping.CompiledObjectMapping, source
 	return nil
 }
 
-// writeState writes the state to path atomically, streamed link by link:
-// until the whole state is written and synced, the file keeps the
-// previous cycle's.
-func writeState(path string, st *provision.State) error {
-	f, err := safeio.Create(path, 0o644)
+// stateWriter writes the next state to its file atomically, streamed
+// link by link, on a goroutine of its own: until commit, the file keeps
+// the previous cycle's state.
+type stateWriter struct {
+	f    *safeio.File
+	err  error      // of Create
+	done chan error // the writing's outcome
+}
+
+func startState(path string, next *provision.State) *stateWriter {
+	st := &stateWriter{done: make(chan error, 1)}
+	if st.f, st.err = safeio.Create(path, 0o644); st.err != nil {
+		return st
+	}
+	go func() {
+		w := bufio.NewWriterSize(st.f, 256<<10)
+		err := next.WriteJSON(w)
+		if err == nil {
+			err = w.Flush()
+		}
+		st.done <- err
+	}()
+	return st
+}
+
+// commit waits for the state to be written, then moves it into place.
+func (st *stateWriter) commit() error {
+	if st.err != nil {
+		return st.err
+	}
+	err := <-st.done
+	st.done <- err // for abort, which drops the file after a failure
 	if err != nil {
 		return err
 	}
-	defer f.Abort() // after a failure; nothing once committed
-	w := bufio.NewWriterSize(f, 256<<10)
-	if err := st.WriteJSON(w); err != nil {
-		return err
+	return st.f.Commit()
+}
+
+// abort waits for the writing and drops the file, unless commit moved it
+// into place (then it does nothing).
+func (st *stateWriter) abort() {
+	if st.err == nil {
+		<-st.done
+		st.f.Abort()
 	}
-	if err := w.Flush(); err != nil {
-		return err
-	}
-	return f.Commit()
 }
 
 func (f *planFlags) options() (provision.Options, error) {
