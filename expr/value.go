@@ -344,33 +344,35 @@ func AppendJSON(dst []byte, v Value) []byte {
 		if !v.float || !math.IsNaN(v.f) && !math.IsInf(v.f, 0) {
 			return append(dst, v.String()...)
 		}
-		return appendJSONString(dst, v.String())
+		return AppendJSONString(dst, v.String(), false)
 	case String:
-		return appendJSONString(dst, string(v))
+		return AppendJSONString(dst, string(v), false)
 	case DateTime:
-		return appendJSONString(dst, v.String())
+		return AppendJSONString(dst, v.String(), false)
 	case Multi:
 		dst = append(dst, '[')
 		for i, s := range v {
 			if i > 0 {
 				dst = append(dst, ',')
 			}
-			dst = appendJSONString(dst, s)
+			dst = AppendJSONString(dst, s, false)
 		}
 		return append(dst, ']')
 	}
 	panic("expr: unknown value " + v.Kind().String())
 }
 
-// appendJSONString appends s as a JSON string literal, byte for byte as
-// encoding/json writes it with SetEscapeHTML(false).
-func appendJSONString(dst []byte, s string) []byte {
+// AppendJSONString appends s as a JSON string literal, byte for byte as
+// encoding/json writes it: with its HTML escaping of <, > and & (as
+// json.Marshal does) or without (as an Encoder with SetEscapeHTML(false)
+// does). AppendJSON writes strings with it (without HTML escaping).
+func AppendJSONString(dst []byte, s string, escapeHTML bool) []byte {
 	const hex = "0123456789abcdef"
 	dst = append(dst, '"')
 	start := 0
 	for i := 0; i < len(s); {
 		if c := s[i]; c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' {
+			if c >= 0x20 && c != '"' && c != '\\' && (!escapeHTML || c != '<' && c != '>' && c != '&') {
 				i++
 				continue
 			}

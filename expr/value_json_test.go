@@ -51,11 +51,12 @@ func TestAppendJSON(t *testing.T) {
 	}
 }
 
-// encodingJSON is what encoding/json writes for s with HTML escaping off.
-func encodingJSON(s string) string {
+// encodingJSON is what encoding/json writes for s, with or without its
+// HTML escaping.
+func encodingJSON(s string, html bool) string {
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
+	enc.SetEscapeHTML(html)
 	if err := enc.Encode(s); err != nil {
 		panic(err)
 	}
@@ -63,7 +64,7 @@ func encodingJSON(s string) string {
 }
 
 // FuzzAppendJSON checks that strings are written byte for byte as
-// encoding/json writes them, and that numbers are JSON that reads back as
+// encoding/json writes them (with and without HTML escaping), and that numbers are JSON that reads back as
 // the same number.
 func FuzzAppendJSON(f *testing.F) {
 	f.Add("plain", 0.5)
@@ -71,8 +72,11 @@ func FuzzAppendJSON(f *testing.F) {
 	f.Add("zoë", -0.0)
 	f.Add("", 129699324000000000.0)
 	f.Fuzz(func(t *testing.T, s string, x float64) {
-		if got, want := string(AppendJSON(nil, String(s))), encodingJSON(s); got != want {
+		if got, want := string(AppendJSON(nil, String(s))), encodingJSON(s, false); got != want {
 			t.Fatalf("AppendJSON(%q) = %s, encoding/json writes %s", s, got, want)
+		}
+		if got, want := string(AppendJSONString(nil, s, true)), encodingJSON(s, true); got != want {
+			t.Fatalf("AppendJSONString(%q, html) = %s, encoding/json writes %s", s, got, want)
 		}
 		n := Float(x)
 		out := AppendJSON(nil, n)
