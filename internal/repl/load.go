@@ -33,7 +33,13 @@ func (s *Session) cmdLoad(arg string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	recs, err := parseRecords(name, data)
+	var sources []string
+	if s.schema != nil {
+		// The loaded schema's source attributes name Graph properties,
+		// as they do for map and plan.
+		sources = s.schema.SourceAttributeNames()
+	}
+	recs, err := parseRecords(name, data, sources)
 	if err != nil {
 		return "", err
 	}
@@ -87,9 +93,10 @@ func pick(recs []record, sel string) (int, error) {
 
 // parseRecords reads the objects of a file with the reader every command
 // uses (internal/objfile): JSON, JSON lines, CSV, Graph and SCIM pages,
-// in UTF-8 or UTF-16. Errors name the file and the position.
-func parseRecords(name string, data []byte) ([]record, error) {
-	or := objfile.NewReader(bytes.NewReader(data), objfile.Options{Name: name})
+// in UTF-8 or UTF-16. Errors name the file and the position. sources are
+// the schema's source attribute names (nil: the built-in table).
+func parseRecords(name string, data []byte, sources []string) ([]record, error) {
+	or := objfile.NewReader(bytes.NewReader(data), objfile.Options{Name: name, SourceAttributes: sources})
 	var recs []record
 	for {
 		o, err := or.Next()
