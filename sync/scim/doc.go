@@ -94,8 +94,11 @@
 // # Values
 //
 // Values follow the target attribute's definition in the schema (the
-// rules) and RFC 7643. Boolean is JSON true/false, Integer a number, a
-// date-time RFC 3339 text, Reference {"value": id} (a list of them for a
+// rules) and RFC 7643. Boolean is JSON true/false, Integer a number (a
+// plan's value goes through mapping.AttributeDefinition.Convert, so the
+// strings "True" and "3" of an older plan read from JSON are sent typed
+// too, and a value that is neither is an error naming it), a date-time
+// RFC 3339 text, Reference {"value": id} (a list of them for a
 // multi-valued attribute such as members). The manager is {"value": id}
 // in PATCH too, as RFC 7643 §4.3 defines it; Entra sends the bare id
 // string instead, a known deviation that Microsoft confirmed on Microsoft
