@@ -211,9 +211,11 @@ func (pt *part) mergeLinks() []Link {
 	}
 	links := make([]Link, 0, n)
 	// add appends a link of the state's order, after the unlinked
-	// objects' links that sort before it.
-	add := func(l Link) {
-		for len(unlinked) > 0 && unlinked[0].Source < l.Source {
+	// objects' links that sort before it. key is its source as the state
+	// spells it (the state's strings lie in order in memory, the
+	// objects' ids do not).
+	add := func(key string, l Link) {
+		for len(unlinked) > 0 && unlinked[0].Source < key {
 			links, unlinked = append(links, unlinked[0]), unlinked[1:]
 		}
 		links = append(links, l)
@@ -224,11 +226,11 @@ func (pt *part) mergeLinks() []Link {
 			switch s := e.linkSrc[li]; {
 			case s >= 0:
 				if nl, ok := pt.linkAt(int(s)); ok {
-					add(nl)
+					add(l.Source, nl)
 				}
 				continue
 			case s == -2:
-				add(l) // duplicate source id: keep as was
+				add(l.Source, l) // duplicate source id: keep as was
 				continue
 			}
 			isGone := len(gone) > 0 && gone[0].Source == l.Source
@@ -236,7 +238,7 @@ func (pt *part) mergeLinks() []Link {
 				gone = gone[1:]
 			}
 			if isGone || pt.held[l.Source] {
-				add(l)
+				add(l.Source, l)
 			}
 		}
 	}
