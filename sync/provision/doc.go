@@ -184,13 +184,19 @@
 // about 620 bytes per source user and 580 per target object. A link costs
 // about 120 bytes.
 //
-// Plan builds, once and concurrently, a map from target id to position,
-// one from source id, one per matching attribute (normalised per
-// caseExact, one entry per value, with shared values listed aside) and one
-// per attribute using SelectUniqueValue. It then evaluates the source
+// Plan builds, once and concurrently, a map from target id to position
+// and one from source id, and resolves each link's source and target to
+// positions; Check reads these indexes, and planning then follows the
+// positions instead of looking ids up again. It builds one map per
+// matching attribute (normalised per caseExact, one entry per value, with
+// shared values listed aside) and one per attribute using
+// SelectUniqueValue. It then evaluates the source
 // objects in parallel (Options.Workers, by default GOMAXPROCS), each
 // worker reusing its buffers, and writes each result at its object's
-// position; plan and state are assembled sequentially in a fixed order.
+// position; plan and state are assembled sequentially in a fixed order
+// (the new links merged in the state's order, not sorted). Plan.WriteJSON
+// and State.WriteJSON stream the JSON forms to a writer, so a plan of a
+// million objects is never held as text.
 // An object that needs nothing allocates only what expression evaluation
 // does. What Plan keeps is about 115 bytes per source object (the result,
 // the plan and the new state); references add, per referenced mapping

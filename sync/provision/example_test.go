@@ -3,6 +3,7 @@ package provision_test
 import (
 	"context"
 	"fmt"
+	"os"
 
 	"github.com/attrmap/attrmap/mapping"
 	"github.com/attrmap/attrmap/sync/provision"
@@ -209,4 +210,25 @@ func ExamplePlanner_Explain() {
 	//   result: create User u1 -> u1
 	//           title = "Employee"
 	//           userName = "alice@contoso.com"
+}
+
+// The next state, streamed to a writer in its JSON form (what
+// MarshalJSON returns, without holding it): links sorted by source.
+func ExampleState_WriteJSON() {
+	st := &provision.State{Rule: "Users", Links: []provision.Link{
+		{Source: "u2", Target: "t2", Provisioned: false},
+		{Source: "u1", Target: "t1", Provisioned: true},
+	}}
+	if err := st.WriteJSON(os.Stdout); err != nil {
+		panic(err)
+	}
+	// Output:
+	// {
+	//   "version": 1,
+	//   "rule": "Users",
+	//   "links": [
+	//     {"source": "u1", "target": "t1", "provisioned": true},
+	//     {"source": "u2", "target": "t2", "provisioned": false}
+	//   ]
+	// }
 }
