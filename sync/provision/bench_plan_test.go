@@ -4,10 +4,8 @@ package provision
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"runtime"
 	"strconv"
 	"syscall"
@@ -41,23 +39,8 @@ func TestScalePlan(t *testing.T) {
 	if dir == "" {
 		dir = t.TempDir()
 	}
-	rule := compileRule(t, ruleJSON(benchMappings, "Add, Update, Delete", "null"))
-	srcPath := filepath.Join(dir, fmt.Sprintf("source-%d.jsonl", n))
-	tgtPath := filepath.Join(dir, fmt.Sprintf("target-%d.jsonl", n))
-	statePath := filepath.Join(dir, fmt.Sprintf("state-%d.json", n))
-	if _, err := os.Stat(statePath); err != nil {
-		writeScaleWorld(t, rule, n, srcPath, tgtPath, statePath)
-	}
-	source, target := readScaleFile(t, srcPath), readScaleFile(t, tgtPath)
-	f, err := os.Open(statePath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	state, err := ReadState(f)
-	f.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
+	rule, srcPath, tgtPath, statePath := scaleFiles(t, dir, n)
+	source, target, state := readScaleFile(t, srcPath), readScaleFile(t, tgtPath), readScaleState(t, statePath)
 	p, err := NewPlanner([]*mapping.CompiledObjectMapping{rule}, Options{})
 	if err != nil {
 		t.Fatal(err)

@@ -40,15 +40,7 @@ func TestScale(t *testing.T) {
 	if dir == "" {
 		dir = t.TempDir()
 	}
-	rule := compileRule(t, ruleJSON(benchMappings, "Add, Update, Delete", "null"))
-	srcPath := filepath.Join(dir, fmt.Sprintf("source-%d.jsonl", n))
-	tgtPath := filepath.Join(dir, fmt.Sprintf("target-%d.jsonl", n))
-	statePath := filepath.Join(dir, fmt.Sprintf("state-%d.json", n))
-	if _, err := os.Stat(statePath); err != nil {
-		start := time.Now()
-		writeScaleWorld(t, rule, n, srcPath, tgtPath, statePath)
-		t.Logf("generated %d users in %v", n, time.Since(start).Round(time.Millisecond))
-	}
+	rule, srcPath, tgtPath, statePath := scaleFiles(t, dir, n)
 	for _, p := range []string{srcPath, tgtPath} {
 		if fi, err := os.Stat(p); err == nil {
 			t.Logf("%s: %.1f MiB", filepath.Base(p), float64(fi.Size())/(1<<20))
@@ -69,15 +61,7 @@ func TestScale(t *testing.T) {
 	m.log(t, "read target", len(target.Objects))
 
 	m = measure()
-	f, err := os.Open(statePath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	state, err := ReadState(f)
-	f.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
+	state := readScaleState(t, statePath)
 	m.log(t, "read state", len(state.Links))
 
 	m = measure()
@@ -93,6 +77,36 @@ func TestScale(t *testing.T) {
 	runtime.KeepAlive(source)
 	runtime.KeepAlive(target)
 	runtime.KeepAlive(next)
+}
+
+// scaleFiles returns the generated world's rule and files of n users in
+// dir, generating them unless the state is there.
+func scaleFiles(t *testing.T, dir string, n int) (rule *mapping.CompiledObjectMapping, srcPath, tgtPath, statePath string) {
+	t.Helper()
+	rule = compileRule(t, ruleJSON(benchMappings, "Add, Update, Delete", "null"))
+	srcPath = filepath.Join(dir, fmt.Sprintf("source-%d.jsonl", n))
+	tgtPath = filepath.Join(dir, fmt.Sprintf("target-%d.jsonl", n))
+	statePath = filepath.Join(dir, fmt.Sprintf("state-%d.json", n))
+	if _, err := os.Stat(statePath); err != nil {
+		start := time.Now()
+		writeScaleWorld(t, rule, n, srcPath, tgtPath, statePath)
+		t.Logf("generated %d users in %v", n, time.Since(start).Round(time.Millisecond))
+	}
+	return rule, srcPath, tgtPath, statePath
+}
+
+func readScaleState(t *testing.T, path string) *State {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	state, err := ReadState(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return state
 }
 
 func readScaleFile(t *testing.T, path string) *Snapshot {
