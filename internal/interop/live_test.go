@@ -328,7 +328,7 @@ func TestLiveFaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, _, _, del := p.Counts(); del != 1 {
+	if del := p.Stats.Delete; del != 1 {
 		t.Errorf("planning a hard delete against looked-up objects:\n%s", p)
 	}
 	// Updates through faults: every PATCH meets one (a timeout, a

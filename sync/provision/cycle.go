@@ -192,7 +192,7 @@ func (c *cycle) gather(p *Plan) {
 		c.sortOps(p.Held.Ops)
 		p.Stats.Held = len(p.Held.Ops)
 	}
-	p.Stats.Create, p.Stats.Update, p.Stats.Disable, p.Stats.Delete = p.Counts()
+	p.Stats.Create, p.Stats.Update, p.Stats.Disable, p.Stats.Delete = p.counts()
 	p.Stats.Skipped, p.Stats.Errors, p.Stats.Unresolved = len(p.Skipped), len(p.Errors), len(p.Unresolved)
 }
 

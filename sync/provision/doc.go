@@ -22,7 +22,7 @@
 // the mapping through mapping.ApplyTo, match, create, update, disable),
 // match.go, change.go (what an update writes), unique.go
 // (SelectUniqueValue across the plan), part.go (operations, ids and links
-// of one mapping), refs.go (references), guard.go (Planner.Check, the
+// of one mapping), refs.go (references), guard.go (the checks Plan runs first, the
 // guards against destructive plans from broken inputs), trace.go,
 // explain.go and explainjson.go (explanations); op.go, plan.go,
 // planjson.go and errors.go hold the plan's types and its JSON form,

@@ -1,7 +1,6 @@
 package provision
 
 import (
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -32,19 +31,9 @@ func (e *InputError) Error() string {
 	return "refusing to plan:\n  " + strings.Join(e.Problems, "\n  ")
 }
 
-// ErrRefused is matched by errors.Is for every *InputError.
-var ErrRefused = errors.New("refusing to plan")
-
-// Is lets errors.Is(err, ErrRefused) find an InputError.
-func (e *InputError) Is(target error) bool { return target == ErrRefused }
-
-// Check returns an *InputError when the snapshots and the state must not be
-// planned from, and nil otherwise. Plan calls it first.
-func (p *Planner) Check(source, target *Snapshot, state *State) error {
-	return p.check(p.newInputs(source, target, state))
-}
-
-// check is Check on inputs indexed once, which Plan then plans with.
+// check returns an *InputError when the snapshots and the state (indexed
+// once, which Plan then plans with) must not be planned from, and nil
+// otherwise. Plan calls it first.
 func (p *Planner) check(in *inputs) error {
 	source, target, state := in.source, in.target, in.state
 	var probs []string

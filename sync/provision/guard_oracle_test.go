@@ -36,7 +36,7 @@ func TestCheckUnchanged(t *testing.T) {
 			state = nil
 		}
 		want := errText(oldCheck(p, w.source, w.target, state))
-		got := errText(p.Check(w.source, w.target, state))
+		got := errText(p.check(p.newInputs(w.source, w.target, state)))
 		if got != want {
 			t.Errorf("seed %d: Check = %q\nthe old Check = %q", seed, got, want)
 		}

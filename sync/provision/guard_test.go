@@ -44,7 +44,7 @@ func TestCheckRefuses(t *testing.T) {
 			tt.edit(w)
 			tt.opts.Now = time.Unix(0, 0)
 			_, _, err := w.diff(tt.opts)
-			if !errors.Is(err, ErrRefused) || !strings.Contains(err.Error(), tt.want) {
+			if ie := (*InputError)(nil); !errors.As(err, &ie) || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("Diff = %v, want a refusal containing %q", err, tt.want)
 			}
 			// Planner.Plan refuses too: no operation, the errors, the
@@ -54,7 +54,7 @@ func TestCheckRefuses(t *testing.T) {
 				t.Fatal(err)
 			}
 			plan, next, perr := p.Plan(context.Background(), w.source, w.target, w.state)
-			if !errors.Is(perr, ErrRefused) {
+			if ie := (*InputError)(nil); !errors.As(perr, &ie) {
 				t.Errorf("Plan = %v, want a refusal", perr)
 			}
 			if len(plan.Ops) != 0 || len(plan.Errors) == 0 || plan.Errors[0].Stage != "input" {

@@ -78,8 +78,8 @@ type Unresolved struct {
 // actions, errors and held deletions do not count.
 func (p *Plan) IsEmpty() bool { return len(p.Ops) == 0 }
 
-// Counts returns the number of operations of each kind.
-func (p *Plan) Counts() (create, update, disable, del int) {
+// counts returns the number of operations of each kind.
+func (p *Plan) counts() (create, update, disable, del int) {
 	for i := range p.Ops {
 		switch p.Ops[i].Kind {
 		case Create:

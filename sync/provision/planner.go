@@ -31,8 +31,8 @@ type Options struct {
 	AllowDeletions bool
 	// AllowSourceLoss lets a source through that lost most of the objects
 	// the state links (or all of them: an empty source), which plans
-	// deleting their targets. Without it such a cycle is refused (see
-	// Planner.Check): an empty or truncated export looks exactly like it.
+	// deleting their targets. Without it such a cycle is refused (an
+	// *InputError from Plan): an empty or truncated export looks exactly like it.
 	AllowSourceLoss bool
 	// AllowOtherTypes leaves out the source and target objects, and the
 	// links, of types no object mapping of the planner plans (planning one
@@ -118,7 +118,7 @@ func NewPlanner(rules []*mapping.CompiledObjectMapping, opts Options) (*Planner,
 // objects; state the links of the previous cycle, or nil for an initial
 // cycle. A nil snapshot is an empty one.
 //
-// Inputs that Check refuses give its *InputError with a plan without
+// Inputs that must not be planned from (see guard.go) give an *InputError with a plan without
 // operations whose Errors hold the reasons (stage "input"), and the state
 // unchanged, so that a caller that ignores the error changes nothing.
 //
