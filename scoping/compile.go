@@ -112,9 +112,9 @@ func compileClause(c *Clause) (compiledClause, *CompileError) {
 	if strings.TrimSpace(c.OperatorName) == "" {
 		return fail(0, "missing operatorName", "", nil)
 	}
-	op, ok := byName[NormalizeOperator(c.OperatorName)]
+	op, ok := byName[normalizeOperator(c.OperatorName)]
 	if !ok {
-		if why, ok := unsupported[NormalizeOperator(c.OperatorName)]; ok {
+		if why, ok := unsupported[normalizeOperator(c.OperatorName)]; ok {
 			return fail(0, fmt.Sprintf("unsupported operator %q", c.OperatorName), why, nil)
 		}
 		hint := "supported operators: " + operatorNames()
@@ -179,7 +179,7 @@ func clauseText(c *Clause) string {
 	}
 	b.WriteByte(' ')
 	b.WriteString(c.OperatorName)
-	if op, ok := byName[NormalizeOperator(c.OperatorName)]; ok && op.Arity == Unary {
+	if op, ok := byName[normalizeOperator(c.OperatorName)]; ok && op.Arity == Unary {
 		return b.String()
 	}
 	for i, v := range c.TargetOperand.Values {

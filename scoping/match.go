@@ -69,23 +69,22 @@ type timedOut struct {
 func (t *timedOut) err(s *compiledSet) *TimeoutError {
 	g := &s.groups[t.group]
 	c := &g.clauses[t.clause]
-	return &TimeoutError{Set: s.name, Group: t.group, GroupName: g.name, Clause: c.num, ClauseText: c.text, Why: c.explain(t.r, nil)}
+	return &TimeoutError{GroupReason{
+		Set: s.name, Group: g.name, GroupIndex: t.group, Clause: c.num,
+		Attribute: c.attr, Operator: c.op.Name, ClauseText: c.text,
+		Why: c.explain(t.r, nil),
+	}}
 }
 
 // TimeoutError reports a regular expression of a clause that used up its
-// budget on an object: the object is neither in nor out of scope.
+// budget on an object: the object is neither in nor out of scope. The
+// GroupReason locates the clause; its Why says `regular expression "..."
+// timed out on value "..." (...)`.
 type TimeoutError struct {
-	Set        string // SetGroups, SetInput or SetCategory
-	Group      int    // 0-based index of the group in its set
-	GroupName  string // the group's name, possibly empty
-	Clause     int    // 1-based clause number within the group
-	ClauseText string // the clause as written
-	Why        string // `regular expression "..." timed out on value "..." (...)`
+	GroupReason
 }
 
-func (e *TimeoutError) Error() string {
-	return groupLabel(e.Set, e.GroupName, e.Group) + ": clause " + itoa(e.Clause) + " (" + e.ClauseText + "): " + e.Why
-}
+func (e *TimeoutError) Error() string { return e.GroupReason.String() }
 
 // match returns the index of the first matching group, or -1; or where a
 // regular expression timed out.

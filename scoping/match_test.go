@@ -150,7 +150,7 @@ func TestRegexTimeout(t *testing.T) {
 			start := time.Now()
 			in, err := m.Match(obj)
 			var te *TimeoutError
-			if in || !errors.As(err, &te) || te.Clause != 1 || te.GroupName != "g" {
+			if in || !errors.As(err, &te) || te.Clause != 1 || te.Group != "g" {
 				t.Fatalf("Match = %v, %v; want a timeout on clause 1 of group g", in, err)
 			}
 			if d := time.Since(start); d > 20*RegexTimeout {

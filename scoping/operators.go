@@ -125,7 +125,7 @@ var unsupported = map[string]string{
 var byName = func() map[string]*Operator {
 	m := make(map[string]*Operator, len(operators))
 	for i := range operators {
-		key := NormalizeOperator(operators[i].Name)
+		key := normalizeOperator(operators[i].Name)
 		if _, dup := m[key]; dup {
 			panic("scoping: duplicate operator " + key)
 		}
@@ -142,18 +142,18 @@ func Operators() []Operator {
 // LookupOperator finds an operator by any of its spellings ("NOT EQUALS",
 // "NOT_EQUALS", "not equals", "Greater_Than_OR_EQUALS", ...).
 func LookupOperator(name string) (Operator, bool) {
-	op, ok := byName[NormalizeOperator(name)]
+	op, ok := byName[normalizeOperator(name)]
 	if !ok {
 		return Operator{}, false
 	}
 	return *op, true
 }
 
-// NormalizeOperator returns the lookup key for an operator name: upper case,
+// normalizeOperator returns the lookup key for an operator name: upper case,
 // with underscores, hyphens and runs of white space turned into one space, and
 // no leading or trailing space. "Greater_Than_OR_EQUALS" and
 // "greater than or equals" both give "GREATER THAN OR EQUALS".
-func NormalizeOperator(name string) string {
+func normalizeOperator(name string) string {
 	var b strings.Builder
 	b.Grow(len(name))
 	space := false
@@ -174,10 +174,10 @@ func NormalizeOperator(name string) string {
 // suggestOperator returns the canonical name closest to name when it is
 // within edit distance 2 of the normalised form, as hcl's didyoumean does.
 func suggestOperator(name string) string {
-	key := NormalizeOperator(name)
+	key := normalizeOperator(name)
 	best, bestDist := "", 3
 	for i := range operators {
-		d := diag.Distance(key, NormalizeOperator(operators[i].Name))
+		d := diag.Distance(key, normalizeOperator(operators[i].Name))
 		if d < bestDist {
 			best, bestDist = operators[i].Name, d
 		}

@@ -23,8 +23,8 @@ func TestNormalizeOperator(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
-			if got := NormalizeOperator(tt.in); got != tt.want {
-				t.Errorf("NormalizeOperator(%q) = %q, want %q", tt.in, got, tt.want)
+			if got := normalizeOperator(tt.in); got != tt.want {
+				t.Errorf("normalizeOperator(%q) = %q, want %q", tt.in, got, tt.want)
 			}
 		})
 	}
