@@ -104,9 +104,6 @@
 //
 // # Reviewing changes
 //
-// Diff compares two schemas semantically, for review before a change is
-// saved: rules, object mappings and attribute mappings matched by name
-// (target attribute for attribute mappings), expressions in canonical
-// form (SourceText), matching priorities, flow types, and scoping clauses
-// as sets. Each difference is a Change; equal schemas give none.
+// The sibling package mapping/schemadiff compares two schemas
+// semantically, for review before a change is saved.
 package mapping

@@ -47,7 +47,7 @@ type compiledGroup struct {
 type compiledClause struct {
 	num     int // 1-based position in its group
 	attr    string
-	op      *Operator
+	op      *opInfo
 	text    string // `department EQUALS "Sales"`, for explanations
 	values  []string
 	ints    []int64           // Integer operators only
@@ -127,7 +127,7 @@ func compileClause(c *Clause) (compiledClause, *CompileError) {
 	if c.SourceOperandName == "" {
 		return fail(0, "missing sourceOperandName", "name the source attribute the clause tests", nil)
 	}
-	if op.Arity == Unary {
+	if op.Arity == unary {
 		// The service ignores targetOperand for unary operators (exports
 		// often carry "values": [] or a leftover value); so do we.
 		return cc, nil
@@ -179,7 +179,7 @@ func clauseText(c *Clause) string {
 	}
 	b.WriteByte(' ')
 	b.WriteString(c.OperatorName)
-	if op, ok := byName[normalizeOperator(c.OperatorName)]; ok && op.Arity == Unary {
+	if op, ok := byName[normalizeOperator(c.OperatorName)]; ok && op.Arity == unary {
 		return b.String()
 	}
 	for i, v := range c.TargetOperand.Values {

@@ -8,23 +8,23 @@ import (
 	"github.com/attrmap/attrmap/internal/diag"
 )
 
-// Arity says how many operands an operator takes besides the attribute.
-type Arity uint8
+// arity says how many operands an operator takes besides the attribute.
+type arity uint8
 
 const (
-	// Unary operators test the attribute alone (IS NULL, IS TRUE, ...);
+	// unary operators test the attribute alone (IS NULL, IS TRUE, ...);
 	// targetOperand.values is ignored.
-	Unary Arity = iota + 1
-	// Binary operators compare the attribute against targetOperand.values.
-	Binary
+	unary arity = iota + 1
+	// binary operators compare the attribute against targetOperand.values.
+	binary
 )
 
 // String returns "Unary" or "Binary", the spelling of the filterOperators listing.
-func (a Arity) String() string {
+func (a arity) String() string {
 	switch a {
-	case Unary:
+	case unary:
 		return "Unary"
-	case Binary:
+	case binary:
 		return "Binary"
 	}
 	return "Arity(?)"
@@ -53,17 +53,16 @@ const (
 	opNotContainedIn
 )
 
-// Operator describes one scoping-filter operator. The table returned by
-// Operators is the single source of truth: Compile resolves operatorName
-// against it, and the CLI and documentation list it.
-type Operator struct {
+// opInfo describes one scoping-filter operator. The table, operators, is
+// the single source of truth: Compile resolves operatorName against it.
+type opInfo struct {
 	// Name is the canonical spelling: the service's filterOperators listing
 	// where the operator appears there (EQUALS, NOT EQUALS, IS NULL, ...),
 	// otherwise the spelling of the scoping-filter documentation
 	// (Greater_Than, Includes, ENDS_WITH, &, !&).
 	Name string
-	// Arity is Unary or Binary.
-	Arity Arity
+	// Arity is unary or binary.
+	Arity arity
 	// Integer is true when the operand and the attribute must be integers.
 	Integer bool
 	// Negated is true for the operators that are the complement of another
@@ -76,40 +75,39 @@ type Operator struct {
 	kind opKind
 }
 
-// operators is the table. Order is the documentation's, grouped by family;
-// Operators returns it in this order.
-var operators = []Operator{
-	{Name: "EQUALS", Arity: Binary, kind: opEquals,
+// operators is the table, in the documentation's order, grouped by family.
+var operators = []opInfo{
+	{Name: "EQUALS", Arity: binary, kind: opEquals,
 		Doc: "the attribute equals the value exactly (case-sensitive, ordinal)"},
-	{Name: "NOT EQUALS", Arity: Binary, Negated: true, kind: opNotEquals,
+	{Name: "NOT EQUALS", Arity: binary, Negated: true, kind: opNotEquals,
 		Doc: "the attribute is not null/empty and does not equal the value (case-sensitive)"},
-	{Name: "IS TRUE", Arity: Unary, kind: opIsTrue,
+	{Name: "IS TRUE", Arity: unary, kind: opIsTrue,
 		Doc: "the attribute holds the Boolean true (\"True\", any case)"},
-	{Name: "IS FALSE", Arity: Unary, kind: opIsFalse,
+	{Name: "IS FALSE", Arity: unary, kind: opIsFalse,
 		Doc: "the attribute holds the Boolean false (\"False\", any case)"},
-	{Name: "IS NULL", Arity: Unary, kind: opIsNull,
+	{Name: "IS NULL", Arity: unary, kind: opIsNull,
 		Doc: "the attribute is absent, null or empty"},
-	{Name: "IS NOT NULL", Arity: Unary, kind: opIsNotNull,
+	{Name: "IS NOT NULL", Arity: unary, kind: opIsNotNull,
 		Doc: "the attribute has a non-empty value"},
-	{Name: "REGEX MATCH", Arity: Binary, kind: opRegexMatch,
+	{Name: "REGEX MATCH", Arity: binary, kind: opRegexMatch,
 		Doc: "the attribute matches the .NET regular expression (case-sensitive, unanchored)"},
-	{Name: "NOT REGEX MATCH", Arity: Binary, Negated: true, kind: opNotRegexMatch,
+	{Name: "NOT REGEX MATCH", Arity: binary, Negated: true, kind: opNotRegexMatch,
 		Doc: "the attribute is not null/empty and does not match the .NET regular expression"},
-	{Name: "Greater_Than", Arity: Binary, Integer: true, kind: opGreater,
+	{Name: "Greater_Than", Arity: binary, Integer: true, kind: opGreater,
 		Doc: "the attribute is an integer greater than the integer value"},
-	{Name: "Greater_Than_OR_EQUALS", Arity: Binary, Integer: true, kind: opGreaterOrEqual,
+	{Name: "Greater_Than_OR_EQUALS", Arity: binary, Integer: true, kind: opGreaterOrEqual,
 		Doc: "the attribute is an integer greater than or equal to the integer value"},
-	{Name: "Less_Than", Arity: Binary, Integer: true, kind: opLess,
+	{Name: "Less_Than", Arity: binary, Integer: true, kind: opLess,
 		Doc: "the attribute is an integer less than the integer value"},
-	{Name: "Less_Than_OR_EQUALS", Arity: Binary, Integer: true, kind: opLessOrEqual,
+	{Name: "Less_Than_OR_EQUALS", Arity: binary, Integer: true, kind: opLessOrEqual,
 		Doc: "the attribute is an integer less than or equal to the integer value"},
-	{Name: "Includes", Arity: Binary, kind: opIncludes,
+	{Name: "Includes", Arity: binary, kind: opIncludes,
 		Doc: "the attribute contains the value as a substring (case-sensitive, like .NET String.Contains)"},
-	{Name: "ENDS_WITH", Arity: Binary, kind: opEndsWith,
+	{Name: "ENDS_WITH", Arity: binary, kind: opEndsWith,
 		Doc: "the attribute ends with the value (case-sensitive, ordinal)"},
-	{Name: "&", Arity: Binary, kind: opContainedIn,
+	{Name: "&", Arity: binary, kind: opContainedIn,
 		Doc: "the attribute occurs in the value (the value contains the attribute; case-sensitive)"},
-	{Name: "!&", Arity: Binary, Negated: true, kind: opNotContainedIn,
+	{Name: "!&", Arity: binary, Negated: true, kind: opNotContainedIn,
 		Doc: "the attribute is not null/empty and does not occur in the value"},
 }
 
@@ -122,8 +120,8 @@ var unsupported = map[string]string{
 
 // byName indexes operators by normalised name. Every spelling the service
 // uses normalises to the same key, so no alias list is needed.
-var byName = func() map[string]*Operator {
-	m := make(map[string]*Operator, len(operators))
+var byName = func() map[string]*opInfo {
+	m := make(map[string]*opInfo, len(operators))
 	for i := range operators {
 		key := normalizeOperator(operators[i].Name)
 		if _, dup := m[key]; dup {
@@ -133,21 +131,6 @@ var byName = func() map[string]*Operator {
 	}
 	return m
 }()
-
-// Operators returns a copy of the operator table in documentation order.
-func Operators() []Operator {
-	return append([]Operator(nil), operators...)
-}
-
-// LookupOperator finds an operator by any of its spellings ("NOT EQUALS",
-// "NOT_EQUALS", "not equals", "Greater_Than_OR_EQUALS", ...).
-func LookupOperator(name string) (Operator, bool) {
-	op, ok := byName[normalizeOperator(name)]
-	if !ok {
-		return Operator{}, false
-	}
-	return *op, true
-}
 
 // normalizeOperator returns the lookup key for an operator name: upper case,
 // with underscores, hyphens and runs of white space turned into one space, and

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/attrmap/attrmap/mapping"
+	"github.com/attrmap/attrmap/mapping/schemadiff"
 )
 
 // changeJSON is one change of schema diff --json.
@@ -34,7 +35,7 @@ func schemaDiff(oldPath, newPath string, lenient, asJSON bool, stdin io.Reader, 
 		}
 		schemas[i] = s
 	}
-	changes := mapping.Diff(schemas[0], schemas[1])
+	changes := schemadiff.Diff(schemas[0], schemas[1])
 	if asJSON {
 		out := struct {
 			Version int          `json:"version"`
@@ -57,7 +58,7 @@ func schemaDiff(oldPath, newPath string, lenient, asJSON bool, stdin io.Reader, 
 }
 
 // writeDiffText prints the changes grouped by rule and object mapping.
-func writeDiffText(w io.Writer, oldPath, newPath string, changes []mapping.Change, p painter) {
+func writeDiffText(w io.Writer, oldPath, newPath string, changes []schemadiff.Change, p painter) {
 	if len(changes) == 0 {
 		fmt.Fprintf(w, "%s and %s: no changes\n", oldPath, newPath)
 		return
@@ -87,10 +88,10 @@ func writeDiffText(w io.Writer, oldPath, newPath string, changes []mapping.Chang
 }
 
 // writeChange prints one change: "+" added, "-" removed, "~" changed.
-func writeChange(w io.Writer, c mapping.Change, p painter) {
-	mark := map[mapping.ChangeOp]string{mapping.Added: p.green("+"), mapping.Removed: p.red("-"), mapping.Changed: p.yellow("~")}[c.Op]
+func writeChange(w io.Writer, c schemadiff.Change, p painter) {
+	mark := map[schemadiff.ChangeOp]string{schemadiff.Added: p.green("+"), schemadiff.Removed: p.red("-"), schemadiff.Changed: p.yellow("~")}[c.Op]
 	value := c.New
-	if c.Op == mapping.Removed {
+	if c.Op == schemadiff.Removed {
 		value = c.Old
 	}
 	switch c.Field {

@@ -35,14 +35,17 @@ var allowed = map[string][]string{
 	"expr/internal/gendoc": {"expr"},
 	"scoping":              {"internal/diag", "internal/rxlimit"},
 	"mapping":              {"expr", "scoping", "internal/diag"},
-	"sync/provision":       {"expr", "mapping", "scoping", "internal/objfile"},
-	"sync/scim":            {"expr", "mapping", "scoping", "sync/provision"},
-	"sync/connect":         {"expr", "mapping", "sync/provision"},
-	"sync/execute":         {"expr", "mapping", "sync/provision", "sync/scim", "sync/connect"},
-	"cmd/attrmap":          {"expr", "scoping", "mapping", "sync/provision", "sync/scim", "sync/connect", "sync/execute", "internal/diag", "internal/golden", "internal/lint", "internal/repl", "internal/safeio", "internal/objfile"},
-	"internal/lint":        {"expr", "scoping", "mapping", "internal/diag"},
-	"internal/repl":        {"expr", "scoping", "mapping", "internal/diag", "internal/lint", "internal/objfile"},
-	"internal/dotnet":      {"expr"},
+	// mapping/schemadiff compares two schemas through mapping's exported
+	// model (and expr for the canonical form of expressions).
+	"mapping/schemadiff": {"expr", "scoping", "mapping"},
+	"sync/provision":     {"expr", "mapping", "scoping", "internal/objfile"},
+	"sync/scim":          {"expr", "mapping", "scoping", "sync/provision"},
+	"sync/connect":       {"expr", "mapping", "sync/provision"},
+	"sync/execute":       {"expr", "mapping", "sync/provision", "sync/scim", "sync/connect"},
+	"cmd/attrmap":        {"expr", "scoping", "mapping", "sync/provision", "sync/scim", "sync/connect", "sync/execute", "mapping/schemadiff", "internal/diag", "internal/golden", "internal/lint", "internal/repl", "internal/safeio", "internal/objfile"},
+	"internal/lint":      {"expr", "scoping", "mapping", "internal/diag"},
+	"internal/repl":      {"expr", "scoping", "mapping", "internal/diag", "internal/lint", "internal/objfile"},
+	"internal/dotnet":    {"expr"},
 	// internal/scenario loads testdata/sync for the tests of sync/scim and
 	// internal/interop.
 	"internal/scenario": {"mapping", "sync/provision"},

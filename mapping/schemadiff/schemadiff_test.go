@@ -1,19 +1,20 @@
-package mapping
+package schemadiff
 
 import (
 	"os"
 	"testing"
 
+	"github.com/attrmap/attrmap/mapping"
 	"github.com/google/go-cmp/cmp"
 )
 
-func loadFile(t *testing.T, path string) *Schema {
+func loadFile(t *testing.T, path string) *mapping.Schema {
 	t.Helper()
 	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := Decode(data)
+	s, err := mapping.Decode(data)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -21,8 +22,8 @@ func loadFile(t *testing.T, path string) *Schema {
 }
 
 func TestDiff(t *testing.T) {
-	old := loadFile(t, "../testdata/cli/schema/diff-old.json")
-	new := loadFile(t, "../testdata/cli/schema/diff-new.json")
+	old := loadFile(t, "../../testdata/cli/schema/diff-old.json")
+	new := loadFile(t, "../../testdata/cli/schema/diff-new.json")
 	want := []string{
 		`changed rule "USER_OUTBOUND_USER" object "Provision Users" flowTypes: Add, Update, Delete -> Add, Update`,
 		`added rule "USER_OUTBOUND_USER" object "Provision Users" group "Sales" scope clause: accountEnabled IS TRUE`,
@@ -51,13 +52,13 @@ func TestDiff(t *testing.T) {
 // case of function names and the order of elements are no change.
 func TestDiffSame(t *testing.T) {
 	for _, f := range []string{"scim-app.json", "workday-to-ad.json", "graph-salesforce.json"} {
-		s := loadFile(t, "../testdata/schemas/"+f)
+		s := loadFile(t, "../../testdata/schemas/"+f)
 		if d := Diff(s, s); len(d) != 0 {
 			t.Errorf("%s: Diff with itself: %v", f, d)
 		}
 	}
-	a := loadFile(t, "../testdata/cli/schema/diff-old.json")
-	b := loadFile(t, "../testdata/cli/schema/diff-old.json")
+	a := loadFile(t, "../../testdata/cli/schema/diff-old.json")
+	b := loadFile(t, "../../testdata/cli/schema/diff-old.json")
 	om := &b.SynchronizationRules[0].ObjectMappings[0]
 	om.AttributeMappings[0], om.AttributeMappings[1] = om.AttributeMappings[1], om.AttributeMappings[0]
 	om.FlowTypes = "delete,add ,Update"

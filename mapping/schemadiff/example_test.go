@@ -1,9 +1,10 @@
-package mapping_test
+package schemadiff_test
 
 import (
 	"fmt"
 
 	"github.com/attrmap/attrmap/mapping"
+	"github.com/attrmap/attrmap/mapping/schemadiff"
 )
 
 func ExampleDiff() {
@@ -16,7 +17,7 @@ func ExampleDiff() {
 		{"targetAttributeName": "userName", "matchingPriority": 1, "source": {"expression": "[userPrincipalName]"}},
 		{"targetAttributeName": "title", "flowType": "ObjectAddOnly", "source": {"expression": "[jobTitle]"}}
 	]}`))
-	for _, c := range mapping.Diff(old, new) {
+	for _, c := range schemadiff.Diff(old, new) {
 		fmt.Println(c)
 	}
 	// Output:

@@ -1,4 +1,4 @@
-package mapping
+package schemadiff
 
 import (
 	"cmp"
@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/attrmap/attrmap/expr"
+	"github.com/attrmap/attrmap/mapping"
 	"github.com/attrmap/attrmap/scoping"
 )
 
@@ -75,7 +76,7 @@ func (c Change) String() string {
 // of elements is no change. Members attrmap does not model are not
 // compared. The changes come in the order of new's elements, removals
 // after the elements that remain; equal schemas give none.
-func Diff(old, new *Schema) []Change {
+func Diff(old, new *mapping.Schema) []Change {
 	var d differ
 	d.rules(old.SynchronizationRules, new.SynchronizationRules)
 	return d.out
@@ -126,18 +127,18 @@ func pair[T any](old, new []T, key func(*T) string, both func(o, n *T), gone, ad
 	}
 }
 
-func ruleKey(r *SynchronizationRule) string { return cmp.Or(r.Name, r.ID) }
+func ruleKey(r *mapping.SynchronizationRule) string { return cmp.Or(r.Name, r.ID) }
 
-func (d *differ) rules(old, new []SynchronizationRule) {
-	pair(old, new, ruleKey, func(o, n *SynchronizationRule) {
+func (d *differ) rules(old, new []mapping.SynchronizationRule) {
+	pair(old, new, ruleKey, func(o, n *mapping.SynchronizationRule) {
 		d.at = Change{Rule: ruleKey(n)}
 		d.field("sourceDirectoryName", o.SourceDirectoryName, n.SourceDirectoryName)
 		d.field("targetDirectoryName", o.TargetDirectoryName, n.TargetDirectoryName)
 		d.objects(o.ObjectMappings, n.ObjectMappings)
-	}, func(o *SynchronizationRule) {
+	}, func(o *mapping.SynchronizationRule) {
 		d.at = Change{Rule: ruleKey(o)}
 		d.add(Removed, "rule", fmt.Sprintf("%s -> %s (%s)", o.SourceDirectoryName, o.TargetDirectoryName, plural(len(o.ObjectMappings), "object mapping")), "")
-	}, func(n *SynchronizationRule) {
+	}, func(n *mapping.SynchronizationRule) {
 		d.at = Change{Rule: ruleKey(n)}
 		d.add(Added, "rule", "", fmt.Sprintf("%s -> %s (%s)", n.SourceDirectoryName, n.TargetDirectoryName, plural(len(n.ObjectMappings), "object mapping")))
 	})
@@ -145,19 +146,19 @@ func (d *differ) rules(old, new []SynchronizationRule) {
 
 // objectKey names an object mapping: its name, else its objects, else ""
 // (a bare objectMapping document with neither).
-func objectKey(m *ObjectMapping) string {
+func objectKey(m *mapping.ObjectMapping) string {
 	if m.Name != "" || m.SourceObjectName == "" && m.TargetObjectName == "" {
 		return m.Name
 	}
 	return m.SourceObjectName + " -> " + m.TargetObjectName
 }
 
-func (d *differ) objects(old, new []ObjectMapping) {
+func (d *differ) objects(old, new []mapping.ObjectMapping) {
 	rule := d.at.Rule
-	summary := func(m *ObjectMapping) string {
+	summary := func(m *mapping.ObjectMapping) string {
 		return fmt.Sprintf("%s -> %s (%s)", m.SourceObjectName, m.TargetObjectName, plural(len(m.AttributeMappings), "attribute mapping"))
 	}
-	pair(old, new, objectKey, func(o, n *ObjectMapping) {
+	pair(old, new, objectKey, func(o, n *mapping.ObjectMapping) {
 		d.at = Change{Rule: rule, Object: objectKey(n)}
 		d.field("enabled", strconv.FormatBool(o.Enabled), strconv.FormatBool(n.Enabled))
 		d.field("sourceObjectName", o.SourceObjectName, n.SourceObjectName)
@@ -166,10 +167,10 @@ func (d *differ) objects(old, new []ObjectMapping) {
 		d.scope(o.Scope, n.Scope)
 		d.at = Change{Rule: rule, Object: objectKey(n)}
 		d.attributes(o.AttributeMappings, n.AttributeMappings)
-	}, func(o *ObjectMapping) {
+	}, func(o *mapping.ObjectMapping) {
 		d.at = Change{Rule: rule, Object: objectKey(o)}
 		d.add(Removed, "object mapping", summary(o), "")
-	}, func(n *ObjectMapping) {
+	}, func(n *mapping.ObjectMapping) {
 		d.at = Change{Rule: rule, Object: objectKey(n)}
 		d.add(Added, "object mapping", "", summary(n))
 	})
@@ -177,7 +178,7 @@ func (d *differ) objects(old, new []ObjectMapping) {
 
 // flowTypesText is the set of flows, so "Add,Update" and "Update, Add"
 // are the same.
-func flowTypesText(m *ObjectMapping) string {
+func flowTypesText(m *mapping.ObjectMapping) string {
 	f := m.Flows()
 	var names []string
 	for _, x := range []struct {
@@ -191,32 +192,32 @@ func flowTypesText(m *ObjectMapping) string {
 	return strings.Join(names, ", ")
 }
 
-func (d *differ) attributes(old, new []AttributeMapping) {
+func (d *differ) attributes(old, new []mapping.AttributeMapping) {
 	at := d.at
-	pair(old, new, func(m *AttributeMapping) string { return m.TargetAttributeName }, func(o, n *AttributeMapping) {
+	pair(old, new, func(m *mapping.AttributeMapping) string { return m.TargetAttributeName }, func(o, n *mapping.AttributeMapping) {
 		d.at = at
 		d.at.Attribute = n.TargetAttributeName
-		d.field("expression", SourceText(o), SourceText(n))
+		d.field("expression", sourceText(o), sourceText(n))
 		d.field("matchingPriority", strconv.Itoa(int(o.MatchingPriority)), strconv.Itoa(int(n.MatchingPriority)))
-		d.field("flowType", string(cmp.Or(o.FlowType, Always)), string(cmp.Or(n.FlowType, Always)))
-		d.field("flowBehavior", string(cmp.Or(o.FlowBehavior, FlowWhenChanged)), string(cmp.Or(n.FlowBehavior, FlowWhenChanged)))
+		d.field("flowType", string(cmp.Or(o.FlowType, mapping.Always)), string(cmp.Or(n.FlowType, mapping.Always)))
+		d.field("flowBehavior", string(cmp.Or(o.FlowBehavior, mapping.FlowWhenChanged)), string(cmp.Or(n.FlowBehavior, mapping.FlowWhenChanged)))
 		d.field("defaultValue", o.DefaultValue, n.DefaultValue)
 		d.field("exportMissingReferences", strconv.FormatBool(o.ExportMissingReferences), strconv.FormatBool(n.ExportMissingReferences))
-	}, func(o *AttributeMapping) {
+	}, func(o *mapping.AttributeMapping) {
 		d.at = at
 		d.at.Attribute = o.TargetAttributeName
-		d.add(Removed, "attribute mapping", SourceText(o), "")
-	}, func(n *AttributeMapping) {
+		d.add(Removed, "attribute mapping", sourceText(o), "")
+	}, func(n *mapping.AttributeMapping) {
 		d.at = at
 		d.at.Attribute = n.TargetAttributeName
-		d.add(Added, "attribute mapping", "", SourceText(n))
+		d.add(Added, "attribute mapping", "", sourceText(n))
 	})
 }
 
-// SourceText is the expression of an attribute mapping in canonical form
+// sourceText is the expression of an attribute mapping in canonical form
 // (as expr prints a compiled program), or its text as written when it does
 // not compile; "" for a mapping without source.
-func SourceText(m *AttributeMapping) string {
+func sourceText(m *mapping.AttributeMapping) string {
 	if m.Source == nil {
 		return ""
 	}
