@@ -84,7 +84,7 @@ func Compile(m *ObjectMapping, opts ...CompileOption) (*CompiledObjectMapping, e
 		ca := CompiledAttribute{
 			Mapping:    a,
 			Target:     a.TargetAttributeName,
-			Type:       a.Type(),
+			Type:       a.mappingType(),
 			FlowType:   cmp.Or(a.FlowType, Always),
 			Definition: cfg.target.Attribute(a.TargetAttributeName),
 		}
@@ -400,29 +400,10 @@ func (c *CompiledObjectMapping) TargetDefinition(name string) *AttributeDefiniti
 	return c.target.Attribute(name)
 }
 
-// SoftDelete returns the mapping that tells the target an object is
-// disabled: the one whose expression reads the virtual source attribute
-// IsSoftDeleted (such as active <- Not([IsSoftDeleted]) in SCIM apps).
-func (c *CompiledObjectMapping) SoftDelete() (*CompiledAttribute, bool) {
-	for i := range c.attrs {
-		if p := c.attrs[i].Program; p != nil && slices.ContainsFunc(p.Attributes(), func(a string) bool { return strings.EqualFold(a, softDeleteAttr) }) {
-			return &c.attrs[i], true
-		}
-	}
-	return nil, false
-}
-
-// InScope reports whether the source object passes the scoping filter. An
-// object mapping without a filter has every object in scope. A regular
-// expression that used up its budget makes it false; code that acts on
-// the answer calls MatchScope.
-func (c *CompiledObjectMapping) InScope(src expr.Env) bool {
-	return c.matcher.InScope(envObject{src})
-}
-
-// MatchScope is InScope that reports a regular expression that used up its
-// budget as a *scoping.TimeoutError: the object is then neither in nor out
-// of scope.
+// MatchScope reports whether the source object passes the scoping filter.
+// An object mapping without a filter has every object in scope. A regular
+// expression that used up its budget is a *scoping.TimeoutError: the
+// object is then neither in nor out of scope.
 func (c *CompiledObjectMapping) MatchScope(src expr.Env) (bool, error) {
 	return c.matcher.Match(envObject{src})
 }

@@ -43,7 +43,7 @@ func FuzzSchemaRoundTrip(f *testing.F) {
 			if err != nil {
 				continue
 			}
-			out, err := s.Marshal()
+			out, err := s.canonical()
 			if err != nil {
 				t.Fatalf("Marshal of a loaded document: %v", err)
 			}
@@ -51,7 +51,7 @@ func FuzzSchemaRoundTrip(f *testing.F) {
 			if err != nil {
 				t.Fatalf("saved document does not load: %v\n%s", err, out)
 			}
-			out2, err := s2.Marshal()
+			out2, err := s2.canonical()
 			if err != nil {
 				t.Fatal(err)
 			}

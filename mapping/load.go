@@ -119,7 +119,7 @@ func formOf(root *jnode) Form {
 // two-space indentation and a trailing newline. Saving, loading and saving
 // again gives the same bytes.
 func (s *Schema) Save(w io.Writer) error {
-	data, err := s.Marshal()
+	data, err := s.canonical()
 	if err != nil {
 		return err
 	}
@@ -127,8 +127,8 @@ func (s *Schema) Save(w io.Writer) error {
 	return err
 }
 
-// Marshal returns what Save writes.
-func (s *Schema) Marshal() ([]byte, error) {
+// canonical returns what Save writes.
+func (s *Schema) canonical() ([]byte, error) {
 	var compact bytes.Buffer
 	switch s.Form {
 	case FormSchema:

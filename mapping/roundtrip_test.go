@@ -35,7 +35,7 @@ func TestRoundTrip(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Decode: %v", err)
 			}
-			out, err := s.Marshal()
+			out, err := s.canonical()
 			if err != nil {
 				t.Fatalf("Marshal: %v", err)
 			}
@@ -46,7 +46,7 @@ func TestRoundTrip(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Decode(saved): %v", err)
 			}
-			out2, _ := s2.Marshal()
+			out2, _ := s2.canonical()
 			if !bytes.Equal(out, out2) {
 				t.Errorf("save → load → save is not stable")
 			}
@@ -59,7 +59,7 @@ func TestRoundTrip(t *testing.T) {
 			if err != nil {
 				t.Fatalf("ImportListing: %v", err)
 			}
-			out3, _ := s3.Marshal()
+			out3, _ := s3.canonical()
 			if diff := cmp.Diff(string(data), string(out3)); diff != "" {
 				t.Errorf("listing → import changed the document (-file +imported):\n%s", diff)
 			}

@@ -270,8 +270,8 @@ func (t MappingType) String() string {
 	panic("mapping: unknown mapping type")
 }
 
-// Type returns the mapping type, from the source's type.
-func (m *AttributeMapping) Type() MappingType {
+// mappingType is the mapping type, from the source's type.
+func (m *AttributeMapping) mappingType() MappingType {
 	if m.Source == nil {
 		return None
 	}

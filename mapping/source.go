@@ -132,7 +132,7 @@ func (s *AttributeMappingSource) hasTree() bool {
 func (s *AttributeMappingSource) Text() (string, error) {
 	if !s.hasTree() {
 		if strings.TrimSpace(s.Expression) == "" {
-			return "", &SourceError{Msg: "source has neither a name nor an expression"}
+			return "", &Error{Msg: "source has neither a name nor an expression"}
 		}
 		return s.Expression, nil
 	}
@@ -147,7 +147,7 @@ func (s *AttributeMappingSource) Text() (string, error) {
 }
 
 // Check reports a source whose Expression and tree disagree, as a
-// *SourceError. A source without one of the two agrees trivially.
+// *Error. A source without one of the two agrees trivially.
 func (s *AttributeMappingSource) Check() error {
 	if !s.hasTree() || s.Expression == "" {
 		return nil
@@ -162,9 +162,9 @@ func (s *AttributeMappingSource) Check() error {
 	// The service builds the mapping from the tree: say so, since the
 	// text is what people read and edit.
 	if _, err := expr.Compile(s.Expression); err != nil {
-		return &SourceError{Msg: fmt.Sprintf("expression %q does not compile (%v), but its tree %q does; the service uses the tree", s.Expression, err, text)}
+		return &Error{Msg: fmt.Sprintf("expression %q does not compile (%v), but its tree %q does; the service uses the tree", s.Expression, err, text)}
 	}
-	return &SourceError{Msg: fmt.Sprintf("expression %q and its tree %q disagree; the service uses the tree", s.Expression, text)}
+	return &Error{Msg: fmt.Sprintf("expression %q and its tree %q disagree; the service uses the tree", s.Expression, text)}
 }
 
 // sameMeaning reports whether two texts compile to the same tree.
@@ -194,23 +194,9 @@ func sameTree(a, b *AttributeMappingSource) bool {
 	return true
 }
 
-// SourceError reports a source tree that cannot be read. Path is relative
-// to the source node ("" for the node itself, "parameters[1].value" below
-// it).
-type SourceError struct {
-	Path string
-	Msg  string
-}
-
-func (e *SourceError) Error() string {
-	if e.Path == "" {
-		return e.Msg
-	}
-	return e.Path + ": " + e.Msg
-}
-
-func (e *SourceError) under(prefix string) *SourceError {
-	return &SourceError{Path: joinPath(prefix, e.Path), Msg: e.Msg}
+// under puts a source error at prefix below the node that holds it.
+func (e *Error) under(prefix string) *Error {
+	return &Error{Path: joinPath(prefix, e.Path), Msg: e.Msg}
 }
 
 // treeText converts the tree to expression text.
@@ -218,10 +204,10 @@ func (s *AttributeMappingSource) treeText() (string, error) {
 	switch s.kind() {
 	case SourceAttribute:
 		if s.Name == "" {
-			return "", &SourceError{Path: "name", Msg: "attribute source without a name"}
+			return "", &Error{Path: "name", Msg: "attribute source without a name"}
 		}
 		if strings.ContainsAny(s.Name, "[]") {
-			return "", &SourceError{Path: "name", Msg: fmt.Sprintf("attribute name %q contains a bracket", s.Name)}
+			return "", &Error{Path: "name", Msg: fmt.Sprintf("attribute name %q contains a bracket", s.Name)}
 		}
 		return "[" + s.Name + "]", nil
 	case SourceConstant:
@@ -229,7 +215,7 @@ func (s *AttributeMappingSource) treeText() (string, error) {
 	case SourceFunction:
 		return s.callText()
 	}
-	return "", &SourceError{Path: "type", Msg: fmt.Sprintf("unknown source type %q (expected Attribute, Constant or Function)", s.Type)}
+	return "", &Error{Path: "type", Msg: fmt.Sprintf("unknown source type %q (expected Attribute, Constant or Function)", s.Type)}
 }
 
 // constantText writes a constant. Constants are strings in Graph; a
@@ -256,7 +242,7 @@ func constantText(s *AttributeMappingSource) string {
 
 func (s *AttributeMappingSource) callText() (string, error) {
 	if s.Name == "" {
-		return "", &SourceError{Path: "name", Msg: "function source without a name"}
+		return "", &Error{Path: "name", Msg: "function source without a name"}
 	}
 	for _, op := range binaryOps {
 		if s.Name == op {
@@ -267,11 +253,11 @@ func (s *AttributeMappingSource) callText() (string, error) {
 	texts := make([]string, len(s.Parameters))
 	for i, p := range s.Parameters {
 		if p.Value == nil {
-			return "", &SourceError{Path: fmt.Sprintf("parameters[%d].value", i), Msg: "parameter without a value"}
+			return "", &Error{Path: fmt.Sprintf("parameters[%d].value", i), Msg: "parameter without a value"}
 		}
 		t, err := p.Value.treeText()
 		if err != nil {
-			var se *SourceError
+			var se *Error
 			if errors.As(err, &se) {
 				return "", se.under(fmt.Sprintf("parameters[%d].value", i))
 			}
@@ -342,7 +328,7 @@ func placeParams(f *expr.Func, params []Parameter) ([]int, error) {
 			slots = append(slots, -1)
 		}
 		if slots[pos] >= 0 {
-			return &SourceError{Path: fmt.Sprintf("parameters[%d].key", idx), Msg: fmt.Sprintf("parameter %q of %s given twice", params[idx].Key, f.Name)}
+			return &Error{Path: fmt.Sprintf("parameters[%d].key", idx), Msg: fmt.Sprintf("parameter %q of %s given twice", params[idx].Key, f.Name)}
 		}
 		slots[pos] = idx
 		return nil
@@ -365,7 +351,7 @@ func placeParams(f *expr.Func, params []Parameter) ([]int, error) {
 			if repeat != "" {
 				names = append(names, repeat)
 			}
-			return nil, &SourceError{Path: fmt.Sprintf("parameters[%d].key", idx), Msg: fmt.Sprintf("unknown parameter %q for %s (expected one of %s)", p.Key, f.Name, strings.Join(names, ", "))}
+			return nil, &Error{Path: fmt.Sprintf("parameters[%d].key", idx), Msg: fmt.Sprintf("unknown parameter %q for %s (expected one of %s)", p.Key, f.Name, strings.Join(names, ", "))}
 		}
 		if err := set(pos, idx); err != nil {
 			return nil, err
@@ -395,11 +381,11 @@ func (s *AttributeMappingSource) binaryText() (string, error) {
 		case strings.EqualFold(p.Key, "right") && right == nil:
 			right = p.Value
 		default:
-			return "", &SourceError{Path: fmt.Sprintf("parameters[%d].key", i), Msg: fmt.Sprintf("unexpected parameter %q for operator %s (expected left and right)", p.Key, s.Name)}
+			return "", &Error{Path: fmt.Sprintf("parameters[%d].key", i), Msg: fmt.Sprintf("unexpected parameter %q for operator %s (expected left and right)", p.Key, s.Name)}
 		}
 	}
 	if left == nil || right == nil {
-		return "", &SourceError{Path: "parameters", Msg: fmt.Sprintf("operator %s needs parameters left and right", s.Name)}
+		return "", &Error{Path: "parameters", Msg: fmt.Sprintf("operator %s needs parameters left and right", s.Name)}
 	}
 	l, err := left.treeText()
 	if err != nil {

@@ -15,6 +15,9 @@ import (
 // Error is one problem Validate found, located by the JSON path of the
 // member at fault, such as
 // "synchronizationRules[0].objectMappings[1].attributeMappings[3].source".
+// AttributeMappingSource.Text and Check return one too, its Path relative
+// to the source node ("" for the node itself, "parameters[1].value" below
+// it).
 type Error struct {
 	Path string
 	Msg  string
@@ -55,17 +58,9 @@ func (l ErrorList) Unwrap() []error {
 	return out
 }
 
-// Err returns l as an error, or nil when it is empty.
-func (l ErrorList) Err() error {
-	if len(l) == 0 {
-		return nil
-	}
-	return l
-}
-
-// MaxErrors caps the problems Validate reports; a last entry says how many
+// maxErrors caps the problems Validate reports; a last entry says how many
 // more there were.
-const MaxErrors = 200
+const maxErrors = 200
 
 // softDeleteAttr is the virtual source attribute the service computes (the
 // object is unassigned, out of scope, soft deleted or disabled); directory
@@ -82,7 +77,7 @@ const softDeleteAttr = "IsSoftDeleted"
 //
 // Directory checks run only where the schema has the directory and object
 // definitions (a bare objectMapping has none). Problems are sorted by
-// document position and capped at MaxErrors.
+// document position and capped at 200 (with a last entry saying how many more).
 func (s *Schema) Validate() ErrorList {
 	v := &validator{s: s}
 	for i := range s.Directories {
@@ -92,9 +87,9 @@ func (s *Schema) Validate() ErrorList {
 		v.rule(i)
 	}
 	slices.SortStableFunc(v.errs, func(a, b *Error) int { return comparePaths(a.Path, b.Path) })
-	if len(v.errs) > MaxErrors {
-		more := len(v.errs) - MaxErrors
-		v.errs = append(v.errs[:MaxErrors], &Error{Msg: fmt.Sprintf("too many problems (%d more not shown)", more)})
+	if len(v.errs) > maxErrors {
+		more := len(v.errs) - maxErrors
+		v.errs = append(v.errs[:maxErrors], &Error{Msg: fmt.Sprintf("too many problems (%d more not shown)", more)})
 	}
 	return v.errs
 }
@@ -241,7 +236,7 @@ func (v *validator) attributeMapping(a *AttributeMapping, path string, srcObj, t
 	spath := joinPath(path, "source")
 	text, err := a.Source.Text()
 	if err != nil {
-		var se *SourceError
+		var se *Error
 		if errors.As(err, &se) {
 			v.add(joinPath(spath, se.Path), err, "%s", se.Msg)
 		} else {
