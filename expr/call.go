@@ -104,10 +104,10 @@ func (c *Call) existsIn() string {
 	return "the target"
 }
 
-// Regexp returns pattern compiled with .NET syntax and the configured match
+// regexp returns pattern compiled with .NET syntax and the configured match
 // timeout. Literal patterns are compiled once by the function's Check;
 // others are cached per program.
-func (c *Call) Regexp(pattern string) (*Regexp, error) {
+func (c *Call) regexp(pattern string) (*regex, error) {
 	return c.st.prog.regexp(pattern)
 }
 
@@ -152,8 +152,8 @@ func (ck *CheckContext) Provided(i int) bool {
 // for the implementation to read with Call.Data.
 func (ck *CheckContext) SetData(d any) { ck.Call.data = d }
 
-// Regexp compiles pattern as Call.Regexp does.
-func (ck *CheckContext) Regexp(pattern string) (*Regexp, error) {
+// regexp compiles pattern as Call.regexp does.
+func (ck *CheckContext) regexp(pattern string) (*regex, error) {
 	return ck.prog.regexp(pattern)
 }
 

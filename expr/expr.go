@@ -23,7 +23,7 @@ type Program struct {
 	attr  string
 
 	mu      sync.Mutex
-	regexps map[string]*Regexp
+	regexps map[string]*regex
 }
 
 // Compile parses src, resolves function names (case-insensitively), checks
@@ -118,7 +118,7 @@ const regexpCacheSize = 128
 
 // regexp compiles pattern with .NET semantics and the match timeout,
 // caching the result.
-func (p *Program) regexp(pattern string) (*Regexp, error) {
+func (p *Program) regexp(pattern string) (*regex, error) {
 	p.mu.Lock()
 	re, ok := p.regexps[pattern]
 	p.mu.Unlock()
@@ -131,7 +131,7 @@ func (p *Program) regexp(pattern string) (*Regexp, error) {
 	}
 	p.mu.Lock()
 	if p.regexps == nil || len(p.regexps) >= regexpCacheSize {
-		p.regexps = make(map[string]*Regexp)
+		p.regexps = make(map[string]*regex)
 	}
 	p.regexps[pattern] = re
 	p.mu.Unlock()

@@ -44,7 +44,7 @@ const (
 type replaceData struct {
 	mode replaceMode
 	// re is the compiled pattern when it is a literal.
-	re *Regexp
+	re *regex
 }
 
 // replaceModeOf selects the mode from the arguments that are provided. It
@@ -105,7 +105,7 @@ func checkReplace(ck *CheckContext) error {
 	if mode >= replaceRegex {
 		if v, ok := ck.Literal(rpPattern); ok {
 			pattern := str(v)
-			re, err := ck.Regexp(pattern)
+			re, err := ck.regexp(pattern)
 			if err != nil {
 				return ck.ArgErrorf(rpPattern, "invalid regular expression %s (%v)", quoteShort(pattern), err)
 			}
@@ -151,7 +151,7 @@ func implReplace(c *Call, args []Value) (Value, error) {
 	}
 	src := args[rpSource]
 
-	var re *Regexp
+	var re *regex
 	if d.mode >= replaceRegex {
 		re = d.re
 		if re == nil {
@@ -163,7 +163,7 @@ func implReplace(c *Call, args []Value) (Value, error) {
 			}
 			pattern := arg(rpPattern)
 			var err error
-			if re, err = c.Regexp(pattern); err != nil {
+			if re, err = c.regexp(pattern); err != nil {
 				return nil, argErrorf(rpPattern, "invalid regular expression %s (%v)", quoteShort(pattern), err)
 			}
 		}
@@ -264,7 +264,7 @@ func replaceOrdinal(s, old, repl string) string {
 
 // groupNumber resolves a group name (or number) of re, blaming argument i
 // when the pattern has no such group.
-func groupNumber(re *Regexp, i int, name string) (int, error) {
+func groupNumber(re *regex, i int, name string) (int, error) {
 	if name == "" {
 		return 0, argErrorf(i, "expected a group name of regexPattern (got \"\")")
 	}
@@ -278,7 +278,7 @@ func groupNumber(re *Regexp, i int, name string) (int, error) {
 // regexError turns a matching failure into an error blaming the pattern.
 // regexp2's timeout message quotes the whole input, which may be personal
 // data, so it is replaced.
-func regexError(re *Regexp, err error) error {
+func regexError(re *regex, err error) error {
 	var te *rxlimit.TimeoutError
 	if errors.As(err, &te) {
 		return argErrorf(rpPattern, "%v (simplify the pattern: overlapping alternatives such as (a|aa)+ backtrack exponentially)", te)

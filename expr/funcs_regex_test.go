@@ -331,7 +331,7 @@ func TestNetRegex(t *testing.T) {
 	}
 }
 
-func mustRegexp(t *testing.T, pattern string) *Regexp {
+func mustRegexp(t *testing.T, pattern string) *regex {
 	t.Helper()
 	re, err := rxlimit.Compile(netPattern(pattern), DefaultRegexTimeout)
 	if err != nil {

@@ -163,7 +163,7 @@ func string16(r []rune) string {
 // the substitutions $1, ${name}, $&, $`, $', $+, $_ and $$ (a reference to
 // a group the pattern does not have stays literal text). Text outside the
 // Basic Multilingual Plane is matched as UTF-16 code units.
-func regexReplace(re *Regexp, s, repl string) (string, error) {
+func regexReplace(re *regex, s, repl string) (string, error) {
 	if !hasAstral(s) {
 		return re.Replace(s, repl) // rxlimit: a timeout on any match is an error
 	}
@@ -184,7 +184,7 @@ func regexReplace(re *Regexp, s, repl string) (string, error) {
 
 // expandReplacement appends repl with .NET's substitutions for match m of
 // input in.
-func expandReplacement(out []rune, re *Regexp, m *regexp2.Match, in []rune, repl string) []rune {
+func expandReplacement(out []rune, re *regex, m *regexp2.Match, in []rune, repl string) []rune {
 	group := func(num int) []rune {
 		g := m.GroupByNumber(num)
 		if g == nil || len(g.Captures) == 0 {
@@ -270,7 +270,7 @@ func expandReplacement(out []rune, re *Regexp, m *regexp2.Match, in []rune, repl
 
 // lastGroupNumber is the number of the group $+ refers to: the last in
 // .NET's numbering (unnamed groups first, then named ones).
-func lastGroupNumber(re *Regexp) int {
+func lastGroupNumber(re *regex) int {
 	nums := re.GetGroupNumbers()
 	return nums[len(nums)-1]
 }
@@ -289,7 +289,7 @@ func isDigits(s string) bool {
 // the group's last capture is replaced, the one .NET's Match.Groups
 // exposes; a match where the group did not take part, or captured outside
 // the match (inside a lookaround), is kept as it is.
-func regexReplaceGroup(re *Regexp, s string, num int, repl string) (string, error) {
+func regexReplaceGroup(re *regex, s string, num int, repl string) (string, error) {
 	in := units16(s)
 	var out []rune
 	last := 0
@@ -315,7 +315,7 @@ func regexReplaceGroup(re *Regexp, s string, num int, repl string) (string, erro
 
 // regexExtractGroup returns what group num captured in the first match of
 // re in s; ok is false when there is no match or the group took no part.
-func regexExtractGroup(re *Regexp, s string, num int) (got string, ok bool, err error) {
+func regexExtractGroup(re *regex, s string, num int) (got string, ok bool, err error) {
 	in := units16(s)
 	m, err := re.FindRunesMatch(in)
 	if err != nil || m == nil {

@@ -56,12 +56,9 @@ func WithFunctions(fs ...*Func) Option {
 		if base == nil {
 			base = Default()
 		}
-		c.funcs = base.Extend(fs...)
+		c.funcs = base.extend(fs...)
 	}
 }
-
-// WithRegistry replaces the function registry.
-func WithRegistry(r *Registry) Option { return func(c *config) { c.funcs = r } }
 
 // WithClock sets the clock read by Now and by date functions.
 func WithClock(now func() time.Time) Option { return func(c *config) { c.clock = now } }

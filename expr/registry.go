@@ -155,8 +155,8 @@ func (r *Registry) Names() []string {
 	return names
 }
 
-// Extend returns a registry holding r's functions and fs.
-func (r *Registry) Extend(fs ...*Func) *Registry {
+// extend returns a registry holding r's functions and fs.
+func (r *Registry) extend(fs ...*Func) *Registry {
 	all := append(append([]*Func(nil), r.funcs...), fs...)
 	return NewRegistry(all...)
 }

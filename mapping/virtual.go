@@ -17,9 +17,6 @@ import (
 // The planner computes the same attribute from the cycle itself.
 func VirtualEnv(env expr.Env) expr.Env { return virtualEnv{env} }
 
-// VirtualAttributes are the names VirtualEnv supplies.
-var VirtualAttributes = []string{softDeleteAttr}
-
 type virtualEnv struct{ expr.Env }
 
 func (v virtualEnv) Lookup(name string) (expr.Value, bool) {

@@ -97,7 +97,9 @@ func cmdMap(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 			wanted = append(wanted, a.Program.Attributes()...)
 		}
 	}
-	watch.warn(stderr, "map", wanted, mapping.VirtualAttributes)
+	// The attributes VirtualEnv supplies are never missing.
+	virtual := func(name string) bool { _, ok := mapping.VirtualEnv(expr.MapEnv{}).Lookup(name); return ok }
+	watch.warn(stderr, "map", wanted, virtual)
 	warnIncomplete(stderr, "map", in)
 	return err
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"iter"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -153,7 +152,7 @@ func (w *attrWatch) rows(rows iter.Seq[row]) iter.Seq[row] {
 // warn writes a warning naming the attributes of wanted that no object
 // had, each with the closest name the objects have; virtual attributes
 // (supplied by the command) are left out.
-func (w *attrWatch) warn(stderr io.Writer, cmd string, wanted []string, virtual []string) {
+func (w *attrWatch) warn(stderr io.Writer, cmd string, wanted []string, virtual func(name string) bool) {
 	if w.seen == nil {
 		return // no object was read
 	}
@@ -161,7 +160,7 @@ func (w *attrWatch) warn(stderr io.Writer, cmd string, wanted []string, virtual 
 	var missing []string
 	for _, a := range wanted {
 		l := strings.ToLower(a)
-		if w.seen[l] || done[l] || slices.ContainsFunc(virtual, func(v string) bool { return strings.EqualFold(v, a) }) {
+		if w.seen[l] || done[l] || (virtual != nil && virtual(a)) {
 			continue
 		}
 		done[l] = true
