@@ -190,7 +190,7 @@ func TestFastCustomRegistry(t *testing.T) {
 	lower, _ := Default().Lookup("ToLower")
 	mine := *lower
 	mine.Impl = func(c *Call, args []Value) (Value, error) { return String("mine"), nil }
-	p := MustCompile(`ToLower([a])`, WithRegistry(Default().Extend(&mine)))
+	p := MustCompile(`ToLower([a])`, WithFunctions(&mine))
 	if p.fast != nil {
 		t.Fatal("the copied function has the built-in's fast path")
 	}
