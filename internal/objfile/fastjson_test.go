@@ -2,8 +2,11 @@ package objfile
 
 import (
 	"encoding/binary"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"reflect"
 	"strings"
 	"testing"
 	"unicode/utf16"
@@ -136,6 +139,32 @@ func TestSpecial8(t *testing.T) {
 					t.Fatalf("%q: special8 says %v", w, got)
 				}
 			}
+		}
+	}
+}
+
+// TestScalarValue checks the Decoder-free decoding of common values
+// against a Decoder with UseNumber.
+func TestScalarValue(t *testing.T) {
+	for _, raw := range []string{
+		`"a"`, `""`, `"é"`, `"\u00e9"`, `"a\"b"`, "\"\xff\"", `"a`, `"`, "\"\t\"",
+		`true`, `false`, `null`, `tru`, `0`, `-0`, `12`, `-12`, `012`, `-`, `1.5`, `1e3`, `123456789012345678901234567890`, `[1]`,
+	} {
+		var want any
+		dec := json.NewDecoder(strings.NewReader(raw))
+		dec.UseNumber()
+		wantErr := dec.Decode(&want)
+		if _, err := dec.Token(); err != io.EOF {
+			wantErr = errors.New("more")
+		}
+		got, ok := scalarValue([]byte(raw))
+		if !ok {
+			continue // left to the Decoder
+		}
+		if wantErr != nil {
+			t.Errorf("%s: decoded as %#v, but the Decoder fails: %v", raw, got, wantErr)
+		} else if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: %#v, the Decoder gives %#v", raw, got, want)
 		}
 	}
 }

@@ -29,10 +29,13 @@ func (r *Reader) Values(o *Object) (names []string, attrs map[string]any, err er
 			if m.Raw[0] == '{' {
 				return nil, nil, r.Errorf(o, "member %q is an object (expected a string, number, boolean or array)", name)
 			}
-			dec := json.NewDecoder(bytes.NewReader(m.Raw))
-			dec.UseNumber()
-			if err := dec.Decode(&v); err != nil {
-				return nil, nil, r.Errorf(o, "member %q: %v", name, err)
+			var ok bool
+			if v, ok = scalarValue(m.Raw); !ok {
+				dec := json.NewDecoder(bytes.NewReader(m.Raw))
+				dec.UseNumber()
+				if err := dec.Decode(&v); err != nil {
+					return nil, nil, r.Errorf(o, "member %q: %v", name, err)
+				}
 			}
 		}
 		if _, dup := attrs[name]; !dup {
@@ -41,6 +44,39 @@ func (r *Reader) Values(o *Object) (names []string, attrs map[string]any, err er
 		attrs[name] = v
 	}
 	return names, attrs, nil
+}
+
+// scalarValue decodes the common JSON values as a Decoder with UseNumber
+// does, without one: a string needing no decoding, true, false, null and
+// an integer. false for anything else.
+func scalarValue(raw []byte) (any, bool) {
+	switch string(raw) {
+	case "true":
+		return true, true
+	case "false":
+		return false, true
+	case "null":
+		return nil, true
+	}
+	if raw[0] == '"' && len(raw) >= 2 && raw[len(raw)-1] == '"' {
+		if s, ok := PlainString(raw); ok && bytes.IndexByte(s, '"') < 0 && !bytes.ContainsFunc(s, func(r rune) bool { return r < 0x20 }) {
+			return string(s), true
+		}
+		return nil, false
+	}
+	digits := raw
+	if digits[0] == '-' {
+		digits = digits[1:]
+	}
+	if len(digits) == 0 || len(digits) > 1 && digits[0] == '0' {
+		return nil, false
+	}
+	for _, c := range digits {
+		if c < '0' || c > '9' {
+			return nil, false
+		}
+	}
+	return json.Number(raw), true
 }
 
 // keyNames are the attributes that identify an object, in order of
