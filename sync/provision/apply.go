@@ -20,101 +20,148 @@ import (
 // was read back from JSON) do not stop the others; they are returned
 // together as an *ApplyError beside the snapshot.
 func Apply(target *Snapshot, p *Plan) (*Snapshot, error) {
-	out := &Snapshot{Attributes: slices.Clone(target.Attributes), Objects: slices.Clone(target.Objects)}
-	byID := make(map[string]int, len(out.Objects))
-	for i := range out.Objects {
-		byID[out.Objects[i].ID] = i
-	}
-	var problems []string
-	deleted := map[int]bool{}
-	write := func(o *Object, op *Op) {
-		o.Values = slices.Clone(o.Values)
-		for _, c := range op.Changes {
-			if c.IsSet() {
-				if c.Redacted && (slices.Contains(c.Add, "[Redact]") || slices.Contains(c.Remove, "[Redact]")) {
-					problems = append(problems, fmt.Sprintf("%s %s: %s: the redacted values are not in the plan, so they were not written", op.Kind, op.Key, c.Name))
-					continue
-				}
-				i := out.attr(c.Name)
-				var cur expr.Value = expr.Null
-				if i < len(o.Values) && o.Values[i] != nil {
-					cur = o.Values[i]
-				}
-				if v := applySet(cur, c.Add, c.Remove); v == nil {
-					if i < len(o.Values) {
-						o.Values[i] = nil
-					}
-				} else {
-					set(out, o, i, v)
-				}
-				continue
-			}
-			v := c.New
-			if c.Redacted && !isRedacted(v) && !expr.IsNull(v) {
-				problems = append(problems, fmt.Sprintf("%s %s: %s: the redacted value is not in the plan, so it was not written", op.Kind, op.Key, c.Name))
-				continue
-			}
-			if v != nil {
-				v, _ = expr.Unwrap(v)
-			}
-			i := out.attr(c.Name)
-			if v == nil || expr.IsNull(v) {
-				if i < len(o.Values) {
-					o.Values[i] = nil
-				}
-				continue
-			}
-			set(out, o, i, v)
-		}
-	}
+	a := newApplier(target)
 	for i := range p.Ops {
-		op := &p.Ops[i]
-		switch op.Kind {
-		case Create:
-			if _, exists := byID[op.Target]; exists {
-				problems = append(problems, fmt.Sprintf("create %s: target %s already exists", op.Key, op.Target))
-				continue
-			}
-			out.Objects = append(out.Objects, Object{ID: op.Target, Type: op.Object})
-			byID[op.Target] = len(out.Objects) - 1
-			write(&out.Objects[len(out.Objects)-1], op)
-		case Update, Disable:
-			j, ok := byID[op.Target]
-			if !ok || deleted[j] {
-				problems = append(problems, fmt.Sprintf("%s %s: target %s does not exist", op.Kind, op.Key, op.Target))
-				continue
-			}
-			if why := stale(out, &out.Objects[j], op); why != "" {
-				problems = append(problems, fmt.Sprintf("%s %s: target %s changed since the plan was made (%s); nothing of this operation was written: plan again", op.Kind, op.Key, op.Target, why))
-				continue
-			}
-			write(&out.Objects[j], op)
-		case Delete:
-			j, ok := byID[op.Target]
-			if !ok || deleted[j] {
-				problems = append(problems, fmt.Sprintf("delete %s: target %s does not exist", op.Key, op.Target))
-				continue
-			}
-			deleted[j] = true
-		case Skip:
-			// Records only.
-		default:
-			panic("sync: unknown OpKind")
+		a.apply(&p.Ops[i])
+	}
+	return a.finish()
+}
+
+// applier carries a plan out on a copy of a target snapshot, one
+// operation at a time, collecting the problems instead of stopping.
+type applier struct {
+	out      *Snapshot
+	byID     map[string]int // target id -> position in out.Objects
+	deleted  map[int]bool   // positions deleted so far
+	problems []string
+}
+
+// newApplier copies the target and indexes its ids.
+func newApplier(target *Snapshot) *applier {
+	out := &Snapshot{Attributes: slices.Clone(target.Attributes), Objects: slices.Clone(target.Objects)}
+	a := &applier{out: out, byID: make(map[string]int, len(out.Objects)), deleted: map[int]bool{}}
+	for i := range out.Objects {
+		a.byID[out.Objects[i].ID] = i
+	}
+	return a
+}
+
+func (a *applier) problemf(format string, args ...any) {
+	a.problems = append(a.problems, fmt.Sprintf(format, args...))
+}
+
+// apply carries out one operation.
+func (a *applier) apply(op *Op) {
+	switch op.Kind {
+	case Create:
+		if _, exists := a.byID[op.Target]; exists {
+			a.problemf("create %s: target %s already exists", op.Key, op.Target)
+			return
+		}
+		a.out.Objects = append(a.out.Objects, Object{ID: op.Target, Type: op.Object})
+		a.byID[op.Target] = len(a.out.Objects) - 1
+		a.write(&a.out.Objects[len(a.out.Objects)-1], op)
+	case Update, Disable:
+		j, ok := a.existing(op)
+		if !ok {
+			return
+		}
+		if why := stale(a.out, &a.out.Objects[j], op); why != "" {
+			a.problemf("%s %s: target %s changed since the plan was made (%s); nothing of this operation was written: plan again", op.Kind, op.Key, op.Target, why)
+			return
+		}
+		a.write(&a.out.Objects[j], op)
+	case Delete:
+		if j, ok := a.existing(op); ok {
+			a.deleted[j] = true
+		}
+	case Skip:
+		// Records only.
+	default:
+		panic("sync: unknown OpKind")
+	}
+}
+
+// existing finds the target of an update, disable or delete, which must
+// exist and not be deleted earlier in the plan.
+func (a *applier) existing(op *Op) (int, bool) {
+	j, ok := a.byID[op.Target]
+	if !ok || a.deleted[j] {
+		a.problemf("%s %s: target %s does not exist", op.Kind, op.Key, op.Target)
+		return 0, false
+	}
+	return j, true
+}
+
+// write writes the changes of op to o, which gets its own values.
+func (a *applier) write(o *Object, op *Op) {
+	o.Values = slices.Clone(o.Values)
+	for k := range op.Changes {
+		c := &op.Changes[k]
+		if c.IsSet() {
+			a.writeSet(o, op, c)
+		} else {
+			a.writeValue(o, op, c)
 		}
 	}
-	if len(deleted) > 0 {
-		kept := out.Objects[:0]
-		for i, o := range out.Objects {
-			if !deleted[i] {
+}
+
+// writeSet adds and removes the values of a change to a multi-valued
+// attribute.
+func (a *applier) writeSet(o *Object, op *Op, c *AttrChange) {
+	if c.Redacted && (slices.Contains(c.Add, "[Redact]") || slices.Contains(c.Remove, "[Redact]")) {
+		a.problemf("%s %s: %s: the redacted values are not in the plan, so they were not written", op.Kind, op.Key, c.Name)
+		return
+	}
+	i := a.out.attr(c.Name)
+	var cur expr.Value = expr.Null
+	if i < len(o.Values) && o.Values[i] != nil {
+		cur = o.Values[i]
+	}
+	if v := applySet(cur, c.Add, c.Remove); v == nil {
+		if i < len(o.Values) {
+			o.Values[i] = nil
+		}
+	} else {
+		set(a.out, o, i, v)
+	}
+}
+
+// writeValue writes the new value of a change; null removes the attribute.
+func (a *applier) writeValue(o *Object, op *Op, c *AttrChange) {
+	v := c.New
+	if c.Redacted && !isRedacted(v) && !expr.IsNull(v) {
+		a.problemf("%s %s: %s: the redacted value is not in the plan, so it was not written", op.Kind, op.Key, c.Name)
+		return
+	}
+	if v != nil {
+		v, _ = expr.Unwrap(v)
+	}
+	i := a.out.attr(c.Name)
+	if v == nil || expr.IsNull(v) {
+		if i < len(o.Values) {
+			o.Values[i] = nil
+		}
+		return
+	}
+	set(a.out, o, i, v)
+}
+
+// finish drops the deleted objects and reports the problems.
+func (a *applier) finish() (*Snapshot, error) {
+	if len(a.deleted) > 0 {
+		kept := a.out.Objects[:0]
+		for i, o := range a.out.Objects {
+			if !a.deleted[i] {
 				kept = append(kept, o)
 			}
 		}
-		out.Objects = kept
+		a.out.Objects = kept
 	}
-	if len(problems) > 0 {
-		return out, &ApplyError{Problems: problems}
+	if len(a.problems) > 0 {
+		return a.out, &ApplyError{Problems: a.problems}
 	}
-	return out, nil
+	return a.out, nil
 }
 
 // stale compares the old values of op's changes with the target object: a
