@@ -15,19 +15,22 @@ import (
 	"time"
 
 	"github.com/attrmap/attrmap/expr"
+	"github.com/attrmap/attrmap/internal/fuzzmin"
 	"github.com/attrmap/attrmap/mapping"
 	"github.com/attrmap/attrmap/sync/provision"
 	"github.com/google/go-cmp/cmp"
 )
 
 // TestMain lets the tests run the real main in a child process (the test
-// binary itself, with ATTRMAP_TEST_MAIN=1), to send it signals.
+// binary itself, with ATTRMAP_TEST_MAIN=1), to send it signals. Under
+// go test -fuzz it bounds the minimisation of new inputs (internal/fuzzmin):
+// a fuzz target here runs a whole command per call.
 func TestMain(m *testing.M) {
 	if os.Getenv("ATTRMAP_TEST_MAIN") == "1" {
 		os.Args = append([]string{"attrmap"}, os.Args[1:]...)
 		main()
 	}
-	os.Exit(m.Run())
+	os.Exit(fuzzmin.Main(m))
 }
 
 func TestReport(t *testing.T) {

@@ -50,6 +50,8 @@ var allowed = map[string][]string{
 	// internal/interop.
 	"internal/scenario": {"mapping", "sync/provision"},
 	"internal/golden":   {},
+	// internal/fuzzmin bounds go test -fuzz minimisation, for TestMain.
+	"internal/fuzzmin": {},
 	// objfile reads files of objects for the planner, the CLI and the
 	// REPL; it is a leaf, like expr.
 	"internal/objfile":  {},
