@@ -24,18 +24,25 @@ import (
 
 // fastJSON is the state of the fast reader.
 type fastJSON struct {
-	buf []byte
-	pos int // the next byte to look at
-	// keep is where the Decoder would resume: the end of the last object
-	// returned (or the start). Nothing from keep on is dropped.
-	keep  int
-	off   int64 // the input offset of buf[0]
-	eof   bool
-	err   error // the read error, other than io.EOF, that ended the input
+	// Keep is where the Decoder would resume: the end of the last object
+	// returned (or the start).
+	Window
 	array bool
 	elems int  // the objects of the array returned so far
 	done  bool // the input ended after the array or the last value
-	size  int  // the first buffer's size (tests make it small)
+}
+
+// Window is the read buffer of a one-pass scanner: Fill reads more input
+// and keeps the bytes from Keep on, so that a value the buffer ends inside
+// can be scanned again from its start.
+type Window struct {
+	Buf  []byte
+	Pos  int   // the next byte to look at
+	Keep int   // nothing from Keep on is dropped
+	Off  int64 // the input offset of Buf[0]
+	EOF  bool
+	Err  error // the read error, other than io.EOF, that ended the input
+	Size int   // the first buffer's size
 }
 
 // fastChunk is the size of the fast reader's first buffer; it grows to
@@ -54,94 +61,95 @@ func (r *Reader) nextFast() ([]byte, int64, error) {
 		return nil, 0, io.EOF
 	}
 	for {
-		i := skipSpace(f.buf, f.pos)
-		if i == len(f.buf) {
-			if f.eof || f.err != nil {
-				if f.array || f.err != nil {
+		i := skipSpace(f.Buf, f.Pos)
+		if i == len(f.Buf) {
+			if f.EOF || f.Err != nil {
+				if f.array || f.Err != nil {
 					return nil, 0, errFallback // an unclosed array, a failed read
 				}
 				f.done = true
 				return nil, 0, io.EOF
 			}
-			f.fill(r.br)
+			f.Fill(r.br)
 			continue
 		}
 		if f.array {
-			c := f.buf[i]
+			c := f.Buf[i]
 			switch {
 			case c == ']':
 				// The end of the array: only white space may follow.
-				f.pos = i + 1
+				f.Pos = i + 1
 				for {
-					f.pos = skipSpace(f.buf, f.pos)
-					if f.pos < len(f.buf) || f.err != nil {
+					f.Pos = skipSpace(f.Buf, f.Pos)
+					if f.Pos < len(f.Buf) || f.Err != nil {
 						return nil, 0, errFallback
 					}
-					if f.eof {
+					if f.EOF {
 						f.done = true
 						return nil, 0, io.EOF
 					}
-					f.fill(r.br)
+					f.Fill(r.br)
 				}
 			case f.elems > 0 && c == ',':
-				i = skipSpace(f.buf, i+1)
-				if i == len(f.buf) {
-					if f.eof || f.err != nil {
+				i = skipSpace(f.Buf, i+1)
+				if i == len(f.Buf) {
+					if f.EOF || f.Err != nil {
 						return nil, 0, errFallback
 					}
-					f.fill(r.br)
+					f.Fill(r.br)
 					continue
 				}
 			case f.elems > 0:
 				return nil, 0, errFallback
 			}
 		}
-		if f.buf[i] != '{' {
+		if f.Buf[i] != '{' {
 			return nil, 0, errFallback
 		}
-		top, end, st := scanObject(f.buf, i, r.top[:0], &r.names)
+		top, end, st := scanObject(f.Buf, i, r.top[:0], &r.names)
 		r.top = top
 		switch st {
 		case ScanMore:
-			if f.eof || f.err != nil {
+			if f.EOF || f.Err != nil {
 				return nil, 0, errFallback
 			}
-			f.fill(r.br)
+			f.Fill(r.br)
 			continue
 		case ScanBad:
 			return nil, 0, errFallback
 		}
-		f.pos, f.keep = end, end
+		f.Pos, f.Keep = end, end
 		f.elems++
-		return f.buf[i:end], f.off + int64(i), nil
+		return f.Buf[i:end], f.Off + int64(i), nil
 	}
 }
 
-// fill reads more input, keeping what is not yet read from keep on, and
-// grows the buffer when what is kept fills half of it, so that a large
-// object (a Graph page) is scanned again only a few times.
-func (f *fastJSON) fill(src io.Reader) {
-	if f.keep > 0 {
-		n := copy(f.buf, f.buf[f.keep:])
-		f.off += int64(f.keep)
-		f.pos -= f.keep
-		f.buf = f.buf[:n]
-		f.keep = 0
+// Fill reads more input, keeping the bytes from Keep on (Keep becomes 0),
+// until the buffer is full or the input ends. The buffer grows when what
+// is kept fills half of it, so that a large value (a Graph page) is
+// scanned again only a few times.
+func (w *Window) Fill(src io.Reader) {
+	if w.Keep > 0 {
+		n := copy(w.Buf, w.Buf[w.Keep:])
+		w.Off += int64(w.Keep)
+		w.Pos -= w.Keep
+		w.Buf = w.Buf[:n]
+		w.Keep = 0
 	}
-	if cap(f.buf) == 0 {
-		f.buf = make([]byte, 0, f.size)
-	} else if len(f.buf) > cap(f.buf)/2 {
-		f.buf = slices.Grow(f.buf, cap(f.buf))
+	if cap(w.Buf) == 0 {
+		w.Buf = make([]byte, 0, max(w.Size, 1))
+	} else if len(w.Buf) > cap(w.Buf)/2 {
+		w.Buf = slices.Grow(w.Buf, cap(w.Buf))
 	}
-	for len(f.buf) < cap(f.buf) {
-		n, err := src.Read(f.buf[len(f.buf):cap(f.buf)])
-		f.buf = f.buf[:len(f.buf)+n]
+	for len(w.Buf) < cap(w.Buf) {
+		n, err := src.Read(w.Buf[len(w.Buf):cap(w.Buf)])
+		w.Buf = w.Buf[:len(w.Buf)+n]
 		if err == io.EOF {
-			f.eof = true
+			w.EOF = true
 			break
 		}
 		if err != nil {
-			f.err = err
+			w.Err = err
 			break
 		}
 		if n == 0 {
@@ -167,17 +175,17 @@ func (r *Reader) fallback() {
 	// What is read comes in one piece, as the Decoder would have had it
 	// (where a syntax error is reported can depend on what the Decoder
 	// holds beyond it).
-	for !f.eof && f.err == nil && len(f.buf)-f.keep < fastChunk/4 {
-		f.fill(r.br)
+	for !f.EOF && f.Err == nil && len(f.Buf)-f.Keep < fastChunk/4 {
+		f.Fill(r.br)
 	}
-	srcs := []io.Reader{bytes.NewReader(append([]byte(prefix), f.buf[f.keep:]...))}
+	srcs := []io.Reader{bytes.NewReader(append([]byte(prefix), f.Buf[f.Keep:]...))}
 	switch {
-	case f.err != nil:
-		srcs = append(srcs, errReader{f.err})
-	case !f.eof:
+	case f.Err != nil:
+		srcs = append(srcs, errReader{f.Err})
+	case !f.EOF:
 		srcs = append(srcs, r.br)
 	}
-	r.base = f.off + int64(f.keep) - int64(len(prefix))
+	r.base = f.Off + int64(f.Keep) - int64(len(prefix))
 	r.decSrc = &spaceTrimmer{r: io.MultiReader(srcs...)}
 	r.dec = json.NewDecoder(r.decSrc)
 	if f.array {

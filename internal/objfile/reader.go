@@ -279,13 +279,13 @@ func (r *Reader) begin() error {
 		r.fmt = JSONArray
 	}
 	if !r.slow {
-		r.fast = &fastJSON{array: r.array, off: r.base, size: fastChunk}
+		r.fast = &fastJSON{array: r.array, Window: Window{Off: r.base, Size: fastChunk}}
 		if r.fastSize > 0 {
-			r.fast.size = r.fastSize
+			r.fast.Size = r.fastSize
 		}
 		if r.array {
 			r.br.ReadByte() // the '['
-			r.fast.off++
+			r.fast.Off++
 		}
 		return nil
 	}

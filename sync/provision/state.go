@@ -222,12 +222,9 @@ func decodeState(dec *json.Decoder, st *State, version int, resume int) (*State,
 // stateReader reads a state document in one pass, from a buffer that
 // keeps what is not read yet.
 type stateReader struct {
-	src  io.Reader
-	buf  []byte
-	pos  int // the next byte to read
-	keep int // where the Decoder would resume (the start of the step)
-	eof  bool
-	err  error
+	src io.Reader
+	// Keep is where the Decoder would resume (the start of the step).
+	objfile.Window
 
 	st      *State
 	version int
@@ -235,7 +232,6 @@ type stateReader struct {
 	members []objfile.Member
 	pair    []byte
 	types   map[string]string
-	size    int
 	// The links read, in blocks (see join).
 	block  []Link
 	blocks [][]Link
@@ -245,7 +241,8 @@ type stateReader struct {
 // the first thing it is not sure of.
 // size is the first buffer's size.
 func readStateFast(r io.Reader, size int) (*State, int, error) {
-	sr := &stateReader{src: r, st: &State{}, resume: resumeStart, size: size}
+	sr := &stateReader{src: r, st: &State{}, resume: resumeStart}
+	sr.Size = size
 	ok := sr.read()
 	sr.join()
 	if ok {
@@ -256,11 +253,11 @@ func readStateFast(r io.Reader, size int) (*State, int, error) {
 	if sr.resume == resumeMember {
 		prefix = `{"version":` + strconv.Itoa(sr.version) + " " // the space ends the number
 	}
-	srcs := []io.Reader{bytes.NewReader(append([]byte(prefix), sr.buf[sr.keep:]...))}
+	srcs := []io.Reader{bytes.NewReader(append([]byte(prefix), sr.Buf[sr.Keep:]...))}
 	switch {
-	case sr.err != nil:
-		srcs = append(srcs, errorReader{sr.err})
-	case !sr.eof:
+	case sr.Err != nil:
+		srcs = append(srcs, errorReader{sr.Err})
+	case !sr.EOF:
 		srcs = append(srcs, r)
 	}
 	return decodeState(json.NewDecoder(bufio.NewReaderSize(io.MultiReader(srcs...), 64<<10)), sr.st, sr.version, sr.resume)
@@ -281,38 +278,13 @@ type errorReader struct{ err error }
 
 func (e errorReader) Read([]byte) (int, error) { return 0, e.err }
 
-// fill reads more, keeping the bytes from keep on; false at the end of
+// fill reads more, keeping the bytes from Keep on; false at the end of
 // the input.
 func (sr *stateReader) fill() bool {
-	if sr.eof || sr.err != nil {
+	if sr.EOF || sr.Err != nil {
 		return false
 	}
-	if sr.keep > 0 {
-		n := copy(sr.buf, sr.buf[sr.keep:])
-		sr.pos -= sr.keep
-		sr.buf = sr.buf[:n]
-		sr.keep = 0
-	}
-	if cap(sr.buf) == 0 {
-		sr.buf = make([]byte, 0, sr.size)
-	} else if len(sr.buf) > cap(sr.buf)/2 {
-		sr.buf = slices.Grow(sr.buf, cap(sr.buf))
-	}
-	for len(sr.buf) < cap(sr.buf) {
-		n, err := sr.src.Read(sr.buf[len(sr.buf):cap(sr.buf)])
-		sr.buf = sr.buf[:len(sr.buf)+n]
-		if err == io.EOF {
-			sr.eof = true
-			break
-		}
-		if err != nil {
-			sr.err = err
-			break
-		}
-		if n == 0 {
-			break
-		}
-	}
+	sr.Fill(sr.src)
 	return true
 }
 
@@ -320,9 +292,9 @@ func (sr *stateReader) fill() bool {
 // the input.
 func (sr *stateReader) space() (byte, bool) {
 	for {
-		sr.pos = objfile.SkipSpace(sr.buf, sr.pos)
-		if sr.pos < len(sr.buf) {
-			return sr.buf[sr.pos], true
+		sr.Pos = objfile.SkipSpace(sr.Buf, sr.Pos)
+		if sr.Pos < len(sr.Buf) {
+			return sr.Buf[sr.Pos], true
 		}
 		if !sr.fill() {
 			return 0, false
@@ -330,15 +302,38 @@ func (sr *stateReader) space() (byte, bool) {
 	}
 }
 
+// item moves to the next member or element of an object or array (past
+// the comma unless it is the first) and returns its first byte; end when
+// the closer comes instead (it is read), false when the Decoder must judge.
+func (sr *stateReader) item(first bool, closer byte) (c byte, end, ok bool) {
+	if c, ok = sr.space(); !ok {
+		return 0, false, false
+	}
+	if c == closer {
+		sr.Pos++
+		return c, true, true
+	}
+	if !first {
+		if c != ',' {
+			return 0, false, false
+		}
+		sr.Pos++
+		if c, ok = sr.space(); !ok {
+			return 0, false, false
+		}
+	}
+	return c, false, true
+}
+
 // value scans the value at pos and returns it; false when the Decoder
 // must judge it.
 func (sr *stateReader) value() ([]byte, bool) {
 	for {
-		end, st := objfile.ScanValue(sr.buf, sr.pos)
+		end, st := objfile.ScanValue(sr.Buf, sr.Pos)
 		switch {
 		case st == objfile.ScanOK:
-			v := sr.buf[sr.pos:end]
-			sr.pos = end
+			v := sr.Buf[sr.Pos:end]
+			sr.Pos = end
 			return v, true
 		case st == objfile.ScanMore && sr.fill():
 			continue
@@ -353,25 +348,15 @@ func (sr *stateReader) read() bool {
 	if c, ok := sr.space(); !ok || c != '{' {
 		return false
 	}
-	sr.pos++
-	sr.resume, sr.keep = resumeFirst, sr.pos
+	sr.Pos++
+	sr.resume, sr.Keep = resumeFirst, sr.Pos
 	for first := true; ; first = false {
-		c, ok := sr.space()
+		c, end, ok := sr.item(first, '}')
 		if !ok {
 			return false
 		}
-		if c == '}' {
-			sr.pos++
+		if end {
 			break
-		}
-		if !first {
-			if c != ',' {
-				return false
-			}
-			sr.pos++
-			if c, ok = sr.space(); !ok {
-				return false
-			}
 		}
 		if c != '"' {
 			return false
@@ -384,7 +369,7 @@ func (sr *stateReader) read() bool {
 		if c, ok = sr.space(); !ok || c != ':' {
 			return false
 		}
-		sr.pos++
+		sr.Pos++
 		if _, ok = sr.space(); !ok {
 			return false
 		}
@@ -402,21 +387,21 @@ func (sr *stateReader) read() bool {
 			}
 			sr.st.Rule = objfile.StringOf(v)
 		case `"links"`:
-			if sr.buf[sr.pos] != '[' {
+			if sr.Buf[sr.Pos] != '[' {
 				return false
 			}
-			sr.pos++
-			sr.resume, sr.keep = resumeLinks, sr.pos
+			sr.Pos++
+			sr.resume, sr.Keep = resumeLinks, sr.Pos
 			if !sr.links() {
 				return false
 			}
 		default:
 			return false
 		}
-		sr.resume, sr.keep = resumeMember, sr.pos
+		sr.resume, sr.Keep = resumeMember, sr.Pos
 	}
-	sr.resume, sr.keep = resumeEnd, sr.pos
-	if _, ok := sr.space(); ok || sr.err != nil {
+	sr.resume, sr.Keep = resumeEnd, sr.Pos
+	if _, ok := sr.space(); ok || sr.Err != nil {
 		return false // text after the document, or a failed read
 	}
 	return true
@@ -425,28 +410,18 @@ func (sr *stateReader) read() bool {
 // links reads the links of the links array, and its ']'.
 func (sr *stateReader) links() bool {
 	for first := true; ; first = false {
-		c, ok := sr.space()
+		c, end, ok := sr.item(first, ']')
 		if !ok {
 			return false
 		}
-		if c == ']' {
-			sr.pos++
+		if end {
 			return true
-		}
-		if !first {
-			if c != ',' {
-				return false
-			}
-			sr.pos++
-			if c, ok = sr.space(); !ok {
-				return false
-			}
 		}
 		if c != '{' {
 			return false
 		}
 		for {
-			ms, end, st := objfile.ScanObject(sr.buf, sr.pos, sr.members[:0], nil)
+			ms, end, st := objfile.ScanObject(sr.Buf, sr.Pos, sr.members[:0], nil)
 			sr.members = ms
 			if st == objfile.ScanMore && sr.fill() {
 				continue
@@ -454,10 +429,10 @@ func (sr *stateReader) links() bool {
 			if st != objfile.ScanOK || !sr.link(ms) {
 				return false
 			}
-			sr.pos = end
+			sr.Pos = end
 			break
 		}
-		sr.resume, sr.keep = resumeAfterLink, sr.pos
+		sr.resume, sr.Keep = resumeAfterLink, sr.Pos
 	}
 }
 
