@@ -83,9 +83,16 @@ type planFlags struct {
 // on by default at 500 as Entra Connect and cloud sync ship it.
 const defaultDeletionThreshold = 500
 
-// guardFlags declares the flags of the protections plan and provision
-// share.
-func (f *planFlags) guardFlags(fs *flagSet) {
+// inputFlags declares the flags plan and run share: the rule to plan, how
+// to read the source, the planner's options and the guards.
+func (f *planFlags) inputFlags(fs *flagSet) {
+	fs.StringVar(&f.schema, "schema", "", "the synchronization schema, rule or object mapping `FILE` (JSON)")
+	fs.StringVar(&f.rule, "rule", "", "the synchronization rule or object mapping `NAME` (when the schema has several)")
+	fs.StringVar(&f.object, "object", "", "the object mapping `NAME` within the rule (when it has several)")
+	fs.StringVar(&f.sourceID, "source-id", "", "the source id `ATTRIBUTE` (default id, else objectId)")
+	fs.BoolVar(&f.lenient, "lenient", false, "repair schemas copied from web pages (comments, trailing commas, ...)")
+	fs.BoolVar(&f.syncAll, "sync-all", false, "sync all source objects, not only assigned ones")
+	fs.BoolVar(&f.skipOutOfScope, "skip-out-of-scope-deletions", false, "do not disable objects that go out of scope (SkipOutOfScopeDeletions)")
 	fs.IntVar(&f.deletionThreshold, "deletion-threshold", defaultDeletionThreshold, "hold disables and deletes when there are more than `N` (0 turns the guard off)")
 	fs.BoolVar(&f.allowDeletions, "allow-deletions", false, "apply disables and deletes over the threshold")
 	fs.BoolVar(&f.allowSourceLoss, "allow-source-loss", false, "plan although the source lost most of (or all) the objects the state links, deleting their targets")
@@ -96,9 +103,7 @@ func (f *planFlags) guardFlags(fs *flagSet) {
 func cmdPlan(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := newFlagSet("plan", planUsage, stderr)
 	var f planFlags
-	fs.StringVar(&f.schema, "schema", "", "the synchronization schema, rule or object mapping `FILE` (JSON)")
-	fs.StringVar(&f.rule, "rule", "", "the synchronization rule or object mapping `NAME` (when the schema has several)")
-	fs.StringVar(&f.object, "object", "", "the object mapping `NAME` within the rule (when it has several)")
+	f.inputFlags(fs)
 	fs.StringVar(&f.source, "source", "", "the source snapshot `FILE` (\"-\" for standard input)")
 	fs.StringVar(&f.target, "target", "", "the target snapshot `FILE` (\"-\" for standard input)")
 	fs.StringVar(&f.state, "state", "", "the state `FILE` of the previous cycle (omit for an initial cycle)")
@@ -106,13 +111,8 @@ func cmdPlan(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	fs.BoolVar(&f.json, "json", false, "print the plan as JSON (--format json)")
 	fs.StringVar(&f.format, "format", "text", "print the plan as `FORMAT`: text, json, scim (the SCIM 2.0 requests, as an RFC 7644 bulk request), or logs (provisioning log entries of a dry run, JSON lines)")
 	fs.StringVar(&f.explain, "explain", "", "explain what happens to the object with this `ID`")
-	fs.StringVar(&f.sourceID, "source-id", "", "the source id `ATTRIBUTE` (default id, else objectId)")
 	fs.StringVar(&f.targetID, "target-id", "", "the target id `ATTRIBUTE` (default id, else objectId)")
 	fs.StringVar(&f.now, "now", "", "freeze the clock of date functions at `TIME` (RFC 3339)")
-	fs.BoolVar(&f.lenient, "lenient", false, "repair schemas copied from web pages (comments, trailing commas, ...)")
-	fs.BoolVar(&f.syncAll, "sync-all", false, "sync all source objects, not only assigned ones")
-	fs.BoolVar(&f.skipOutOfScope, "skip-out-of-scope-deletions", false, "do not disable objects that go out of scope (SkipOutOfScopeDeletions)")
-	f.guardFlags(fs)
 	fs.BoolVar(&f.progress, "progress", false, "report progress on standard error even when it is not a terminal")
 	fs.BoolVar(&f.quiet, "quiet", false, "do not report progress")
 	positional, err := parseFlags(fs, args, stdout, stderr)

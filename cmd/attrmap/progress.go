@@ -63,12 +63,14 @@ func (p *progress) clear() {
 }
 
 // tracker follows one piece of work for the live line: the items done
-// (rows, objects) and the bytes read of an input of known size.
+// (rows, objects, requests), out of a known total or not, and the bytes
+// read of an input of known size.
 type tracker struct {
 	p          *progress
 	label      string // "rows of users.csv"
 	size       int64  // bytes in the input, 0 if unknown
 	items, pos atomic.Int64
+	total      atomic.Int64 // items to do, 0 if unknown
 	start      time.Time
 	stop       chan struct{}
 	wg         sync.WaitGroup
@@ -108,6 +110,13 @@ func (p *progress) track(label string, size int64) *tracker {
 
 // add counts n items done.
 func (t *tracker) add(n int) { t.items.Add(int64(n)) }
+
+// set reports done items out of total (0 if unknown), for work that
+// reports its count rather than each item.
+func (t *tracker) set(done, total int) {
+	t.items.Store(int64(done))
+	t.total.Store(int64(total))
+}
 
 // reader counts the bytes read from r, for the percentage and the ETA.
 func (t *tracker) reader(r io.Reader) io.Reader { return &countingReader{r: r, n: &t.pos} }
@@ -149,19 +158,28 @@ func (t *tracker) line(elapsed time.Duration) string {
 	} else {
 		parts = append(parts, t.label)
 	}
-	if t.size > 0 && pos > 0 {
+	if total := t.total.Load(); total > 0 && items > 0 {
+		frac := min(float64(items)/float64(total), 1)
+		parts = append(parts, fmt.Sprintf("%d%% of %s", int(frac*100), humanCount(float64(total)))+eta(secs, frac))
+	} else if t.size > 0 && pos > 0 {
 		frac := min(float64(pos)/float64(t.size), 1)
 		s := fmt.Sprintf("%d%% of %s", int(frac*100), humanBytes(t.size))
 		if secs > 0 {
 			s += fmt.Sprintf(", %s/s", humanBytes(int64(float64(pos)/secs)))
-			if frac > 0 && frac < 1 {
-				left := time.Duration(secs * (1 - frac) / frac * float64(time.Second))
-				s += ", ETA " + left.Round(time.Second).String()
-			}
 		}
-		parts = append(parts, s)
+		parts = append(parts, s+eta(secs, frac))
 	}
 	return strings.Join(parts, ", ")
+}
+
+// eta is ", ETA 1m5s" for work a fraction frac done after secs seconds,
+// or "" when it cannot be told.
+func eta(secs, frac float64) string {
+	if secs <= 0 || frac <= 0 || frac >= 1 {
+		return ""
+	}
+	left := time.Duration(secs * (1 - frac) / frac * float64(time.Second))
+	return ", ETA " + left.Round(time.Second).String()
 }
 
 // countingReader counts the bytes read through it.

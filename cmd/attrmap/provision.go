@@ -89,18 +89,11 @@ type runFlags struct {
 func cmdRun(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := newFlagSet("run", runUsage, stderr)
 	var f runFlags
-	fs.StringVar(&f.schema, "schema", "", "the synchronization schema, rule or object mapping `FILE` (JSON)")
-	fs.StringVar(&f.rule, "rule", "", "the synchronization rule or object mapping `NAME` (when the schema has several)")
-	fs.StringVar(&f.object, "object", "", "the object mapping `NAME` within the rule (when it has several)")
+	f.inputFlags(fs)
 	fs.StringVar(&f.source, "source", "", "the source snapshot `FILE`")
 	fs.StringVar(&f.target, "target", "", "read the target from this snapshot `FILE` instead of the app")
 	fs.StringVar(&f.state, "state", "", "the state `FILE` (created on the first run)")
-	fs.StringVar(&f.sourceID, "source-id", "", "the source id `ATTRIBUTE` (default id, else objectId)")
 	fs.StringVar(&f.now, "now", "", "the run's clock for escrow and date functions, `TIME` (RFC 3339); default the system clock")
-	fs.BoolVar(&f.lenient, "lenient", false, "repair schemas copied from web pages")
-	fs.BoolVar(&f.syncAll, "sync-all", false, "sync all source objects, not only assigned ones")
-	fs.BoolVar(&f.skipOutOfScope, "skip-out-of-scope-deletions", false, "do not disable objects that go out of scope")
-	f.guardFlags(fs)
 	fs.BoolVar(&f.progress, "progress", false, "show progress even when standard error is not a terminal")
 	fs.StringVar(&f.scimURL, "scim", "", "the app's SCIM base `URL`")
 	fs.StringVar(&f.tokenFile, "token-file", "", "read the bearer token from `FILE`")
@@ -213,8 +206,9 @@ func cmdRun(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 
 	// The target: a file, lookups, or the whole app.
 	var target *provision.Snapshot
-	prog := newRunProgress(stderr, f.progress)
-	readOpts := connect.ReadOptions{Progress: func(typ string, n int) { prog.reading(typ, n) }}
+	prog := newProgress(stderr, "run", f.progress, false)
+	reading := prog.track("objects read from the app", 0)
+	readOpts := connect.ReadOptions{Progress: func(_ string, n int) { reading.set(n, 0) }}
 	switch {
 	case f.target != "":
 		target, err = readSnapshot(f.target, f.targetID, stdin, &progress{})
@@ -223,7 +217,7 @@ func cmdRun(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	default:
 		target, err = connect.ReadTarget(ctx, client, rules, readOpts)
 	}
-	prog.done()
+	reading.done()
 	if err != nil {
 		if ctx.Err() != nil {
 			return ctx.Err()
@@ -261,11 +255,12 @@ func cmdRun(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	if err != nil {
 		return err
 	}
+	sending := prog.track("requests sent", 0)
 	res, err := execute.Execute(ctx, client, execute.Input{Plan: plan, Requests: reqs, Next: next, State: state, Rules: rules, Escrow: escrow, Journal: journal}, execute.Options{
 		Clock: clock, Schedule: schedule, RetryEscrowed: f.retryEsc, MaxOps: f.maxOps, Log: logCtx,
-		Progress: prog.sending, Hook: killHook(),
+		Progress: sending.set, Hook: killHook(),
 	})
-	prog.done()
+	sending.done()
 	journal.Close()
 	if err != nil {
 		// The journal stays: the next run replays it.
@@ -408,51 +403,5 @@ func killHook() func(execute.Point, int) {
 			}
 			select {} // the signal is on its way
 		}
-	}
-}
-
-// runProgress draws a progress bar with rate and ETA on a terminal.
-type runProgress struct {
-	w     io.Writer
-	start time.Time
-	drawn bool
-}
-
-func newRunProgress(stderr io.Writer, force bool) *runProgress {
-	if !force && !progressTerminal(stderr) {
-		return &runProgress{}
-	}
-	return &runProgress{w: stderr, start: time.Now()}
-}
-
-func (p *runProgress) reading(typ string, n int) {
-	if p.w == nil {
-		return
-	}
-	fmt.Fprintf(p.w, "\rreading %s: %d", typ, n)
-	p.drawn = true
-}
-
-func (p *runProgress) sending(done, total int) {
-	if p.w == nil || total == 0 {
-		return
-	}
-	const width = 30
-	el := time.Since(p.start)
-	rate := float64(done) / max(el.Seconds(), 1e-3)
-	eta := "?"
-	if rate > 0 {
-		eta = time.Duration(float64(total-done) / rate * float64(time.Second)).Round(time.Second).String()
-	}
-	fill := width * done / total
-	fmt.Fprintf(p.w, "\r[%s%s] %d/%d %.1f/s ETA %s ", strings.Repeat("#", fill), strings.Repeat(" ", width-fill), done, total, rate, eta)
-	p.drawn = true
-}
-
-func (p *runProgress) done() {
-	if p.w != nil && p.drawn {
-		fmt.Fprintln(p.w)
-		p.drawn = false
-		p.start = time.Now()
 	}
 }

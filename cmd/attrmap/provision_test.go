@@ -71,13 +71,14 @@ func TestRunDryRunTarget(t *testing.T) {
 	}
 }
 
+// TestRunProgressBar: run reports the requests it sends through the
+// shared progress tracker, with the rate, the share of the total and the
+// time left.
 func TestRunProgressBar(t *testing.T) {
-	var buf bytes.Buffer
-	p := &runProgress{w: &buf, start: time.Now().Add(-2 * time.Second)}
-	p.sending(10, 40)
-	got := buf.String()
-	if !strings.HasPrefix(got, "\r[#######                       ] 10/40 ") || !strings.Contains(got, "/s ETA ") {
-		t.Errorf("progress line %q", got)
+	tr := &tracker{label: "requests sent"}
+	tr.set(10, 40)
+	if got, want := tr.line(2*time.Second), "10 requests sent, 5/s, 25% of 40, ETA 6s"; got != want {
+		t.Errorf("progress line %q, want %q", got, want)
 	}
 }
 
