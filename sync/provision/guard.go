@@ -106,6 +106,14 @@ func (p *Planner) check(in *inputs) error {
 				add("the state links sources %q and %q to the same target %q: their updates would conflict", s[0], s[1], tid)
 			}
 		}
+		for k, pi := range in.parts {
+			if len(pi.relinked) == 0 {
+				continue
+			}
+			srcs := slices.Clone(pi.relinked)
+			slices.Sort(srcs)
+			add("the state links %s %q more than once, to different targets or with different flags: the plan would depend on the order of its links", p.srcNames[k], srcs[0])
+		}
 		if !p.opts.AllowSourceLoss {
 			for k, pi := range in.parts {
 				links, m := 0, 0

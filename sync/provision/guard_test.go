@@ -29,6 +29,9 @@ func TestCheckRefuses(t *testing.T) {
 		{"unknown source objectType", func(w *world) { w.source.Objects[3].Type = "Usr" }, Options{}, `objectType "Usr"`, Options{AllowOtherTypes: true}},
 		{"unknown target objectType", func(w *world) { w.target.Objects[3].Type = "Contact" }, Options{}, `objectType "Contact"`, Options{AllowOtherTypes: true}},
 		{"unknown link type", func(w *world) { w.state.Links[3].Type = "Contact" }, Options{}, `of type "Contact"`, Options{AllowOtherTypes: true}},
+		{"a source linked twice, to two targets", func(w *world) {
+			w.state.Links = append(w.state.Links, Link{Source: w.state.Links[0].Source, Target: w.state.Links[1].Target + "x", Provisioned: true})
+		}, Options{}, "more than once", Options{}},
 		{"duplicate target id", func(w *world) { w.target.Objects[5].ID = w.target.Objects[4].ID }, Options{}, "more than one User with id", Options{}},
 	}
 	for _, tt := range tests {

@@ -40,6 +40,10 @@ type partIndex struct {
 	// stateSorted reports that the state's links are sorted by source,
 	// each source once.
 	stateSorted bool
+	// relinked are the sources the state links more than once with
+	// links that differ, each once (Check refuses them: which link the
+	// plan kept would depend on their order).
+	relinked []string
 	// conflicts are the target ids the state links from two different
 	// sources, each once (Check refuses them).
 	conflicts []string
@@ -111,6 +115,9 @@ func (pi *partIndex) build() {
 		}
 	}
 	wg.Wait()
+	if !pi.stateSorted {
+		pi.findRelinked()
+	}
 	pi.linkOf = fill(len(pi.src.Objects))
 	pi.linkedBy = fill(len(pi.tgt.Objects))
 	var absent map[string]string // target id -> source, for targets the snapshot lacks
@@ -145,6 +152,30 @@ func (pi *partIndex) build() {
 			mark(l.Target)
 		}
 		pi.linkedBy[t] = int32(li)
+	}
+}
+
+// findRelinked lists the sources the state links more than once with
+// different links (a state that is not sorted, or lists a source twice;
+// ReadState refuses such a state, a State built in code may be one).
+func (pi *partIndex) findRelinked() {
+	first := make(map[string]int, len(pi.state.Links))
+	var seen map[string]bool
+	for li, l := range pi.state.Links {
+		j, ok := first[l.Source]
+		if !ok {
+			first[l.Source] = li
+			continue
+		}
+		if k := pi.state.Links[j]; k.Target != l.Target || k.Provisioned != l.Provisioned {
+			if seen == nil {
+				seen = map[string]bool{}
+			}
+			if !seen[l.Source] {
+				seen[l.Source] = true
+				pi.relinked = append(pi.relinked, l.Source)
+			}
+		}
 	}
 }
 
