@@ -279,6 +279,9 @@ func groupNumber(re *regex, i int, name string) (int, error) {
 // regexp2's timeout message quotes the whole input, which may be personal
 // data, so it is replaced.
 func regexError(re *regex, err error) error {
+	if se := (*SizeError)(nil); errors.As(err, &se) {
+		return se // the result's size, not the pattern, is at fault
+	}
 	var te *rxlimit.TimeoutError
 	if errors.As(err, &te) {
 		return argErrorf(rpPattern, "%v (simplify the pattern: overlapping alternatives such as (a|aa)+ backtrack exponentially)", te)

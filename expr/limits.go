@@ -15,9 +15,16 @@ const MaxValueSize = 1 << 20
 type SizeError struct {
 	// Size is the size in bytes the value would have had.
 	Size int
+	// AtLeast is set when the value was stopped while it was being built
+	// (Replace's substitutions): Size is then what it had reached, and the
+	// whole value would have been larger.
+	AtLeast bool
 }
 
 func (e *SizeError) Error() string {
+	if e.AtLeast {
+		return fmt.Sprintf("the result would be more than %d bytes, past the %d-byte limit of a value (MaxValueSize)", e.Size-1, MaxValueSize)
+	}
 	return fmt.Sprintf("the result would be %d bytes, more than the %d-byte limit of a value (MaxValueSize)", e.Size, MaxValueSize)
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"math"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -104,5 +105,50 @@ func TestOperatorChains(t *testing.T) {
 	}
 	if _, err := Compile(strings.TrimSuffix(strings.Repeat(`"a"&`, DefaultMaxDepth+2), "&")); err == nil {
 		t.Error("a chain past the limit compiled")
+	}
+}
+
+// TestRegexReplaceExpansionBounded: a regular-expression replacement whose
+// substitutions repeat the input ($_, $`, $&, groups) is stopped while it
+// is built: what it allocates stays near MaxValueSize, where it used to
+// build the whole result (here 64 MiB of text) and check its size after.
+func TestRegexReplaceExpansionBounded(t *testing.T) {
+	tests := []struct{ name, src string }{
+		{"$_", `Replace([a], , ".", , "$_$_$_$_$_$_$_$_", , )`},
+		{"$` and $'", "Replace([a], , \".\", , \"$`$'$`$'$`$'$`$'\", , )"},
+		{"groups at every match", `Replace([a], , "(?<x>.)", , "${x}$'", , )`},
+		{"astral $_", `Replace([b], , ".", , "$_$_$_$_$_$_$_$_", , )`},
+		{"group form", `Replace([a], , "(?<g>.)", "g", [a], , )`},
+	}
+	env := NewEnv(map[string]any{
+		"a": strings.Repeat("a", 3<<10),
+		"b": strings.Repeat("😀", 3<<9), // outside the BMP: matched as UTF-16 code units
+	})
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p, err := Compile(tt.src)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var before, after runtime.MemStats
+			runtime.GC()
+			runtime.ReadMemStats(&before)
+			_, err = p.Eval(env)
+			runtime.ReadMemStats(&after)
+			var se *SizeError
+			if !errors.As(err, &se) || !strings.Contains(err.Error(), "MaxValueSize") {
+				t.Fatalf("Eval = %v, want a size error", err)
+			}
+			// The result is built in runes (4 bytes per code unit),
+			// doubled as it grows: about 8 MiB at the limit.
+			if got := after.TotalAlloc - before.TotalAlloc; got > 24<<20 {
+				t.Errorf("allocated %d MiB for a result over the %d-byte limit", got>>20, MaxValueSize)
+			}
+		})
+	}
+	// Below the limit the substitutions are unchanged.
+	p, _ := Compile(`Replace([a], , "(b)", , "[$1$_]", , )`)
+	if v, err := p.Eval(NewEnv(map[string]any{"a": "abc"})); err != nil || Render(v) != "a[babc]c" {
+		t.Errorf("Eval = %v, %v, want a[babc]c", v, err)
 	}
 }

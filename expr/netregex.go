@@ -1,6 +1,7 @@
 package expr
 
 import (
+	"math"
 	"strconv"
 	"strings"
 	"unicode/utf16"
@@ -163,8 +164,13 @@ func string16(r []rune) string {
 // the substitutions $1, ${name}, $&, $`, $', $+, $_ and $$ (a reference to
 // a group the pattern does not have stays literal text). Text outside the
 // Basic Multilingual Plane is matched as UTF-16 code units.
+//
+// The result is bounded by MaxValueSize while it is built, not after: a
+// replacement such as "$_$_$_" repeats the whole input at every match, so a
+// short expression could otherwise allocate gigabytes before its size is
+// checked.
 func regexReplace(re *regex, s, repl string) (string, error) {
-	if !hasAstral(s) {
+	if !hasAstral(s) && replaceBound(s, repl) <= MaxValueSize {
 		return re.Replace(s, repl) // rxlimit: a timeout on any match is an error
 	}
 	in := units16(s)
@@ -172,19 +178,56 @@ func regexReplace(re *regex, s, repl string) (string, error) {
 	last := 0
 	m, err := re.FindRunesMatch(in)
 	for ; m != nil && err == nil; m, err = re.FindNextMatch(m) {
-		out = append(out, in[last:m.Index]...)
-		out = expandReplacement(out, re, m, in, repl)
+		if out, err = appendLimited(out, in[last:m.Index]); err != nil {
+			return "", err
+		}
+		if out, err = expandReplacement(out, re, m, in, repl); err != nil {
+			return "", err
+		}
 		last = m.Index + m.Length
 	}
 	if err != nil {
 		return "", err
 	}
-	return string16(append(out, in[last:]...)), nil
+	if out, err = appendLimited(out, in[last:]); err != nil {
+		return "", err
+	}
+	return string16(out), nil
+}
+
+// replaceBound is an upper bound, in UTF-8 bytes, of the result of
+// replacing the matches in s with repl: the unmatched text, and at each of
+// at most len(s)+1 matches the literal text of repl and, for each $, at
+// most the whole of s (a group, $&, $`, $', $_). It saturates instead of
+// overflowing.
+func replaceBound(s, repl string) int {
+	perMatch := len(repl) + strings.Count(repl, "$")*len(s)
+	if len(s) > 0 && perMatch > (math.MaxInt-len(s))/(len(s)+1) {
+		return math.MaxInt
+	}
+	return len(s) + (len(s)+1)*perMatch
+}
+
+// appendLimited appends units to out unless the result would exceed
+// MaxValueSize code units, each of which is at least one byte in UTF-8 (a
+// surrogate pair, two units, is four bytes): a longer result is certainly
+// over the limit of bytes.
+func appendLimited(out, units []rune) ([]rune, error) {
+	if n := len(out) + len(units); n > MaxValueSize {
+		return out, &SizeError{Size: n, AtLeast: true}
+	}
+	return append(out, units...), nil
 }
 
 // expandReplacement appends repl with .NET's substitutions for match m of
-// input in.
-func expandReplacement(out []rune, re *regex, m *regexp2.Match, in []rune, repl string) []rune {
+// input in, failing with a *SizeError as soon as the result would exceed
+// MaxValueSize.
+func expandReplacement(out []rune, re *regex, m *regexp2.Match, in []rune, repl string) ([]rune, error) {
+	var err error
+	add := func(units []rune) bool {
+		out, err = appendLimited(out, units)
+		return err == nil
+	}
 	group := func(num int) []rune {
 		g := m.GroupByNumber(num)
 		if g == nil || len(g.Captures) == 0 {
@@ -203,6 +246,8 @@ func expandReplacement(out []rune, re *regex, m *regexp2.Match, in []rune, repl 
 	for i := 0; i < len(repl); {
 		if repl[i] != '$' || i+1 >= len(repl) {
 			_, w := utf8.DecodeRuneInString(repl[i:])
+			// Literal text adds at most len(repl) units per match; the
+			// next check bounds it.
 			out = appendUnits16(out, repl[i:i+w])
 			i += w
 			continue
@@ -222,7 +267,9 @@ func expandReplacement(out []rune, re *regex, m *regexp2.Match, in []rune, repl 
 					num = re.GroupNumberFromName(name)
 				}
 				if num >= 0 {
-					out = append(out, group(num)...)
+					if !add(group(num)) {
+						return out, err
+					}
 					i += end + 1
 					continue
 				}
@@ -232,40 +279,56 @@ func expandReplacement(out []rune, re *regex, m *regexp2.Match, in []rune, repl 
 			for j < len(repl) && repl[j] >= '0' && repl[j] <= '9' {
 				j++
 			}
-			if n, err := strconv.Atoi(repl[i+1 : j]); err == nil && valid(n) {
-				out = append(out, group(n)...)
+			if n, aerr := strconv.Atoi(repl[i+1 : j]); aerr == nil && valid(n) {
+				if !add(group(n)) {
+					return out, err
+				}
 				i = j
 				continue
 			}
 		case next == '$':
-			out = append(out, '$')
+			if !add([]rune{'$'}) {
+				return out, err
+			}
 			i += 2
 			continue
 		case next == '&':
-			out = append(out, in[m.Index:m.Index+m.Length]...)
+			if !add(in[m.Index : m.Index+m.Length]) {
+				return out, err
+			}
 			i += 2
 			continue
 		case next == '`':
-			out = append(out, in[:m.Index]...)
+			if !add(in[:m.Index]) {
+				return out, err
+			}
 			i += 2
 			continue
 		case next == '\'':
-			out = append(out, in[m.Index+m.Length:]...)
+			if !add(in[m.Index+m.Length:]) {
+				return out, err
+			}
 			i += 2
 			continue
 		case next == '+':
-			out = append(out, group(lastGroupNumber(re))...)
+			if !add(group(lastGroupNumber(re))) {
+				return out, err
+			}
 			i += 2
 			continue
 		case next == '_':
-			out = append(out, in...)
+			if !add(in) {
+				return out, err
+			}
 			i += 2
 			continue
 		}
-		out = append(out, '$')
+		if !add([]rune{'$'}) {
+			return out, err
+		}
 		i++
 	}
-	return out
+	return out, nil
 }
 
 // lastGroupNumber is the number of the group $+ refers to: the last in
@@ -296,6 +359,11 @@ func regexReplaceGroup(re *regex, s string, num int, repl string) (string, error
 	m, err := re.FindRunesMatch(in)
 	for ; m != nil && err == nil; m, err = re.FindNextMatch(m) {
 		end := m.Index + m.Length
+		if len(out) > MaxValueSize {
+			// Each match adds at most its own text and repl: the check
+			// before the next one bounds what is allocated.
+			return "", &SizeError{Size: len(out), AtLeast: true}
+		}
 		out = append(out, in[last:m.Index]...)
 		last = end
 		g := m.GroupByNumber(num)
