@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,37 +11,6 @@ import (
 )
 
 const planCLIData = "../../testdata/cli/plan/"
-
-// planTranscript runs a command and renders it as a transcript: the
-// command line, standard output, standard error and the exit status, with
-// the data and temporary directories stripped from paths.
-func planTranscript(fn cmdFunc, name string, args []string, stdin string, dirs ...string) string {
-	var out, errb bytes.Buffer
-	code := call(fn, name, args, strings.NewReader(stdin), &out, &errb)
-	strip := func(s string) string {
-		for _, d := range append(dirs, planCLIData) {
-			s = strings.ReplaceAll(s, d, "")
-		}
-		return s
-	}
-	shown := make([]string, len(args))
-	for i, a := range args {
-		a = strip(a)
-		if strings.ContainsAny(a, " \"") {
-			a = fmt.Sprintf("%q", a)
-		}
-		shown[i] = a
-	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "$ attrmap %s %s\n", name, strings.Join(shown, " "))
-	b.WriteString(out.String())
-	if errb.Len() > 0 {
-		b.WriteString("--- stderr\n")
-		b.WriteString(errb.String())
-	}
-	fmt.Fprintf(&b, "--- exit %d\n", code)
-	return strip(b.String())
-}
 
 func TestCmdPlan(t *testing.T) {
 	g := golden.Open(t, planCLIData+"plan.golden")
@@ -71,7 +39,7 @@ func TestCmdPlan(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := planTranscript(cmdPlan, "plan", tt.args, tt.stdin)
+			got := cmdTranscript(cmdPlan, "plan", tt.args, tt.stdin)
 			if tt.stdin != "" {
 				got = strings.Replace(got, "$ attrmap", "$ cat INPUT | attrmap", 1)
 			}
@@ -88,7 +56,7 @@ func TestCmdPlanApply(t *testing.T) {
 	d := planCLIData
 	var transcript strings.Builder
 	run := func(fn cmdFunc, name string, args ...string) {
-		transcript.WriteString(planTranscript(fn, name, args, "", dir))
+		transcript.WriteString(cmdTranscript(fn, name, args, "", dir))
 	}
 	common := []string{"--schema", d + "schema.json", "--source", d + "source.jsonl", "--now", "2024-07-01T09:00:00Z"}
 	var out bytes.Buffer
@@ -141,7 +109,7 @@ func TestCmdPlanGroups(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			g.Check(t, tt.name, planTranscript(cmdPlan, "plan", tt.args, "", d))
+			g.Check(t, tt.name, cmdTranscript(cmdPlan, "plan", tt.args, "", d))
 		})
 	}
 }

@@ -17,21 +17,27 @@ const (
 )
 
 // cmdTranscript runs a command and renders what a terminal would show:
-// the command line, stdout, stderr (marked) and the exit status.
-func cmdTranscript(fn cmdFunc, name string, args []string, stdin string) string {
+// the command line, stdout, stderr (marked) and the exit status, with the
+// given directories (temporary ones) and the test data directories
+// stripped from paths, so that the transcript reads as in the README.
+func cmdTranscript(fn cmdFunc, name string, args []string, stdin string, dirs ...string) string {
 	var out, errb bytes.Buffer
 	code := call(fn, name, args, strings.NewReader(stdin), &out, &errb)
-	var b strings.Builder
+	strip := func(s string) string {
+		for _, d := range append(dirs, planCLIData, schemasDir, schemaCLIData, mapCLIData) {
+			s = strings.ReplaceAll(s, d, "")
+		}
+		return s
+	}
 	shown := make([]string, len(args))
 	for i, a := range args {
-		a = strings.ReplaceAll(a, schemasDir, "")
-		a = strings.ReplaceAll(a, schemaCLIData, "")
-		a = strings.ReplaceAll(a, mapCLIData, "")
+		a = strip(a)
 		if strings.ContainsAny(a, " \"") {
 			a = fmt.Sprintf("%q", a)
 		}
 		shown[i] = a
 	}
+	var b strings.Builder
 	fmt.Fprintf(&b, "$ attrmap %s %s\n", name, strings.Join(shown, " "))
 	b.WriteString(out.String())
 	if errb.Len() > 0 {
@@ -39,12 +45,7 @@ func cmdTranscript(fn cmdFunc, name string, args []string, stdin string) string 
 		b.WriteString(errb.String())
 	}
 	fmt.Fprintf(&b, "--- exit %d\n", code)
-	for _, dir := range []string{schemasDir, schemaCLIData, mapCLIData} {
-		b2 := strings.ReplaceAll(b.String(), dir, "")
-		b.Reset()
-		b.WriteString(b2)
-	}
-	return b.String()
+	return strip(b.String())
 }
 
 func TestCmdSchema(t *testing.T) {
