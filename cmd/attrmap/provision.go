@@ -245,7 +245,7 @@ func cmdRun(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	runID := newRunID()
 	logCtx := execute.LogContext{CycleID: runID, JobID: plan.Rule}
 	if f.dryRun {
-		return appendLogs(f.logs, execute.PlanLogs(plan, logCtx, clock()))
+		return appendLogs(f.logs, execute.PlanLogs(plan, logCtx, clock()), stderr)
 	}
 	reqs, err := scim.Requests(plan, rules...)
 	if err != nil {
@@ -276,7 +276,7 @@ func cmdRun(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	if err := os.Remove(journalPath); err != nil {
 		return err
 	}
-	if err := appendLogs(f.logs, res.Logs); err != nil {
+	if err := appendLogs(f.logs, res.Logs, stderr); err != nil {
 		return err
 	}
 	s := res.Stats
@@ -363,16 +363,65 @@ func writeAtomic(path string, data []byte) error {
 	return safeio.WriteFile(path, data, 0o644)
 }
 
-func appendLogs(path string, logs []execute.LogEntry) error {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
+// appendLogs appends logs to the JSON-lines file at path in one write,
+// then syncs it. A run killed while it appended can have left an
+// incomplete last line: it is cut off first, and reported on warn, so that
+// every line of the file stays one whole JSON object and the new entries
+// start on a line of their own.
+func appendLogs(path string, logs []execute.LogEntry, warn io.Writer) error {
+	var buf bytes.Buffer
+	if err := execute.WriteLogs(&buf, logs); err != nil {
+		return err
+	}
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_APPEND, 0o644)
 	if err != nil {
 		return err
 	}
-	if err := execute.WriteLogs(f, logs); err != nil {
-		f.Close()
-		return err
+	err = func() error {
+		size, err := f.Seek(0, io.SeekEnd)
+		if err != nil {
+			return err
+		}
+		end, err := afterLastNewline(f, size)
+		if err != nil {
+			return err
+		}
+		if end < size {
+			if err := f.Truncate(end); err != nil {
+				return err
+			}
+			fmt.Fprintf(warn, "attrmap run: %s: removed an incomplete last line (%d bytes) left by an interrupted run\n", path, size-end)
+		}
+		if _, err := f.Write(buf.Bytes()); err != nil {
+			return err
+		}
+		return f.Sync()
+	}()
+	if cerr := f.Close(); err == nil {
+		err = cerr
 	}
-	return f.Close()
+	if err != nil {
+		return fmt.Errorf("appending the provisioning logs to %s: %w", path, err)
+	}
+	return nil
+}
+
+// afterLastNewline returns the offset just after the last newline among
+// the first size bytes of f, 0 when there is none.
+func afterLastNewline(f *os.File, size int64) (int64, error) {
+	var block [4096]byte
+	for end := size; end > 0; {
+		start := max(end-int64(len(block)), 0)
+		b := block[:end-start]
+		if _, err := f.ReadAt(b, start); err != nil {
+			return 0, err
+		}
+		if i := bytes.LastIndexByte(b, '\n'); i >= 0 {
+			return start + int64(i) + 1, nil
+		}
+		end = start
+	}
+	return 0, nil
 }
 
 func newRunID() string {
