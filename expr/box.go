@@ -19,7 +19,7 @@ import (
 // into that block, which keeps it alive. Values are immutable, so nothing
 // ever stores another pointer in the header.
 //
-// Values read from a GoEnv reuse the header the map's interface already
+// Values read from a NewEnv reuse the header the map's interface already
 // holds, for the same reason: it is immutable.
 //
 // Both depend on the layout of interface values (a type or method-table

@@ -10,7 +10,7 @@ import (
 // TestBoxedStrings checks the single-allocation strings: their content
 // survives collections while only the copied-out string (an interior
 // pointer) or only the Value keeps them alive, they compare and switch like
-// any String, and strings read from a GoEnv are the map's own.
+// any String, and strings read from a NewEnv are the map's own.
 func TestBoxedStrings(t *testing.T) {
 	const n = 2000
 	vals := make([]Value, n)

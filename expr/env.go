@@ -46,16 +46,16 @@ type EnvFunc func(name string) (Value, bool)
 // Lookup implements Env.
 func (f EnvFunc) Lookup(name string) (Value, bool) { return f(name) }
 
-// GoEnv is an Env over decoded JSON attributes (string, number, boolean,
+// goEnv is the Env of NewEnv, over decoded JSON attributes (string, number, boolean,
 // null or array) or other Go values FromGo accepts. Each value is
 // converted when it is looked up, so that an object costs nothing to wrap
 // and only the attributes an expression reads are converted. A JSON null
 // is an attribute whose value is Null, which evaluates like an absent one.
 // Names are matched as MapEnv matches them.
-type GoEnv map[string]any
+type goEnv map[string]any
 
 // Lookup implements Env.
-func (m GoEnv) Lookup(name string) (Value, bool) {
+func (m goEnv) Lookup(name string) (Value, bool) {
 	if v, ok := m[name]; ok {
 		return goValue(v), true
 	}
@@ -73,6 +73,9 @@ func goValue(v any) Value {
 	return FromGo(v)
 }
 
-// NewEnv wraps decoded JSON attributes as an Env. The map is used as it
-// is, not copied: do not change it while expressions read it.
-func NewEnv(attrs map[string]any) GoEnv { return GoEnv(attrs) }
+// NewEnv wraps decoded JSON attributes (string, number, boolean, null or
+// array, or other Go values FromGo accepts) as an Env. The map is used as
+// it is, not copied: do not change it while expressions read it. Values
+// are converted when they are looked up, and names are matched as MapEnv
+// matches them.
+func NewEnv(attrs map[string]any) Env { return goEnv(attrs) }

@@ -2,6 +2,8 @@ package provision
 
 import (
 	"context"
+	"slices"
+	"strings"
 
 	"github.com/attrmap/attrmap/mapping"
 )
@@ -22,4 +24,16 @@ func explainOnce(rules []*mapping.CompiledObjectMapping, source, target *Snapsho
 		return nil, err
 	}
 	return p.Explain(context.Background(), source, target, state, id)
+}
+
+// linkOf returns the link of a source object in a state sorted by source.
+func linkOf(s *State, source string) (Link, bool) {
+	if s == nil {
+		return Link{}, false
+	}
+	i, ok := slices.BinarySearchFunc(s.Links, source, func(l Link, k string) int { return strings.Compare(l.Source, k) })
+	if !ok {
+		return Link{}, false
+	}
+	return s.Links[i], true
 }

@@ -289,7 +289,7 @@ func checkInvariants(t *testing.T, seed uint64, w *world, p *Plan) {
 		if k != Disable && k != Delete {
 			continue
 		}
-		l, ok := w.state.Link(op.Key)
+		l, ok := linkOf(w.state, op.Key)
 		if !ok || l.Target != op.Target || !l.Provisioned {
 			t.Errorf("seed %d: %s of %s -> %s, which this engine did not provision", seed, k, op.Key, op.Target)
 		}

@@ -149,11 +149,6 @@ type SnapshotOptions struct {
 	// schema's "Azure Active Directory" directory), which name flattened
 	// Graph properties; empty means the built-in table.
 	SourceAttributes []string
-	// AllowIncomplete reads a Graph page with an @odata.nextLink, or a
-	// SCIM ListResponse short of its totalResults, as if it were the
-	// whole collection; by default that is an error, since a snapshot
-	// missing objects plans creates and deletes that are wrong.
-	AllowIncomplete bool
 }
 
 // The reserved members of a snapshot object. assigned and isSoftDeleted

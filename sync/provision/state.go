@@ -526,15 +526,3 @@ func expectDelim(dec *json.Decoder, want json.Delim) error {
 	}
 	return nil
 }
-
-// Link returns the link of a source object.
-func (s *State) Link(source string) (Link, bool) {
-	if s == nil {
-		return Link{}, false
-	}
-	i, ok := slices.BinarySearchFunc(s.Links, source, func(l Link, k string) int { return strings.Compare(l.Source, k) })
-	if !ok {
-		return Link{}, false
-	}
-	return s.Links[i], true
-}
