@@ -232,6 +232,7 @@ func cmdRun(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 		}
 		return &statusError{status: exitFailure, err: fmt.Errorf("reading the target: %w", err)}
 	}
+	prog.stage("read target", len(target.Objects))
 
 	planner, err := provision.NewPlanner(rules, opts)
 	if err != nil {
@@ -269,6 +270,7 @@ func cmdRun(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 		}
 		return err
 	}
+	prog.stage("send", len(reqs))
 	escrow.Committed = runID
 	if err := saveRunState(f.state, res.State, escrow); err != nil {
 		return err

@@ -71,6 +71,18 @@ func TestRunDryRunTarget(t *testing.T) {
 	}
 }
 
+// TestRunProgressForced: --progress reports each finished stage even when
+// standard error is not a terminal.
+func TestRunProgressForced(t *testing.T) {
+	d := "../../testdata/sync/groups-membership/"
+	var out, errb bytes.Buffer
+	code := call(cmdRun, "run", []string{"--schema", d + "schema.json", "--source", d + "source.json", "--target", d + "target.json",
+		"--state", filepath.Join(t.TempDir(), "state.json"), "--dry-run", "--progress", "--now", "2024-07-01T09:00:00Z"}, strings.NewReader(""), &out, &errb)
+	if code != 0 || !strings.Contains(errb.String(), "attrmap run: read target") {
+		t.Errorf("exit %d, stderr %q; want the read target stage", code, errb.String())
+	}
+}
+
 // TestRunProgressBar: run reports the requests it sends through the
 // shared progress tracker, with the rate, the share of the total and the
 // time left.
