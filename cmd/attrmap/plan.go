@@ -99,6 +99,22 @@ func (f *planFlags) inputFlags(fs *flagSet) {
 	fs.BoolVar(&f.allowOtherTypes, "allow-other-types", false, "leave out objects and links of types no object mapping plans, instead of refusing (implied by --object)")
 }
 
+// checkInputs checks the arguments plan and run share: no positional
+// argument, a schema and a source, a guard threshold that is not negative.
+func (f *planFlags) checkInputs(positional []string) error {
+	switch {
+	case len(positional) > 0:
+		return usagef("unexpected argument %q", positional[0])
+	case f.schema == "":
+		return usagef("missing --schema FILE")
+	case f.source == "":
+		return usagef("missing --source FILE")
+	case f.deletionThreshold < 0:
+		return usagef("--deletion-threshold must not be negative")
+	}
+	return nil
+}
+
 // cmdPlan implements "attrmap plan".
 func cmdPlan(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := newFlagSet("plan", planUsage, stderr)
@@ -119,13 +135,10 @@ func cmdPlan(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	if err != nil {
 		return err
 	}
+	if err := f.checkInputs(positional); err != nil {
+		return err
+	}
 	switch {
-	case len(positional) > 0:
-		return usagef("unexpected argument %q", positional[0])
-	case f.schema == "":
-		return usagef("missing --schema FILE")
-	case f.source == "":
-		return usagef("missing --source FILE")
 	case f.target == "":
 		return usagef("missing --target FILE")
 	case countStdin(f.schema, f.source, f.target, f.state) > 1:
@@ -136,8 +149,6 @@ func cmdPlan(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		return usagef("--json and --format %s cannot be combined", f.format)
 	case f.format != "text" && f.explain != "":
 		return usagef("--explain prints text, or JSON with --json; it cannot be combined with --format")
-	case f.deletionThreshold < 0:
-		return usagef("--deletion-threshold must not be negative")
 	}
 	if f.json && f.explain == "" {
 		f.format = "json"

@@ -111,14 +111,11 @@ func cmdRun(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	if err != nil {
 		return err
 	}
+	if err := f.checkInputs(positional); err != nil {
+		return err
+	}
 	var schedule execute.Schedule
 	switch {
-	case len(positional) > 0:
-		return usagef("unexpected argument %q", positional[0])
-	case f.schema == "":
-		return usagef("missing --schema FILE")
-	case f.source == "":
-		return usagef("missing --source FILE")
 	case f.scimURL == "" && !(f.dryRun && f.target != ""):
 		return usagef("missing --scim URL")
 	case f.state == "":

@@ -36,6 +36,7 @@ func TestRunUsage(t *testing.T) {
 		{"no token", with("--scim", "http://127.0.0.1:1", "--token-env", "ATTRMAP_TEST_NO_SUCH_VARIABLE"), 2, "environment variable ATTRMAP_TEST_NO_SUCH_VARIABLE is not set"},
 		{"credentials in the URL", with("--scim", "http://user:pw@127.0.0.1:1", "--token-file", token), 2, "must not hold credentials"},
 		{"app down", with("--scim", "http://127.0.0.1:1", "--token-file", token, "--timeout", "1s"), 1, "reading the target"},
+		{"negative threshold", with("--scim", "http://127.0.0.1:1", "--token-file", token, "--deletion-threshold", "-1"), 2, "--deletion-threshold must not be negative"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
