@@ -12,6 +12,7 @@ import (
 
 func main() {
 	setMemoryLimit()
+	installRenameKill() // test-only, inert unless ATTRMAP_TEST_KILL=rename
 	// Ctrl-C (or SIGTERM) cancels ctx: long work stops, nothing half-done
 	// is written, and the exit status is 130. A second Ctrl-C kills the
 	// process at once.

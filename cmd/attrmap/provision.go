@@ -70,10 +70,13 @@ const (
 
 // killEnv is a test-only fault hook: "before:N", "after:N" or
 // "journaled:N" kills the process (SIGKILL, no cleanup) at that point of
-// request N: before it is sent, after its answer came but before the
-// journal records it, or after the journal recorded it. The end-to-end
-// tests in internal/interop use it to prove that a killed run loses
-// nothing; it has no other use.
+// request N of attrmap run: before it is sent, after its answer came but
+// before the journal records it, or after the journal recorded it.
+// "rename" kills any command as it is about to rename its first atomically
+// written file into place (the data synced, the target not yet replaced).
+// The end-to-end tests in internal/interop and TestApplyKilledInPlace use
+// it to prove that a killed command loses nothing; it has no other use,
+// and any other value (or none) changes nothing.
 const killEnv = "ATTRMAP_TEST_KILL"
 
 type runFlags struct {
@@ -444,12 +447,24 @@ func killHook() func(execute.Point, int) {
 	}
 	return func(p execute.Point, n int) {
 		if p == point && n == seq {
-			// Kill, not Exit: no deferred cleanup runs, as in a crash.
-			// os.Process.Kill works on Windows too (TerminateProcess).
-			if self, err := os.FindProcess(os.Getpid()); err == nil {
-				self.Kill()
-			}
-			select {} // the signal is on its way
+			killSelf()
 		}
 	}
+}
+
+// installRenameKill sets the "rename" point of killEnv.
+func installRenameKill() {
+	if os.Getenv(killEnv) == "rename" {
+		safeio.SetBeforeRename(func(string) { killSelf() })
+	}
+}
+
+// killSelf kills the process as a crash would: SIGKILL, not Exit, so no
+// deferred cleanup runs. os.Process.Kill works on Windows too
+// (TerminateProcess).
+func killSelf() {
+	if self, err := os.FindProcess(os.Getpid()); err == nil {
+		self.Kill()
+	}
+	select {} // the signal is on its way
 }

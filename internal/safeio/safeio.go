@@ -86,6 +86,18 @@ func (f *File) Write(p []byte) (int, error) {
 // rename.
 var beforeRename = func(string) {}
 
+// SetBeforeRename makes every later Commit call f with the temporary
+// file's name after the data is synced and just before the rename; nil
+// removes it. It is a test hook, for tests that kill a process at that
+// moment (the command sets it only under its test-only ATTRMAP_TEST_KILL
+// variable); it must be set before any file is written.
+func SetBeforeRename(f func(tmp string)) {
+	if f == nil {
+		f = func(string) {}
+	}
+	beforeRename = f
+}
+
 // Commit syncs the data and renames the temporary file over the target,
 // then syncs the directory so that the rename survives a crash. On any
 // error the target is untouched and the temporary file removed.
