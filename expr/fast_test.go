@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -232,4 +233,34 @@ func FuzzFastPath(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestFastConcurrent evaluates the same programs from several goroutines,
+// each on its own objects: fresh strings belong to one evaluation, so no
+// result may show another's bytes (run with -race as well).
+func TestFastConcurrent(t *testing.T) {
+	p := MustCompile(`ToLower(StripSpaces(Replace(Join(" ", [a], [b]), "X", , , "Y Z", , )))`)
+	var wg sync.WaitGroup
+	errs := make(chan string, 4)
+	for g := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 2000 {
+				a := fmt.Sprintf("G%dX", g)
+				b := fmt.Sprintf("N %d", i)
+				want := strings.ToLower(strings.ReplaceAll(strings.ReplaceAll(a+" "+b, "X", "Y Z"), " ", ""))
+				v, err := p.Eval(MapEnv{"a": String(a), "b": String(b)})
+				if err != nil || v != String(want) {
+					errs <- fmt.Sprintf("%s %s: got %v, %v, want %q", a, b, v, err, want)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
+	}
 }
