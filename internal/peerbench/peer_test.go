@@ -299,7 +299,8 @@ func compileEngines() (map[string]engine, error) {
 	}, nil
 }
 
-// workloads lists every comparison, by name.
+// workloads lists every comparison, by name; the one over distinct
+// objects only when objs is not nil.
 func workloads(objs []map[string]any) ([]string, map[string]map[string]engine, error) {
 	names := []string{}
 	all := map[string]map[string]engine{}
@@ -311,13 +312,15 @@ func workloads(objs []map[string]any) ([]string, map[string]map[string]engine, e
 		names = append(names, s.name)
 		all[s.name] = e
 	}
-	e, err := objectEngines(objs)
-	if err != nil {
-		return nil, nil, err
+	if objs != nil {
+		e, err := objectEngines(objs)
+		if err != nil {
+			return nil, nil, err
+		}
+		names = append(names, "objects-map-input")
+		all["objects-map-input"] = e
 	}
-	names = append(names, "objects-map-input")
-	all["objects-map-input"] = e
-	e, err = compileEngines()
+	e, err := compileEngines()
 	if err != nil {
 		return nil, nil, err
 	}
