@@ -9,6 +9,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/attrmap/attrmap/internal/rxlimit"
 )
 
 // TestWithRandShared evaluates Guid from many goroutines of one Program
@@ -81,11 +83,11 @@ func TestOperatorChains(t *testing.T) {
 		// a loaded machine does not make the test fail.
 		quarter := chain[:strings.LastIndex(chain[:len(chain)/4], op)]
 		timeOf := func(src string) time.Duration {
-			start := processCPU()
+			start := rxlimit.ProcessCPU()
 			if _, err := Compile(src, WithMaxDepth(1<<20)); err != nil {
 				t.Fatalf("%s chain: %v", op, err)
 			}
-			return processCPU() - start
+			return rxlimit.ProcessCPU() - start
 		}
 		small, big := time.Duration(math.MaxInt64), time.Duration(math.MaxInt64)
 		for range 3 {

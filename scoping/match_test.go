@@ -7,6 +7,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/attrmap/attrmap/internal/rxlimit"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -150,13 +151,13 @@ func TestRegexTimeout(t *testing.T) {
 			// waits for its budget of CPU time, which can take seconds.
 			// Without the stop at the first timeout the object cost 40
 			// budgets.
-			start := processCPU()
+			start := rxlimit.ProcessCPU()
 			in, err := m.Match(obj)
 			var te *TimeoutError
 			if in || !errors.As(err, &te) || te.Clause != 1 || te.Group != "g" {
 				t.Fatalf("Match = %v, %v; want a timeout on clause 1 of group g", in, err)
 			}
-			if d := processCPU() - start; d > 10*RegexTimeout {
+			if d := rxlimit.ProcessCPU() - start; d > 10*RegexTimeout {
 				t.Errorf("Match used %v of CPU time: more than one budget per object", d)
 			}
 			if !strings.Contains(err.Error(), "timed out") && !strings.Contains(err.Error(), "too busy") {
