@@ -69,7 +69,7 @@ func encodingJSON(s string, html bool) string {
 func FuzzAppendJSON(f *testing.F) {
 	f.Add("plain", 0.5)
 	f.Add("\x00\x1f\"\\\u2028\u2029\xed\xa0\x80<>&\b\f", 1e300)
-	f.Add("zoë", -0.0)
+	f.Add("zoë", math.Copysign(0, -1))
 	f.Add("", 129699324000000000.0)
 	f.Fuzz(func(t *testing.T, s string, x float64) {
 		if got, want := string(AppendJSON(nil, String(s))), encodingJSON(s, false); got != want {
