@@ -362,17 +362,33 @@ func AppendJSON(dst []byte, v Value) []byte {
 	panic("expr: unknown value " + v.Kind().String())
 }
 
+const jsonHex = "0123456789abcdef"
+
+// jsonPlain classifies the ASCII bytes of a JSON string: 2 is written as
+// is, 1 as is unless HTML is escaped (<, > and &), 0 is escaped.
+var jsonPlain = func() (t [utf8.RuneSelf]uint8) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		switch c {
+		case '"', '\\':
+		case '<', '>', '&':
+			t[c] = 1
+		default:
+			t[c] = 2
+		}
+	}
+	return t
+}()
+
 // AppendJSONString appends s as a JSON string literal, byte for byte as
 // encoding/json writes it: with its HTML escaping of <, > and & (as
 // json.Marshal does) or without (as an Encoder with SetEscapeHTML(false)
 // does). AppendJSON writes strings with it (without HTML escaping).
 func AppendJSONString(dst []byte, s string, escapeHTML bool) []byte {
-	const hex = "0123456789abcdef"
 	dst = append(dst, '"')
 	start := 0
 	for i := 0; i < len(s); {
 		if c := s[i]; c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' && (!escapeHTML || c != '<' && c != '>' && c != '&') {
+			if jsonPlain[c] == 2 || (jsonPlain[c] == 1 && !escapeHTML) {
 				i++
 				continue
 			}
@@ -391,7 +407,7 @@ func AppendJSONString(dst []byte, s string, escapeHTML bool) []byte {
 			case '\t':
 				dst = append(dst, '\\', 't')
 			default:
-				dst = append(dst, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xF])
+				dst = append(dst, '\\', 'u', '0', '0', jsonHex[c>>4], jsonHex[c&0xF])
 			}
 			i++
 			start = i
@@ -407,7 +423,7 @@ func AppendJSONString(dst []byte, s string, escapeHTML bool) []byte {
 		}
 		if r == '\u2028' || r == '\u2029' {
 			dst = append(dst, s[start:i]...)
-			dst = append(dst, '\\', 'u', '2', '0', '2', hex[r&0xF])
+			dst = append(dst, '\\', 'u', '2', '0', '2', jsonHex[r&0xF])
 			i += size
 			start = i
 			continue

@@ -4,7 +4,8 @@ import (
 	"encoding/json"
 	"io"
 	"strconv"
-	"unicode/utf8"
+
+	"github.com/attrmap/attrmap/expr"
 )
 
 // The plan and the state are written by hand, straight to the writer, in
@@ -67,7 +68,7 @@ func (j *jsonOut) int(n int) { j.b = strconv.AppendInt(j.b, int64(n), 10) }
 func (j *jsonOut) bool(v bool) { j.b = strconv.AppendBool(j.b, v) }
 
 // str writes a string as the plan's compact did (no HTML escaping).
-func (j *jsonOut) str(s string) { j.b = appendJSONString(j.b, s, false) }
+func (j *jsonOut) str(s string) { j.b = expr.AppendJSONString(j.b, s, false) }
 
 // member writes `, "name": "value"` (the leading comma unless first).
 func (j *jsonOut) member(first bool, name, value string) {
@@ -120,76 +121,6 @@ func (j *jsonOut) strings(l []string) {
 		j.str(s)
 	}
 	j.b = append(j.b, ']')
-}
-
-const hexDigits = "0123456789abcdef"
-
-// plainJSON classifies the ASCII bytes of a JSON string: 2 is written as
-// is, 1 as is unless HTML is escaped (<, > and &), 0 is escaped.
-var plainJSON = func() (t [utf8.RuneSelf]uint8) {
-	for c := 0x20; c < utf8.RuneSelf; c++ {
-		switch c {
-		case '"', '\\':
-		case '<', '>', '&':
-			t[c] = 1
-		default:
-			t[c] = 2
-		}
-	}
-	return t
-}()
-
-// appendJSONString appends s as encoding/json writes a string, with or
-// without its HTML escaping of <, > and &.
-func appendJSONString(dst []byte, s string, escapeHTML bool) []byte {
-	dst = append(dst, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		if c := s[i]; c < utf8.RuneSelf {
-			if plainJSON[c] == 2 || (plainJSON[c] == 1 && !escapeHTML) {
-				i++
-				continue
-			}
-			dst = append(dst, s[start:i]...)
-			switch c {
-			case '\\', '"':
-				dst = append(dst, '\\', c)
-			case '\b':
-				dst = append(dst, '\\', 'b')
-			case '\f':
-				dst = append(dst, '\\', 'f')
-			case '\n':
-				dst = append(dst, '\\', 'n')
-			case '\r':
-				dst = append(dst, '\\', 'r')
-			case '\t':
-				dst = append(dst, '\\', 't')
-			default:
-				dst = append(dst, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, `\ufffd`...)
-			i += size
-			start = i
-			continue
-		}
-		if r == '\u2028' || r == '\u2029' {
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, '\\', 'u', '2', '0', '2', hexDigits[r&0xF])
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	dst = append(dst, s[start:]...)
-	return append(dst, '"')
 }
 
 // appendSpaced appends valid JSON text as compact writes it: without

@@ -42,8 +42,8 @@ func TestAppendJSONString(t *testing.T) {
 	}
 	for _, s := range cases {
 		for _, html := range []bool{false, true} {
-			if got, want := string(appendJSONString(nil, s, html)), marshalString(t, s, html); got != want {
-				t.Errorf("appendJSONString(%q, html %t) = %s, encoding/json writes %s", s, html, got, want)
+			if got, want := string(expr.AppendJSONString(nil, s, html)), marshalString(t, s, html); got != want {
+				t.Errorf("expr.AppendJSONString(%q, html %t) = %s, encoding/json writes %s", s, html, got, want)
 			}
 		}
 	}
@@ -58,8 +58,8 @@ func FuzzAppendJSONString(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		for _, html := range []bool{false, true} {
-			if got, want := string(appendJSONString(nil, s, html)), marshalString(t, s, html); got != want {
-				t.Fatalf("appendJSONString(%q, html %t) = %s, encoding/json writes %s", s, html, got, want)
+			if got, want := string(expr.AppendJSONString(nil, s, html)), marshalString(t, s, html); got != want {
+				t.Fatalf("expr.AppendJSONString(%q, html %t) = %s, encoding/json writes %s", s, html, got, want)
 			}
 		}
 	})

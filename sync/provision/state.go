@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/attrmap/attrmap/expr"
 	"github.com/attrmap/attrmap/internal/objfile"
 )
 
@@ -70,7 +71,7 @@ func (s *State) writeJSON(j *jsonOut) {
 	// The strings are escaped as json.Marshal escapes them, HTML
 	// included, as the state was always written.
 	j.raw("{\n  \"version\": 1,\n  \"rule\": ")
-	j.b = appendJSONString(j.b, s.Rule, true)
+	j.b = expr.AppendJSONString(j.b, s.Rule, true)
 	j.raw(",\n  \"links\": [")
 	for i := range links {
 		l := &links[i]
@@ -80,13 +81,13 @@ func (s *State) writeJSON(j *jsonOut) {
 		j.raw("\n    {")
 		if l.Type != "" {
 			j.raw("\"type\": ")
-			j.b = appendJSONString(j.b, l.Type, true)
+			j.b = expr.AppendJSONString(j.b, l.Type, true)
 			j.raw(", ")
 		}
 		j.raw("\"source\": ")
-		j.b = appendJSONString(j.b, l.Source, true)
+		j.b = expr.AppendJSONString(j.b, l.Source, true)
 		j.raw(", \"target\": ")
-		j.b = appendJSONString(j.b, l.Target, true)
+		j.b = expr.AppendJSONString(j.b, l.Target, true)
 		j.raw(", \"provisioned\": ")
 		j.bool(l.Provisioned)
 		j.raw("}")
