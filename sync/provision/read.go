@@ -7,6 +7,7 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/attrmap/attrmap/expr"
 	"github.com/attrmap/attrmap/internal/objfile"
@@ -48,6 +49,12 @@ func (opts SnapshotOptions) fileOptions() objfile.Options {
 }
 
 func readObjects(or *objfile.Reader, opts SnapshotOptions) (*Snapshot, error) {
+	if !utf8.ValidString(opts.IDAttribute) {
+		// Member names are read as UTF-8, invalid bytes becoming U+FFFD, so
+		// such a name could only match by accident (case folding takes
+		// every invalid byte for the same rune).
+		return nil, fmt.Errorf("id attribute %q is not valid UTF-8", opts.IDAttribute)
+	}
 	rd := newSnapshotReader(opts)
 	for {
 		o, err := or.Next()

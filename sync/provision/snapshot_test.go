@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 	"unsafe"
 
 	"github.com/google/go-cmp/cmp"
@@ -252,6 +253,12 @@ func FuzzReadSnapshot(f *testing.F) {
 func checkSameAsMaps(t *testing.T, data []byte, opts SnapshotOptions) {
 	t.Helper()
 	got, err := ReadSnapshot(bytes.NewReader(data), opts)
+	if !utf8.ValidString(opts.IDAttribute) {
+		if err == nil || !strings.Contains(err.Error(), "not valid UTF-8") {
+			t.Fatalf("id attribute %q: ReadSnapshot error = %v, want not valid UTF-8", opts.IDAttribute, err)
+		}
+		return
+	}
 	want, wantErr := decodeSnapshotMaps(data, opts)
 	if errors.Is(wantErr, errDeparts) {
 		// Input the shared reader reads differently on purpose (Graph and
