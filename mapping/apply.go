@@ -35,6 +35,17 @@ type ApplyOptions struct {
 	// ExistsIn names where Exists looks, for SelectUniqueValue's error
 	// when every candidate is taken (expr.EvalOptions.ExistsIn).
 	ExistsIn string
+	// Slots and Values let a caller whose source objects keep their
+	// values at fixed positions skip the attribute lookup of a bare
+	// [attr] mapping (CompiledAttribute.BareAttribute): when Slots[k] >= 0
+	// and mapping k is one, its value is Values[Slots[k]] where the
+	// program would have asked src.Lookup; an index past Values or a nil
+	// value is absent (null), as a lookup that finds nothing. Everything
+	// after the lookup (Ignored, Redact, shape, defaults, Convert) is the
+	// same. The caller promises that the slot holds what src.Lookup
+	// returns for the name; Slots, when set, has one entry per mapping.
+	Slots  []int
+	Values []expr.Value
 }
 
 // Target is the result of applying an object mapping to one source object.
@@ -249,10 +260,18 @@ func (c *CompiledObjectMapping) Apply(src expr.Env, opts ApplyOptions) (Target, 
 // every explanation go through it too.
 func (c *CompiledObjectMapping) ApplyTo(src expr.Env, opts ApplyOptions, out []Explanation) (failed int) {
 	out = out[:len(c.attrs)]
+	slots := opts.Slots
+	if slots != nil {
+		slots = slots[:len(c.attrs)]
+	}
 	for k := range c.attrs {
 		a, ex := &c.attrs[k], &out[k]
 		*ex = Explanation{Target: a.Target, Type: a.Type, Expression: a.Text}
-		if err := a.apply(src, &opts, ex); err != nil {
+		slot := -1
+		if slots != nil && a.bare != "" {
+			slot = slots[k]
+		}
+		if err := a.apply(src, &opts, slot, ex); err != nil {
 			ex.Outcome, ex.Value, ex.Redacted, ex.DefaultUsed, ex.Err = Failed, nil, false, false, err
 			failed++
 		}
@@ -261,7 +280,9 @@ func (c *CompiledObjectMapping) ApplyTo(src expr.Env, opts ApplyOptions, out []E
 }
 
 // apply applies the attribute mapping into ex; see Apply for the rules.
-func (a *CompiledAttribute) apply(src expr.Env, opts *ApplyOptions, ex *Explanation) error {
+// A slot >= 0 is the position in opts.Values of a bare [attr] mapping's
+// attribute (ApplyOptions.Slots).
+func (a *CompiledAttribute) apply(src expr.Env, opts *ApplyOptions, slot int, ex *Explanation) error {
 	if a.FlowType == ObjectAddOnly && !opts.OnCreate {
 		ex.Outcome = SkippedOnUpdate
 		return nil
@@ -280,7 +301,13 @@ func (a *CompiledAttribute) apply(src expr.Env, opts *ApplyOptions, ex *Explanat
 		return nil
 	}
 	v := expr.Null
-	if a.Program != nil {
+	switch {
+	case slot >= 0:
+		// What Program.EvalWith does for a bare attribute reference.
+		if slot < len(opts.Values) && opts.Values[slot] != nil {
+			v = opts.Values[slot]
+		}
+	case a.Program != nil:
 		eo := expr.EvalOptions{Now: opts.Now}
 		if a.random && opts.Rand != nil {
 			eo.Rand = opts.Rand(a.Target)
@@ -360,6 +387,12 @@ func (a *CompiledAttribute) evalUnique(src expr.Env, eo expr.EvalOptions, curren
 	}
 	return a.Program.EvalWith(src, eo)
 }
+
+// BareAttribute returns the source attribute of a mapping whose
+// expression is a bare attribute reference ([mail]), and whether it is
+// one: its value is the attribute's, unchanged until the conversion to
+// the target's type (see ApplyOptions.Slots).
+func (a *CompiledAttribute) BareAttribute() (string, bool) { return a.bare, a.bare != "" }
 
 // CaseExact reports whether values of the target attribute compare
 // exactly: its definition says caseExact and it is not a Boolean. Equal,

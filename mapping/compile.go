@@ -67,6 +67,7 @@ type CompiledAttribute struct {
 	unique bool // calls SelectUniqueValue
 	random bool // calls Guid or RandomString
 	exact  bool // caseExact(Definition)
+	bare   string // the attribute of a bare [attr] program, "" otherwise
 }
 
 // Compile compiles every attribute mapping of m and its scoping filter.
@@ -104,6 +105,9 @@ func Compile(m *ObjectMapping, opts ...CompileOption) (*CompiledObjectMapping, e
 			fns := prog.Functions()
 			ca.unique = slices.Contains(fns, "SelectUniqueValue")
 			ca.random = slices.Contains(fns, "Guid") || slices.Contains(fns, "RandomString")
+			if n, ok := prog.Root().(*expr.AttrExpr); ok {
+				ca.bare = n.Name
+			}
 		}
 		ca.exact = caseExact(ca.Definition)
 		c.attrs = append(c.attrs, ca)

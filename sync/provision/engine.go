@@ -27,6 +27,7 @@ type engine struct {
 	six, tix   *attrIndex
 
 	tpos      []int         // per attribute: position in the target snapshot, -1 if absent
+	slots     []int         // per attribute: ApplyOptions.Slots, the source position a bare [attr] copies
 	uniqueAt  []*valueIndex // per attribute using SelectUniqueValue: the target's values
 	anyUnique bool          // some attribute uses SelectUniqueValue
 	matchIdx  []*valueIndex // per matching attribute: the target's values
@@ -85,6 +86,7 @@ func newEngine(p *prepared, pi *partIndex, opts Options) *engine {
 	for k := range e.attrs {
 		e.tpos[k] = e.tix.pos(e.attrs[k].Target)
 	}
+	e.slots = bareSlots(e.attrs, e.six)
 	uniqueAttrs := e.unique
 	e.matchIdx = make([]*valueIndex, len(e.match))
 
@@ -185,8 +187,36 @@ func (e *engine) newWorker() *worker {
 		Now:      e.opts.Now,
 		Exists:   func(attr, v string) bool { return e.taken(e.uniqueIndex(attr), w.target, w.env.o.ID, v) },
 		Rand:     func(attr string) io.Reader { return objectRand(w.env.o.ID, attr) },
+		Slots:    e.slots,
 	}
 	return w
+}
+
+// bareSlots is ApplyOptions.Slots for a source snapshot: the position of
+// each bare [attr] mapping's attribute, found once, so that evaluating it
+// is copying the object's slot. Names objEnv computes (IsSoftDeleted, the
+// user principal names) and attributes the snapshot lacks keep -1 and go
+// through objEnv.Lookup. nil when no mapping can copy a slot.
+func bareSlots(attrs []mapping.CompiledAttribute, ix *attrIndex) []int {
+	var slots []int
+	for k := range attrs {
+		name, ok := attrs[k].BareAttribute()
+		if !ok || lookupKind(name) != lookSlot {
+			continue
+		}
+		pos := ix.pos(name)
+		if pos < 0 {
+			continue
+		}
+		if slots == nil {
+			slots = make([]int, len(attrs))
+			for j := range slots {
+				slots[j] = -1
+			}
+		}
+		slots[k] = pos
+	}
+	return slots
 }
 
 // targetEnv is the expr.Env of the target object a worker evaluates
@@ -457,7 +487,7 @@ func (e *engine) inScopeReason(env *objEnv) string {
 // with mapping's one implementation of the rules. It returns the first
 // failure as the object's error.
 func (e *engine) apply(w *worker, target int32) *ObjectError {
-	w.target, w.opts.Current = target, nil
+	w.target, w.opts.Current, w.opts.Values = target, nil, w.env.o.Values
 	if target >= 0 {
 		w.opts.Current = &w.tenv
 	}
@@ -484,19 +514,75 @@ type objEnv struct {
 	ix          *attrIndex
 	o           *Object
 	softDeleted bool
+	// seen holds the names looked up before, with how Lookup finds them:
+	// the programs and the scoping filter ask for the same few names,
+	// spelled by the same strings, object after object.
+	seen []seenName
+}
+
+// seenName is one name objEnv.Lookup resolved: its kind, and for a
+// snapshot attribute its position.
+type seenName struct {
+	name string
+	kind uint8
+	pos  int
+}
+
+// The kinds of names objEnv.Lookup answers.
+const (
+	lookSlot = iota // read from the snapshot
+	lookSoft        // IsSoftDeleted, computed
+	lookUPN         // a user principal name (b2b.go)
+)
+
+// maxSeen bounds objEnv.seen: a program reading more names than that looks
+// the others up every time.
+const maxSeen = 16
+
+// lookupKind says how objEnv.Lookup answers name.
+func lookupKind(name string) uint8 {
+	switch {
+	case len(name) == len(softDeleteAttr) && strings.EqualFold(name, softDeleteAttr):
+		return lookSoft
+	case len(name) == len(upnAttr) && strings.EqualFold(name, upnAttr),
+		len(name) == len(originalUPNAttr) && strings.EqualFold(name, originalUPNAttr):
+		return lookUPN
+	}
+	return lookSlot
 }
 
 // Lookup implements expr.Env: IsSoftDeleted is computed, a B2B guest's
 // userPrincipalName stripped (b2b.go), everything else read from the
 // snapshot.
 func (env *objEnv) Lookup(name string) (expr.Value, bool) {
-	if len(name) == len(softDeleteAttr) && strings.EqualFold(name, softDeleteAttr) {
+	s := env.resolve(name)
+	switch s.kind {
+	case lookSoft:
 		return expr.Bool(env.softDeleted), true
-	}
-	if v, ok, handled := env.lookupUPN(name); handled {
+	case lookUPN:
+		v, ok, _ := env.lookupUPN(name)
 		return v, ok
 	}
-	return valueAt(env.o, env.ix.pos(name))
+	return valueAt(env.o, s.pos)
+}
+
+// resolve finds how Lookup answers name: from seen (names spelled by the
+// same string compare by their length and address first), else from the
+// attribute table, remembered for the next object.
+func (env *objEnv) resolve(name string) seenName {
+	for i := range env.seen {
+		if env.seen[i].name == name {
+			return env.seen[i]
+		}
+	}
+	s := seenName{name: name, kind: lookupKind(name), pos: -1}
+	if s.kind == lookSlot {
+		s.pos = env.ix.pos(name)
+	}
+	if len(env.seen) < maxSeen {
+		env.seen = append(env.seen, s)
+	}
+	return s
 }
 
 // Values implements scoping.Object, for the scoping matcher.
