@@ -35,6 +35,18 @@ func newJSONOut(w io.Writer) *jsonOut {
 	return &jsonOut{w: w, b: make([]byte, 0, n)}
 }
 
+// encodeJSON runs a document's writer, write, for both of its methods:
+// MarshalJSON (w nil: the document is returned whole) and WriteJSON (the
+// document is streamed to w; the first write error is returned).
+func encodeJSON(w io.Writer, write func(*jsonOut)) ([]byte, error) {
+	j := newJSONOut(w)
+	write(j)
+	if w != nil {
+		return nil, j.done()
+	}
+	return j.b, nil
+}
+
 // more flushes a full block; call it between records.
 func (j *jsonOut) more() {
 	if j.w != nil && len(j.b) >= jsonBlock {

@@ -172,19 +172,14 @@ func jsonValue(v expr.Value) any {
 // order, one line per change, error and stats object, so that plans diff
 // well. Redacted values are written as "[Redact]". WriteJSON writes the
 // same bytes to a writer without holding them.
-func (p *Plan) MarshalJSON() ([]byte, error) {
-	j := newJSONOut(nil)
-	p.writeJSON(j)
-	return j.b, nil
-}
+func (p *Plan) MarshalJSON() ([]byte, error) { return encodeJSON(nil, p.writeJSON) }
 
 // WriteJSON writes what MarshalJSON returns to w, operation by operation,
 // without building the document in memory: a plan of a million objects
 // is written as it is encoded. It returns the first write error.
 func (p *Plan) WriteJSON(w io.Writer) error {
-	j := newJSONOut(w)
-	p.writeJSON(j)
-	return j.done()
+	_, err := encodeJSON(w, p.writeJSON)
+	return err
 }
 
 func (p *Plan) writeJSON(j *jsonOut) {

@@ -48,18 +48,13 @@ const stateVersion = 1
 
 // MarshalJSON writes the state in its documented form, links sorted by
 // source.
-func (s *State) MarshalJSON() ([]byte, error) {
-	j := newJSONOut(nil)
-	s.writeJSON(j)
-	return j.b, nil
-}
+func (s *State) MarshalJSON() ([]byte, error) { return encodeJSON(nil, s.writeJSON) }
 
 // WriteJSON writes what MarshalJSON returns to w, link by link, without
 // building the document in memory. It returns the first write error.
 func (s *State) WriteJSON(w io.Writer) error {
-	j := newJSONOut(w)
-	s.writeJSON(j)
-	return j.done()
+	_, err := encodeJSON(w, s.writeJSON)
+	return err
 }
 
 func (s *State) writeJSON(j *jsonOut) {
