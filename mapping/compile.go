@@ -64,9 +64,9 @@ type CompiledAttribute struct {
 	Definition *AttributeDefinition
 
 	// What ApplyTo needs to know of the program, found once at Compile.
-	unique bool // calls SelectUniqueValue
-	random bool // calls Guid or RandomString
-	exact  bool // caseExact(Definition)
+	unique bool   // calls SelectUniqueValue
+	random bool   // calls Guid or RandomString
+	exact  bool   // caseExact(Definition)
 	bare   string // the attribute of a bare [attr] program, "" otherwise
 }
 
