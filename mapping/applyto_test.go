@@ -3,6 +3,7 @@ package mapping
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"testing"
 
@@ -157,4 +158,73 @@ func TestCaseExactOneRule(t *testing.T) {
 	if out[1].Outcome != Flowed || expr.Render(out[1].Value) != "True" {
 		t.Errorf("flag: %s, want the kept True", out[1])
 	}
+}
+
+// TestApplyToSlotsMatchLookup checks that a bare [attr] mapping read from
+// its slot (ApplyOptions.Slots and Values) gives what the lookup by name
+// gives, in every situation: values of every kind, converted to the
+// target's type, absent ones (nil, or past the end of Values), defaults on
+// create and update, and a buffer holding another object's results.
+func TestApplyToSlotsMatchLookup(t *testing.T) {
+	m := compileApplyDoc(t)
+	var names []string // the bare attributes, in slot order
+	slots := make([]int, len(m.Attributes()))
+	for k := range m.Attributes() {
+		slots[k] = -1
+		if name, ok := m.Attributes()[k].BareAttribute(); ok {
+			slots[k] = len(names)
+			names = append(names, name)
+		}
+	}
+	if len(names) < 3 {
+		t.Fatalf("the document should have bare mappings, has %v", names)
+	}
+	objects := []map[string]any{
+		{"userPrincipalName": "ann@contoso.com", "givenName": "Ann", "surname": "Lee", "objectId": "O1", "mail": "a@x",
+			"proxyAddresses": []any{"smtp:a@x", "SMTP:A@y"}, "pwd": "pw", "mailNickname": "annie", "phones": []any{"1", "2"},
+			"roles": []any{"r"}, "IsSoftDeleted": false, "department": "", "office": "HQ", "jobTitle": true},
+		{"userPrincipalName": "bo@contoso.com", "pwd": "x", "jobTitle": "CEO", "department": "D", "mail": 12, "roles": "Admin"},
+		{"objectId": nil, "mail": []any{"one"}, "proxyAddresses": []any{}, "office": 3.5},
+		{},
+	}
+	current := expr.NewEnv(map[string]any{"nickName": "ann", "title": "", "locale": "nl-NL", "userName": "ANN@contoso.com"})
+	for oi, obj := range objects {
+		src := expr.NewEnv(obj)
+		vals := make([]expr.Value, len(names))
+		for i, name := range names {
+			vals[i], _ = src.Lookup(name)
+		}
+		for _, short := range []bool{false, true} {
+			values := vals
+			if short {
+				values = vals[:len(vals)/2] // the rest is past the end: absent
+				src = expr.NewEnv(shorten(obj, names[len(vals)/2:]))
+			}
+			for _, onCreate := range []bool{true, false} {
+				for _, cur := range []expr.Env{nil, current} {
+					opts := ApplyOptions{OnCreate: onCreate, Current: cur}
+					want := make([]Explanation, len(m.Attributes()))
+					wantFailed := m.ApplyTo(src, opts, want)
+					got := make([]Explanation, len(m.Attributes()))
+					m.ApplyTo(expr.NewEnv(objects[0]), opts, got) // the buffer is reused
+					opts.Slots, opts.Values = slots, values
+					gotFailed := m.ApplyTo(src, opts, got)
+					if diff := cmp.Diff(explainLines(Target{Explain: want}), explainLines(Target{Explain: got})); diff != "" || gotFailed != wantFailed {
+						t.Errorf("object %d short=%t onCreate=%t current=%t: failed %d, want %d (-lookup +slots):\n%s", oi, short, onCreate, cur != nil, gotFailed, wantFailed, diff)
+					}
+				}
+			}
+		}
+	}
+}
+
+// shorten returns obj without the named attributes.
+func shorten(obj map[string]any, drop []string) map[string]any {
+	out := map[string]any{}
+	for k, v := range obj {
+		if !slices.Contains(drop, k) {
+			out[k] = v
+		}
+	}
+	return out
 }
