@@ -269,31 +269,27 @@ func precedence(op string) int {
 }
 
 func (l *lowerer) expr(e *exprNode, depth int) (Node, error) {
-	left, err := l.operand(e.Left, depth)
+	left, err := l.operand(e.Leaf, e.Call, e.Word, e.Paren, depth)
 	if err != nil {
 		return nil, err
 	}
 	if len(e.Rest) == 0 {
 		return left, nil
 	}
-	operands := []Node{left}
+	operands := make([]Node, 1, len(e.Rest)+1)
+	operands[0] = left
 	type op struct {
 		op   string
 		span Span
 	}
-	var ops []op
-	prev := e.Left
+	ops := make([]op, 0, len(e.Ops))
 	for i, r := range e.Rest {
-		n, err := l.operand(r, depth)
+		n, err := l.operand(r.Leaf, r.Call, r.Word, r.Paren, depth)
 		if err != nil {
 			return nil, err
 		}
 		operands = append(operands, n)
-		// The operand before the operator ends where the next token, the
-		// operator, starts.
-		at := prev.EndPos.Offset
-		ops = append(ops, op{e.Ops[i], Span{at, at + len(e.Ops[i])}})
-		prev = r
+		ops = append(ops, op{e.Ops[i].Value, e.Ops[i].span()})
 	}
 	// Each operator of a chain is one level of the tree it builds (left
 	// to right, a & b & c is (a & b) & c), so the chain counts toward the
@@ -330,38 +326,65 @@ func (l *lowerer) expr(e *exprNode, depth int) (Node, error) {
 	return res, nil
 }
 
-func (l *lowerer) operand(o *operandNode, depth int) (Node, error) {
-	span := Span{o.Pos.Offset, l.end(o.EndPos)}
+// operand lowers the one alternative of an operand that matched. A
+// parenthesised expression's span is that of the expression inside.
+func (l *lowerer) operand(leaf leafTok, call *callNode, word wordTok, paren *exprNode, depth int) (Node, error) {
 	switch {
-	case o.Call != nil:
-		return l.call(o.Call, depth+1)
-	case o.Attr != nil:
-		name := (*o.Attr)[1 : len(*o.Attr)-1]
-		if strings.TrimSpace(name) == "" {
-			return nil, l.err(span, "write the attribute name between the brackets, such as [givenName]", "empty attribute name")
-		}
-		return &AttrExpr{Name: name, Loc: span}, nil
-	case o.Str != nil:
-		s := unquote(*o.Str)
-		return &StringLit{Value: s, Loc: span, v: String(s)}, nil
-	case o.Hex != nil:
-		n, ok := parseHex(*o.Hex)
-		if !ok {
-			return nil, l.err(span, "", "hexadecimal number %s out of range", *o.Hex)
-		}
-		return &NumberLit{Value: Int(n), Hex: true, Loc: span, v: Int(n)}, nil
-	case o.Num != nil:
-		num, err := parseNumber(*o.Num)
-		if err != nil {
-			return nil, l.err(span, "", "invalid number %s", *o.Num)
-		}
-		return &NumberLit{Value: num, Loc: span, v: num}, nil
-	case o.Ident != nil:
-		return l.ident(*o.Ident, span)
-	case o.Paren != nil:
-		return l.expr(o.Paren, depth+1)
+	case call != nil:
+		return l.call(call, depth+1)
+	case leaf.Type != 0:
+		return l.leaf(leaf.token)
+	case word.Type != 0:
+		return l.leaf(word.token)
+	case paren != nil:
+		return l.expr(paren, depth+1)
 	}
-	return nil, l.err(span, "", "empty operand")
+	return nil, l.err(Span{}, "", "empty operand")
+}
+
+// leaf lowers a single-token operand.
+func (l *lowerer) leaf(t token) (Node, error) {
+	span := t.span()
+	switch t.Type {
+	case tokAttr:
+		return l.attr(t.Value, span)
+	case tokString:
+		return l.str(t.Value, span), nil
+	case tokHex:
+		return l.hex(t.Value, span)
+	case tokNumber:
+		return l.number(t.Value, span)
+	}
+	return l.ident(t.Value, span)
+}
+
+func (l *lowerer) attr(lit string, span Span) (Node, error) {
+	name := lit[1 : len(lit)-1]
+	if strings.TrimSpace(name) == "" {
+		return nil, l.err(span, "write the attribute name between the brackets, such as [givenName]", "empty attribute name")
+	}
+	return &AttrExpr{Name: name, Loc: span}, nil
+}
+
+func (l *lowerer) str(lit string, span Span) Node {
+	s := unquote(lit)
+	return &StringLit{Value: s, Loc: span, v: String(s)}
+}
+
+func (l *lowerer) hex(lit string, span Span) (Node, error) {
+	n, ok := parseHex(lit)
+	if !ok {
+		return nil, l.err(span, "", "hexadecimal number %s out of range", lit)
+	}
+	return &NumberLit{Value: Int(n), Hex: true, Loc: span, v: Int(n)}, nil
+}
+
+func (l *lowerer) number(lit string, span Span) (Node, error) {
+	num, err := parseNumber(lit)
+	if err != nil {
+		return nil, l.err(span, "", "invalid number %s", lit)
+	}
+	return &NumberLit{Value: num, Loc: span, v: num}, nil
 }
 
 func parseNumber(s string) (Number, error) {
@@ -413,39 +436,55 @@ func (l *lowerer) ident(name string, span Span) (Node, error) {
 
 func (l *lowerer) call(c *callNode, depth int) (Node, error) {
 	src := l.p.src
-	nameSpan := Span{c.Pos.Offset, c.Pos.Offset + len(c.Name)}
-	call := &CallExpr{Name: c.Name, NameSpan: nameSpan, Loc: Span{c.Pos.Offset, l.end(c.EndPos)}}
-	f, ok := l.p.cfg.funcs.Lookup(c.Name)
+	name := c.Head.Value
+	nameSpan := c.Head.span()
+	call := &CallExpr{Name: name, NameSpan: nameSpan, Loc: Span{nameSpan.Start, l.end(c.EndPos)}}
+	f, ok := l.p.cfg.funcs.Lookup(name)
 	if !ok {
-		return nil, l.err(nameSpan, didYouMean(c.Name, l.p.cfg.funcs.Names()), "unknown function %q", c.Name)
+		return nil, l.err(nameSpan, didYouMean(name, l.p.cfg.funcs.Names()), "unknown function %q", name)
 	}
 	call.Func = f
-	if c.First != nil || len(c.Rest) > 0 {
-		if c.First != nil {
-			a, err := l.expr(c.First, depth)
-			if err != nil {
-				return nil, err
-			}
-			call.Args = append(call.Args, a)
-		} else {
-			// The first argument is empty: it sits right after "(".
-			off := nameSpan.End
-			for off < len(src) && src[off] != '(' {
-				off++
-			}
-			call.Args = append(call.Args, &EmptyArg{Loc: Span{off + 1, off + 1}})
+	if c.First.Type != 0 || c.FirstX != nil || len(c.Rest) > 0 {
+		call.Args = make([]Node, 0, 1+len(c.Rest))
+	}
+	switch {
+	case c.First.Type != 0:
+		a, err := l.leaf(c.First.token)
+		if err != nil {
+			return nil, err
 		}
-		for _, r := range c.Rest {
-			if r.X == nil {
-				call.Args = append(call.Args, &EmptyArg{Loc: Span{r.Pos.Offset + 1, r.Pos.Offset + 1}})
-				continue
-			}
-			a, err := l.expr(r.X, depth)
-			if err != nil {
-				return nil, err
-			}
-			call.Args = append(call.Args, a)
+		call.Args = append(call.Args, a)
+	case c.FirstX != nil:
+		a, err := l.expr(c.FirstX, depth)
+		if err != nil {
+			return nil, err
 		}
+		call.Args = append(call.Args, a)
+	case len(c.Rest) > 0:
+		// The first argument is empty: it sits right after "(".
+		off := nameSpan.End
+		for off < len(src) && src[off] != '(' {
+			off++
+		}
+		call.Args = append(call.Args, &EmptyArg{Loc: Span{off + 1, off + 1}})
+	}
+	for _, r := range c.Rest {
+		var a Node
+		var err error
+		switch {
+		case r.Leaf.ok && r.Leaf.Type == 0:
+			a = &EmptyArg{Loc: Span{r.Leaf.Comma + 1, r.Leaf.Comma + 1}}
+		case r.Leaf.ok:
+			a, err = l.leaf(r.Leaf.token)
+		case r.X == nil:
+			a = &EmptyArg{Loc: Span{r.Comma.Offset + 1, r.Comma.Offset + 1}}
+		default:
+			a, err = l.expr(r.X, depth)
+		}
+		if err != nil {
+			return nil, err
+		}
+		call.Args = append(call.Args, a)
 	}
 	if n := len(call.Args); n < f.MinArgs || (f.MaxArgs >= 0 && n > f.MaxArgs) {
 		closing := Span{call.Loc.End - 1, call.Loc.End}
