@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"math"
+	"math/rand/v2"
+	"strings"
 	"testing"
 	"time"
 )
@@ -63,6 +65,30 @@ func encodingJSON(s string, html bool) string {
 	return string(bytes.TrimSuffix(b.Bytes(), []byte("\n")))
 }
 
+// TestAppendJSONString: the escaping is encoding/json's, with and without
+// its HTML escaping, on awkward strings and 2000 random ones (the planner's
+// plan and state writers escape through it).
+func TestAppendJSONString(t *testing.T) {
+	cases := []string{"", "plain", `quote " and \ backslash`, "<a href='x'>&amp;</a>", "tab\tnew\nline\rcr\bbs\fff",
+		"\x00\x01\x1f\x7f", "é ß 日本 😀", "\u2028 and \u2029", "bad \xff utf-8 \xc3", "\xed\xa0\x80 surrogate", "trailing \xe2\x82"}
+	r := rand.New(rand.NewPCG(1, 2))
+	alphabet := []string{"a", "\"", "\\", "<", ">", "&", "\n", "\x00", "\x1f", "\x7f", "é", "\u2028", "\u2029", "\xff", "\xe2\x80", "😀", " "}
+	for range 2000 {
+		var b strings.Builder
+		for range r.IntN(12) {
+			b.WriteString(alphabet[r.IntN(len(alphabet))])
+		}
+		cases = append(cases, b.String())
+	}
+	for _, s := range cases {
+		for _, html := range []bool{false, true} {
+			if got, want := string(AppendJSONString(nil, s, html)), encodingJSON(s, html); got != want {
+				t.Errorf("AppendJSONString(%q, html %t) = %s, encoding/json writes %s", s, html, got, want)
+			}
+		}
+	}
+}
+
 // FuzzAppendJSON checks that strings are written byte for byte as
 // encoding/json writes them (with and without HTML escaping), and that numbers are JSON that reads back as
 // the same number.
@@ -71,12 +97,16 @@ func FuzzAppendJSON(f *testing.F) {
 	f.Add("\x00\x1f\"\\\u2028\u2029\xed\xa0\x80<>&\b\f", 1e300)
 	f.Add("zoë", math.Copysign(0, -1))
 	f.Add("", 129699324000000000.0)
+	f.Add("a<b>&c", 1.0)
+	f.Add("\u2028\xff😀", -2.5)
 	f.Fuzz(func(t *testing.T, s string, x float64) {
 		if got, want := string(AppendJSON(nil, String(s))), encodingJSON(s, false); got != want {
 			t.Fatalf("AppendJSON(%q) = %s, encoding/json writes %s", s, got, want)
 		}
-		if got, want := string(AppendJSONString(nil, s, true)), encodingJSON(s, true); got != want {
-			t.Fatalf("AppendJSONString(%q, html) = %s, encoding/json writes %s", s, got, want)
+		for _, html := range []bool{false, true} {
+			if got, want := string(AppendJSONString(nil, s, html)), encodingJSON(s, html); got != want {
+				t.Fatalf("AppendJSONString(%q, html %t) = %s, encoding/json writes %s", s, html, got, want)
+			}
 		}
 		n := Float(x)
 		out := AppendJSON(nil, n)

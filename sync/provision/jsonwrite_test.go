@@ -6,64 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/attrmap/attrmap/expr"
 	"github.com/google/go-cmp/cmp"
 )
-
-// marshalString is encoding/json's rendering of a string, with or without
-// HTML escaping: what appendJSONString must reproduce.
-func marshalString(t testing.TB, s string, escapeHTML bool) string {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(escapeHTML)
-	if err := enc.Encode(s); err != nil {
-		t.Fatal(err)
-	}
-	return strings.TrimSuffix(buf.String(), "\n")
-}
-
-func TestAppendJSONString(t *testing.T) {
-	cases := []string{"", "plain", `quote " and \ backslash`, "<a href='x'>&amp;</a>", "tab\tnew\nline\rcr\bbs\fff",
-		"\x00\x01\x1f\x7f", "é ß 日本 😀", "\u2028 and \u2029", "bad \xff utf-8 \xc3", "\xed\xa0\x80 surrogate", "trailing \xe2\x82"}
-	r := rand.New(rand.NewPCG(1, 2))
-	alphabet := []string{"a", "\"", "\\", "<", ">", "&", "\n", "\x00", "\x1f", "\x7f", "é", "\u2028", "\u2029", "\xff", "\xe2\x80", "😀", " "}
-	for range 2000 {
-		var b strings.Builder
-		for range r.IntN(12) {
-			b.WriteString(alphabet[r.IntN(len(alphabet))])
-		}
-		cases = append(cases, b.String())
-	}
-	for _, s := range cases {
-		for _, html := range []bool{false, true} {
-			if got, want := string(expr.AppendJSONString(nil, s, html)), marshalString(t, s, html); got != want {
-				t.Errorf("expr.AppendJSONString(%q, html %t) = %s, encoding/json writes %s", s, html, got, want)
-			}
-		}
-	}
-}
-
-// FuzzAppendJSONString: the hand-written escaping is encoding/json's.
-//
-//	go test ./sync/provision -run '^$' -fuzz FuzzAppendJSONString -fuzztime 30s
-func FuzzAppendJSONString(f *testing.F) {
-	for _, s := range []string{"", "a<b>&c", "\"\\\n\x00", "\u2028\xff😀"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		for _, html := range []bool{false, true} {
-			if got, want := string(expr.AppendJSONString(nil, s, html)), marshalString(t, s, html); got != want {
-				t.Fatalf("expr.AppendJSONString(%q, html %t) = %s, encoding/json writes %s", s, html, got, want)
-			}
-		}
-	})
-}
 
 // oldPlanJSON is the plan writer the streaming one replaced (the JSON
 // structs through encoding/json, then respaced by compact), kept as the
