@@ -83,9 +83,18 @@ type planFlags struct {
 // on by default at 500 as Entra Connect and cloud sync ship it.
 const defaultDeletionThreshold = 500
 
-// inputFlags declares the flags plan and run share: the rule to plan, how
-// to read the source, the planner's options and the guards.
-func (f *planFlags) inputFlags(fs *flagSet) {
+// fileUsage is what a command says of its --source, --target and --state
+// files (plan reads them all from files; run creates the state and reads
+// the target from the app unless --target is given).
+type fileUsage struct{ source, target, state string }
+
+// inputFlags declares the flags plan and run share: the rule to plan, the
+// three input files, how to read the source, the planner's options and
+// the guards.
+func (f *planFlags) inputFlags(fs *flagSet, files fileUsage) {
+	fs.StringVar(&f.source, "source", "", files.source)
+	fs.StringVar(&f.target, "target", "", files.target)
+	fs.StringVar(&f.state, "state", "", files.state)
 	fs.StringVar(&f.schema, "schema", "", "the synchronization schema, rule or object mapping `FILE` (JSON)")
 	fs.StringVar(&f.rule, "rule", "", "the synchronization rule or object mapping `NAME` (when the schema has several)")
 	fs.StringVar(&f.object, "object", "", "the object mapping `NAME` within the rule (when it has several)")
@@ -99,9 +108,14 @@ func (f *planFlags) inputFlags(fs *flagSet) {
 	fs.BoolVar(&f.allowOtherTypes, "allow-other-types", false, "leave out objects and links of types no object mapping plans, instead of refusing (implied by --object)")
 }
 
-// checkInputs checks the arguments plan and run share: no positional
-// argument, a schema and a source, a guard threshold that is not negative.
-func (f *planFlags) checkInputs(positional []string) error {
+// parseInputs parses the command line and checks what plan and run
+// share: no positional argument, a schema and a source, a guard threshold
+// that is not negative.
+func (f *planFlags) parseInputs(fs *flagSet, args []string, stdout, stderr io.Writer) error {
+	positional, err := parseFlags(fs, args, stdout, stderr)
+	if err != nil {
+		return err
+	}
 	switch {
 	case len(positional) > 0:
 		return usagef("unexpected argument %q", positional[0])
@@ -119,10 +133,11 @@ func (f *planFlags) checkInputs(positional []string) error {
 func cmdPlan(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := newFlagSet("plan", planUsage, stderr)
 	var f planFlags
-	f.inputFlags(fs)
-	fs.StringVar(&f.source, "source", "", "the source snapshot `FILE` (\"-\" for standard input)")
-	fs.StringVar(&f.target, "target", "", "the target snapshot `FILE` (\"-\" for standard input)")
-	fs.StringVar(&f.state, "state", "", "the state `FILE` of the previous cycle (omit for an initial cycle)")
+	f.inputFlags(fs, fileUsage{
+		source: "the source snapshot `FILE` (\"-\" for standard input)",
+		target: "the target snapshot `FILE` (\"-\" for standard input)",
+		state:  "the state `FILE` of the previous cycle (omit for an initial cycle)",
+	})
 	fs.StringVar(&f.outState, "out-state", "", "write the new state to `FILE`")
 	fs.BoolVar(&f.json, "json", false, "print the plan as JSON (--format json)")
 	fs.StringVar(&f.format, "format", "text", "print the plan as `FORMAT`: text, json, scim (the SCIM 2.0 requests, as an RFC 7644 bulk request), or logs (provisioning log entries of a dry run, JSON lines)")
@@ -131,11 +146,7 @@ func cmdPlan(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	fs.StringVar(&f.now, "now", "", "freeze the clock of date functions at `TIME` (RFC 3339)")
 	fs.BoolVar(&f.progress, "progress", false, "report progress on standard error even when it is not a terminal")
 	fs.BoolVar(&f.quiet, "quiet", false, "do not report progress")
-	positional, err := parseFlags(fs, args, stdout, stderr)
-	if err != nil {
-		return err
-	}
-	if err := f.checkInputs(positional); err != nil {
+	if err := f.parseInputs(fs, args, stdout, stderr); err != nil {
 		return err
 	}
 	switch {

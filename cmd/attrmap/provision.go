@@ -92,10 +92,11 @@ type runFlags struct {
 func cmdRun(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := newFlagSet("run", runUsage, stderr)
 	var f runFlags
-	f.inputFlags(fs)
-	fs.StringVar(&f.source, "source", "", "the source snapshot `FILE`")
-	fs.StringVar(&f.target, "target", "", "read the target from this snapshot `FILE` instead of the app")
-	fs.StringVar(&f.state, "state", "", "the state `FILE` (created on the first run)")
+	f.inputFlags(fs, fileUsage{
+		source: "the source snapshot `FILE`",
+		target: "read the target from this snapshot `FILE` instead of the app",
+		state:  "the state `FILE` (created on the first run)",
+	})
 	fs.StringVar(&f.now, "now", "", "the run's clock for escrow and date functions, `TIME` (RFC 3339); default the system clock")
 	fs.BoolVar(&f.progress, "progress", false, "show progress even when standard error is not a terminal")
 	fs.StringVar(&f.scimURL, "scim", "", "the app's SCIM base `URL`")
@@ -110,11 +111,7 @@ func cmdRun(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	fs.IntVar(&f.maxOps, "max-ops", 0, "send at most `N` requests (0: all)")
 	fs.IntVar(&f.concurrency, "concurrency", 4, "at most `N` requests in flight when reading")
 	fs.DurationVar(&f.timeout, "timeout", 30*time.Second, "the time limit of each request")
-	positional, err := parseFlags(fs, args, stdout, stderr)
-	if err != nil {
-		return err
-	}
-	if err := f.checkInputs(positional); err != nil {
+	if err := f.parseInputs(fs, args, stdout, stderr); err != nil {
 		return err
 	}
 	var schedule execute.Schedule

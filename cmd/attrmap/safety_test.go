@@ -131,7 +131,7 @@ func TestDeletionGuardOnByDefault(t *testing.T) {
 	} {
 		var f planFlags
 		fs := newFlagSet("plan", planUsage, &bytes.Buffer{})
-		f.inputFlags(fs)
+		f.inputFlags(fs, fileUsage{})
 		if err := fs.Parse(tt.args); err != nil {
 			t.Fatal(err)
 		}
