@@ -170,6 +170,15 @@ func fastStrip(v Value) (Value, bool) {
 	return v, true
 }
 
+// fastArg evaluates an argument and strips it as the full path does
+// (fastStrip): ok is false when the fast path gives up on it.
+func fastArg(f fastFn, env Env) (v Value, fresh, ok bool) {
+	if v, fresh, ok = f(env); ok {
+		v, ok = fastStrip(v)
+	}
+	return v, fresh, ok
+}
+
 // fits reports whether a result of n bytes is within MaxValueSize; the
 // full path reports the error of one that is not.
 func fits(n int) bool { return n <= MaxValueSize }
@@ -213,11 +222,8 @@ func fastJoin(n *CallExpr, args []fastFn) fastFn {
 		)
 		plain := true
 		for i, f := range args {
-			v, fr, ok := f(env)
+			v, fr, ok := fastArg(f, env)
 			if !ok {
-				return nil, false, false
-			}
-			if v, ok = fastStrip(v); !ok {
 				return nil, false, false
 			}
 			s, _, ok := fastText(v)
@@ -273,23 +279,38 @@ func fastEach(v Value, f func(string) string) (Value, bool, bool) {
 	return r, false, fits(valueSize(r))
 }
 
+// oneText evaluates the source of a function of one text (StripSpaces,
+// NormalizeDiacritics, ToLower). With done false, v is a String within
+// MaxValueSize, s its text and fresh its freshness, for the function to
+// work on. With done true, (v, fresh, ok) is already the function's
+// result: the fast path gives up, a null source gives Null, and a value
+// of a kind fastText does not take is mapped element by element with each
+// (as the full path's mapEachNull).
+func oneText(src fastFn, env Env, each func(string) string) (v Value, s string, fresh, ok, done bool) {
+	if v, fresh, ok = src(env); !ok {
+		return nil, "", false, false, true
+	}
+	s, null, ok := fastText(v)
+	switch {
+	case !ok:
+		v, fresh, ok = fastEach(v, each)
+		return v, "", fresh, ok, true
+	case !fits(len(s)):
+		return nil, "", false, false, true
+	case null:
+		return Null, "", false, true, true
+	}
+	return v, s, fresh, true, false
+}
+
 // fastStripSpaces is StripSpaces; a fresh string loses its spaces in
 // place.
 func fastStripSpaces(n *CallExpr, args []fastFn) fastFn {
 	src := args[0]
 	return func(env Env) (Value, bool, bool) {
-		v, fresh, ok := src(env)
-		if !ok {
-			return nil, false, false
-		}
-		s, null, ok := fastText(v)
-		switch {
-		case !ok:
-			return fastEach(v, stripSpaces)
-		case !fits(len(s)):
-			return nil, false, false
-		case null:
-			return Null, false, true
+		v, s, fresh, ok, done := oneText(src, env, stripSpaces)
+		if done {
+			return v, fresh, ok
 		}
 		i := strings.IndexByte(s, ' ')
 		if i < 0 {
@@ -323,27 +344,15 @@ func fastStripSpaces(n *CallExpr, args []fastFn) fastFn {
 func fastNormalizeDiacritics(n *CallExpr, args []fastFn) fastFn {
 	src := args[0]
 	return func(env Env) (Value, bool, bool) {
-		v, fresh, ok := src(env)
-		if !ok {
-			return nil, false, false
-		}
-		s, null, ok := fastText(v)
-		switch {
-		case !ok:
-			return fastEach(v, normalizeDiacritics)
-		case !fits(len(s)):
-			return nil, false, false
-		case null:
-			return Null, false, true
+		v, s, fresh, ok, done := oneText(src, env, normalizeDiacritics)
+		if done {
+			return v, fresh, ok
 		}
 		r := normalizeDiacritics(s)
 		if r == s {
 			return v, fresh, true
 		}
-		if !fits(len(r)) {
-			return nil, false, false
-		}
-		return String(r), false, true
+		return String(r), false, fits(len(r))
 	}
 }
 
@@ -361,20 +370,14 @@ func fastLower(n *CallExpr, args []fastFn) fastFn {
 	src := args[0]
 	lower := func(s string) string { return toLowerCulture(s, sc) }
 	return func(env Env) (Value, bool, bool) {
-		v, fresh, ok := src(env)
-		if !ok {
-			return nil, false, false
-		}
-		s, null, ok := fastText(v)
+		v, s, fresh, ok, done := oneText(src, env, lower)
 		switch {
-		case !ok:
-			return fastEach(v, lower)
-		case null:
-			return Null, false, true
+		case done:
+			return v, fresh, ok
 		case sc != nil:
-			r := toLowerCulture(s, sc)
+			r := lower(s)
 			if r == s {
-				return v, fresh, fits(len(s))
+				return v, fresh, true
 			}
 			return String(r), false, fits(len(r))
 		}
@@ -523,11 +526,8 @@ func fastSwitch(n *CallExpr, args []fastFn) fastFn {
 	}
 	src := args[0]
 	return func(env Env) (Value, bool, bool) {
-		v, _, ok := src(env)
+		v, _, ok := fastArg(src, env)
 		if !ok {
-			return nil, false, false
-		}
-		if v, ok = fastStrip(v); !ok {
 			return nil, false, false
 		}
 		s := Render(v)
@@ -562,14 +562,19 @@ func fastIIF(n *CallExpr, args []fastFn) fastFn {
 	}
 }
 
+// fastOperands evaluates the operands of a binary operator, left first;
+// ok is false when the fast path gives up on either.
+func fastOperands(left, right fastFn, env Env) (lv, rv Value, ok bool) {
+	if lv, _, ok = left(env); ok {
+		rv, _, ok = right(env)
+	}
+	return lv, rv, ok
+}
+
 // fastConcat is the & operator.
 func fastConcat(left, right fastFn) fastFn {
 	return func(env Env) (Value, bool, bool) {
-		lv, _, ok := left(env)
-		if !ok {
-			return nil, false, false
-		}
-		rv, _, ok := right(env)
+		lv, rv, ok := fastOperands(left, right, env)
 		if !ok {
 			return nil, false, false
 		}
@@ -609,11 +614,7 @@ func fastCompare(op string, left, right fastFn) fastFn {
 		return nil
 	}
 	return func(env Env) (Value, bool, bool) {
-		lv, _, ok := left(env)
-		if !ok {
-			return nil, false, false
-		}
-		rv, _, ok := right(env)
+		lv, rv, ok := fastOperands(left, right, env)
 		if !ok {
 			return nil, false, false
 		}
