@@ -1,8 +1,10 @@
 // Package scenario loads the sync scenarios of testdata/sync (a schema,
-// source and target snapshots, an optional state and options) for the
-// tests of the packages that build on the planner: sync/scim and the
-// SCIM interoperability module. The planner's own tests keep their loader,
-// since they live inside package provision.
+// source and target snapshots, an optional state and options): the one
+// loader of the tests that plan them. Those are the planner's golden,
+// fuzz and property tests (in package provision_test, since this package
+// imports provision; they reach the in-package oracles through
+// sync/provision/export_test.go), sync/scim's and the SCIM
+// interoperability module's.
 package scenario
 
 import (
@@ -29,9 +31,12 @@ type Scenario struct {
 	// State is nil when the scenario has no state.json.
 	State   *provision.State
 	Options provision.Options
+	// Explain lists the ids whose explanations the planner's golden test
+	// keeps (options.json "explain").
+	Explain []string
 }
 
-// options is options.json; Explain is read by the planner's golden test.
+// options is options.json: the Options of the run, and the ids to explain.
 type options struct {
 	SyncAll                 bool     `json:"syncAll"`
 	SkipOutOfScopeDeletions bool     `json:"skipOutOfScopeDeletions"`
@@ -105,6 +110,7 @@ func Load(dir string) (*Scenario, error) {
 		}
 		sc.Options.SyncAll, sc.Options.SkipOutOfScopeDeletions = o.SyncAll, o.SkipOutOfScopeDeletions
 		sc.Options.DeletionThreshold, sc.Options.AllowDeletions = o.DeletionThreshold, o.AllowDeletions
+		sc.Explain = o.Explain
 		if o.Now != "" {
 			if sc.Options.Now, err = time.Parse(time.RFC3339, o.Now); err != nil {
 				return fail("options.json", err)
@@ -123,4 +129,14 @@ func (sc *Scenario) Plan() (*provision.Plan, *provision.State, error) {
 		return nil, nil, err
 	}
 	return p.Plan(context.Background(), sc.Source, sc.Target, sc.State)
+}
+
+// ExplainObject explains what planning the scenario does to the object
+// with id.
+func (sc *Scenario) ExplainObject(id string) (*provision.Explanation, error) {
+	p, err := provision.NewPlanner(sc.Rules, sc.Options)
+	if err != nil {
+		return nil, err
+	}
+	return p.Explain(context.Background(), sc.Source, sc.Target, sc.State, id)
 }

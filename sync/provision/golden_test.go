@@ -1,98 +1,38 @@
-package provision
+package provision_test
+
+// The tests of this file plan the scenarios of testdata/sync, read by
+// internal/scenario. That package imports provision, so they live in the
+// external test package; the in-package checks they run are lent by
+// export_test.go.
 
 import (
 	"encoding/json"
-	"os"
+	"math/rand/v2"
 	"path/filepath"
-	"strings"
 	"testing"
-	"time"
 
 	"github.com/attrmap/attrmap/internal/golden"
-	"github.com/attrmap/attrmap/mapping"
+	"github.com/attrmap/attrmap/internal/scenario"
+	"github.com/attrmap/attrmap/sync/provision"
 )
 
-// scenario is one directory of testdata/sync: a schema, two snapshots, an
-// optional state and optional options, and the golden plan.
-type scenario struct {
-	name           string
-	rules          []*mapping.CompiledObjectMapping
-	source, target *Snapshot
-	state          *State
-	opts           Options
-	explain        []string
-}
+// scenarios is testdata/sync.
+var scenarios = filepath.Join("..", "..", "testdata", "sync")
 
-// scenarioOptions is options.json: the Options of the run, and the ids to
-// explain in the golden file.
-type scenarioOptions struct {
-	SyncAll                 bool     `json:"syncAll"`
-	SkipOutOfScopeDeletions bool     `json:"skipOutOfScopeDeletions"`
-	DeletionThreshold       int      `json:"deletionThreshold"`
-	AllowDeletions          bool     `json:"allowDeletions"`
-	Now                     string   `json:"now"`
-	Explain                 []string `json:"explain"`
-}
-
-func loadScenario(t testing.TB, dir string) *scenario {
+// loadScenarios loads every scenario of testdata/sync.
+func loadScenarios(t *testing.T) []*scenario.Scenario {
 	t.Helper()
-	sc := &scenario{name: filepath.Base(dir)}
-	read := func(name string) []byte {
-		data, err := os.ReadFile(filepath.Join(dir, name))
-		if err != nil {
+	dirs, err := scenario.Dirs(scenarios)
+	if err != nil {
+		t.Fatal(err)
+	}
+	all := make([]*scenario.Scenario, len(dirs))
+	for i, dir := range dirs {
+		if all[i], err = scenario.Load(dir); err != nil {
 			t.Fatal(err)
 		}
-		return data
 	}
-	schema, err := mapping.Decode(read("schema.json"))
-	if err != nil {
-		t.Fatalf("schema: %v", err)
-	}
-	if sc.rules, err = schema.CompileRule(""); err != nil {
-		t.Fatalf("schema: %v", err)
-	}
-	if sc.source, err = DecodeSnapshot(read("source.json"), SnapshotOptions{}); err != nil {
-		t.Fatalf("source: %v", err)
-	}
-	if sc.target, err = DecodeSnapshot(read("target.json"), SnapshotOptions{}); err != nil {
-		t.Fatalf("target: %v", err)
-	}
-	if _, err := os.Stat(filepath.Join(dir, "state.json")); err == nil {
-		sc.state = &State{}
-		if err := json.Unmarshal(read("state.json"), sc.state); err != nil {
-			t.Fatalf("state: %v", err)
-		}
-	}
-	sc.opts.Now = time.Date(2024, 7, 1, 9, 0, 0, 0, time.UTC)
-	if _, err := os.Stat(filepath.Join(dir, "options.json")); err == nil {
-		var o scenarioOptions
-		dec := json.NewDecoder(strings.NewReader(string(read("options.json"))))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(&o); err != nil {
-			t.Fatalf("options: %v", err)
-		}
-		sc.opts.SyncAll, sc.opts.SkipOutOfScopeDeletions = o.SyncAll, o.SkipOutOfScopeDeletions
-		sc.opts.DeletionThreshold, sc.opts.AllowDeletions = o.DeletionThreshold, o.AllowDeletions
-		if o.Now != "" {
-			if sc.opts.Now, err = time.Parse(time.RFC3339, o.Now); err != nil {
-				t.Fatalf("options: %v", err)
-			}
-		}
-		sc.explain = o.Explain
-	}
-	return sc
-}
-
-func scenarioDirs(t *testing.T) []string {
-	t.Helper()
-	dirs, err := filepath.Glob(filepath.Join("..", "..", "testdata", "sync", "*", "schema.json"))
-	if err != nil || len(dirs) == 0 {
-		t.Fatalf("no scenarios: %v", err)
-	}
-	for i := range dirs {
-		dirs[i] = filepath.Dir(dirs[i])
-	}
-	return dirs
+	return all
 }
 
 func marshal(t *testing.T, v json.Marshaler) string {
@@ -108,19 +48,18 @@ func marshal(t *testing.T, v json.Marshaler) string {
 // (readable and JSON), the new state and the explanations with
 // plan.golden. Run with -update to rewrite them.
 func TestGolden(t *testing.T) {
-	for _, dir := range scenarioDirs(t) {
-		t.Run(filepath.Base(dir), func(t *testing.T) {
-			sc := loadScenario(t, dir)
-			plan, next, err := planOnce(sc.rules, sc.source, sc.target, sc.state, sc.opts)
+	for _, sc := range loadScenarios(t) {
+		t.Run(sc.Name, func(t *testing.T) {
+			plan, next, err := sc.Plan()
 			if err != nil {
 				t.Fatal(err)
 			}
-			g := golden.Open(t, filepath.Join(dir, "plan.golden"))
+			g := golden.Open(t, filepath.Join(sc.Dir, "plan.golden"))
 			g.Check(t, "plan", plan.String())
 			g.Check(t, "plan.json", marshal(t, plan))
 			g.Check(t, "state.json", marshal(t, next))
-			for _, id := range sc.explain {
-				x, err := explainOnce(sc.rules, sc.source, sc.target, sc.state, sc.opts, id)
+			for _, id := range sc.Explain {
+				x, err := sc.ExplainObject(id)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -129,11 +68,13 @@ func TestGolden(t *testing.T) {
 
 			// Every scenario must converge: applying the plan and
 			// planning again changes nothing (held deletions aside).
-			applied, err := Apply(sc.target, plan)
+			applied, err := provision.Apply(sc.Target, plan)
 			if err != nil {
 				t.Fatalf("apply: %v", err)
 			}
-			again, _, err := planOnce(sc.rules, sc.source, applied, next, sc.opts)
+			next1 := *sc
+			next1.Target, next1.State = applied, next
+			again, _, err := next1.Plan()
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -143,3 +84,78 @@ func TestGolden(t *testing.T) {
 		})
 	}
 }
+
+// TestScenariosDeterministic shuffles the snapshots and the state of the
+// golden scenarios and requires byte-identical plans and states, with one
+// worker and with several (TestDiffDeterministic does the same with
+// generated worlds).
+func TestScenariosDeterministic(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 7))
+	for _, sc := range loadScenarios(t) {
+		t.Run(sc.Name, func(t *testing.T) {
+			provision.CheckDeterministic(t, r, sc.Rules, sc.Source, sc.Target, sc.State, sc.Options)
+		})
+	}
+}
+
+// TestScenarioJSONUnchanged: the streaming writers write, byte for byte,
+// what the reflection-based ones wrote, for every golden scenario's plan
+// and state (TestPlanJSONUnchanged checks awkward and large plans).
+func TestScenarioJSONUnchanged(t *testing.T) {
+	all := loadScenarios(t)
+	if len(all) < 17 {
+		t.Fatalf("only %d scenarios: the scenarios were not found", len(all))
+	}
+	for _, sc := range all {
+		p, next, err := sc.Plan()
+		if err != nil {
+			t.Fatal(err)
+		}
+		provision.CheckWriters(t, sc.Name, p, next)
+	}
+}
+
+// FuzzPlanJSON feeds the plan decoder arbitrary input. Whatever it
+// accepts must not panic when printed, re-encoded or applied, and must
+// read back the same after a round trip (sync/scim fuzzes the SCIM rendering).
+//
+//	go test ./sync/provision -run '^$' -fuzz FuzzPlanJSON -fuzztime 30s
+func FuzzPlanJSON(f *testing.F) {
+	for _, dir := range []string{"groups-membership", "references-manager", "multivalued-sets", "attribute-flows"} {
+		sc, err := scenario.Load(filepath.Join(scenarios, dir))
+		if err != nil {
+			f.Fatal(err)
+		}
+		p, _, err := sc.Plan()
+		if err != nil {
+			f.Fatal(err)
+		}
+		data, _ := p.MarshalJSON()
+		f.Add(data)
+	}
+	f.Add([]byte(`{"version": 1, "ops": [{"kind": "update", "key": "a", "target": "t", "changes": [{"name": "x", "old": null, "new": ["a", "b"]}]}]}`))
+	f.Add([]byte(`{"version": 2, "ops": [{"kind": "skip", "action": "bogus"}]}`))
+	target := &provision.Snapshot{}
+	target.Add("t", map[string]any{"members": []string{"a"}})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var p provision.Plan
+		if err := p.UnmarshalJSON(data); err != nil {
+			return
+		}
+		_ = p.String()
+		out, err := p.MarshalJSON()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var back provision.Plan
+		if err := back.UnmarshalJSON(out); err != nil {
+			t.Fatalf("a plan it wrote does not read back: %v\n%s", err, out)
+		}
+		again, _ := back.MarshalJSON()
+		if string(again) != string(out) {
+			t.Fatalf("the round trip is not stable:\n%s\n%s", out, again)
+		}
+		_, _ = provision.Apply(target, &p)
+	})
+}
+
