@@ -158,4 +158,3 @@ func FuzzPlanJSON(f *testing.F) {
 		_, _ = provision.Apply(target, &p)
 	})
 }
-

@@ -290,4 +290,3 @@ func checkInvariants(t *testing.T, seed uint64, w *world, p *Plan) {
 		}
 	}
 }
-
