@@ -9,7 +9,7 @@ import (
 // struct node, capture, alternative tried and repetition costs it a few
 // allocations, whatever it matches. So the nodes are few, and the
 // productions that match one or two tokens are participle Parseable
-// types (leafTok, wordTok, opTok, callHead, firstLeaf, restLeaf,
+// types (leafTok, wordTok, opTok, callHead, firstRun, restRun,
 // commaTok), which read the tokens straight from participle's
 // PeekingLexer and keep only their text and offset. Where a production
 // can fail after its first token (callHead), it fails as participle's
@@ -47,12 +47,14 @@ type operandNode struct {
 // callNode is Name(args). Arguments may be empty, so the first is
 // optional and each further one is a comma followed by an optional
 // expression. Most arguments are a single string, attribute, number or
-// bare word: firstLeaf and restLeaf take those whole, which spares
-// participle building an expression node, with its branches, for each.
-// Anything else goes through the grammar.
+// bare word: firstRun and restRun take those whole, and any that follow
+// them, which spares participle building an argument and an expression
+// node, with their branches, for each: Join(".", [givenName], [surname])
+// is the name, one firstRun and the closing parenthesis. Anything else
+// goes through the grammar.
 type callNode struct {
 	Head   callHead  `parser:"@@"`
-	First  firstLeaf `parser:"( @@"`
+	First  firstRun  `parser:"( @@"`
 	FirstX *exprNode `parser:"| @@ )?"`
 	Rest   []argNode `parser:"@@* \")\""`
 	EndPos lexer.Position
@@ -61,7 +63,7 @@ type callNode struct {
 // argNode is an argument after the first: a comma and a leaf, a comma
 // alone (an empty argument), or a comma and an expression.
 type argNode struct {
-	Leaf  restLeaf  `parser:"  @@"`
+	Leaf  restRun   `parser:"  @@"`
 	Comma commaTok  `parser:"| @@"`
 	X     *exprNode `parser:"  @@?"`
 }
@@ -139,8 +141,8 @@ func (h *callHead) Parse(lex *lexer.PeekingLexer) error {
 	return nil
 }
 
-// leafArg reports whether t is a single-token operand.
-func leafArg(t *lexer.Token) bool {
+// isLeaf reports whether t is a single-token operand.
+func isLeaf(t *lexer.Token) bool {
 	return t.Type == tokString || t.Type == tokAttr || t.Type == tokNumber || t.Type == tokHex || t.Type == tokIdent
 }
 
@@ -148,15 +150,76 @@ func leafArg(t *lexer.Token) bool {
 // parenthesis.
 func closesArg(t *lexer.Token) bool { return isPunct(t, ",") || isPunct(t, ")") }
 
-// firstLeaf is a first argument that is one leaf token followed by a
-// comma or the closing parenthesis: exactly what an expression would
-// parse there, without its nodes.
-type firstLeaf struct{ token }
+// leafRun is a run of arguments that are single leaf tokens or empty,
+// each followed by a comma or the closing parenthesis (which it leaves to
+// the next production): exactly what the grammar's arguments would read
+// there, without their nodes. firstRun starts with the first argument, a
+// leaf; restRun with the comma before an argument.
+type leafRun struct {
+	One  leafArg   // the first argument of the run
+	More []leafArg // the others
+}
+
+// leafArg is an argument of a leafRun: a token of Type 0 when it is
+// empty, and the offset of the comma before it (-1 for the first).
+type leafArg struct {
+	token
+	Comma int
+}
+
+// args returns the arguments of the run.
+func (r *leafRun) args() int { return 1 + len(r.More) }
+
+// at returns argument i of the run.
+func (r *leafRun) at(i int) leafArg {
+	if i == 0 {
+		return r.One
+	}
+	return r.More[i-1]
+}
+
+// next reads ", leaf" or "," that a comma or the closing parenthesis
+// follows, or nothing (ok false).
+func nextLeafArg(lex *lexer.PeekingLexer) (a leafArg, ok bool) {
+	c := lex.Peek()
+	if !isPunct(c, ",") {
+		return a, false
+	}
+	cp := lex.MakeCheckpoint()
+	lex.Next()
+	a.Comma = c.Pos.Offset
+	t := lex.Peek()
+	if closesArg(t) {
+		return a, true
+	}
+	if isLeaf(t) {
+		lex.Next()
+		if closesArg(lex.Peek()) {
+			a.token = tokenOf(t)
+			return a, true
+		}
+	}
+	lex.LoadCheckpoint(cp)
+	return a, false
+}
+
+// more reads the rest of the run.
+func (r *leafRun) more(lex *lexer.PeekingLexer) {
+	for {
+		a, ok := nextLeafArg(lex)
+		if !ok {
+			return
+		}
+		r.More = append(r.More, a)
+	}
+}
+
+type firstRun struct{ leafRun }
 
 // Parse implements participle.Parseable.
-func (a *firstLeaf) Parse(lex *lexer.PeekingLexer) error {
+func (r *firstRun) Parse(lex *lexer.PeekingLexer) error {
 	t := lex.Peek()
-	if !leafArg(t) {
+	if !isLeaf(t) {
 		return participle.NextMatch
 	}
 	cp := lex.MakeCheckpoint()
@@ -165,41 +228,25 @@ func (a *firstLeaf) Parse(lex *lexer.PeekingLexer) error {
 		lex.LoadCheckpoint(cp)
 		return participle.NextMatch
 	}
-	a.token = tokenOf(t)
+	r.One = leafArg{tokenOf(t), -1}
+	r.more(lex)
 	return nil
 }
 
-// restLeaf is an argument after the first that is empty or one leaf
-// token: a comma, then nothing or the leaf, then a comma or the closing
-// parenthesis (which it leaves to the next argument or the call).
-type restLeaf struct {
-	token     // Type 0 for an empty argument
-	Comma int // the comma's offset
-	ok    bool
+type restRun struct {
+	leafRun
+	ok bool
 }
 
 // Parse implements participle.Parseable.
-func (a *restLeaf) Parse(lex *lexer.PeekingLexer) error {
-	c := lex.Peek()
-	if !isPunct(c, ",") {
+func (r *restRun) Parse(lex *lexer.PeekingLexer) error {
+	a, ok := nextLeafArg(lex)
+	if !ok {
 		return participle.NextMatch
 	}
-	cp := lex.MakeCheckpoint()
-	lex.Next()
-	t := lex.Peek()
-	if closesArg(t) {
-		a.Comma, a.ok = c.Pos.Offset, true
-		return nil
-	}
-	if leafArg(t) {
-		lex.Next()
-		if closesArg(lex.Peek()) {
-			a.token, a.Comma, a.ok = tokenOf(t), c.Pos.Offset, true
-			return nil
-		}
-	}
-	lex.LoadCheckpoint(cp)
-	return participle.NextMatch
+	r.One, r.ok = a, true
+	r.more(lex)
+	return nil
 }
 
 // commaTok is the comma before an argument that is an expression.

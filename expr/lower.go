@@ -435,7 +435,6 @@ func (l *lowerer) ident(name string, span Span) (Node, error) {
 }
 
 func (l *lowerer) call(c *callNode, depth int) (Node, error) {
-	src := l.p.src
 	name := c.Head.Value
 	nameSpan := c.Head.span()
 	call := &CallExpr{Name: name, NameSpan: nameSpan, Loc: Span{nameSpan.Start, l.end(c.EndPos)}}
@@ -444,54 +443,102 @@ func (l *lowerer) call(c *callNode, depth int) (Node, error) {
 		return nil, l.err(nameSpan, didYouMean(name, l.p.cfg.funcs.Names()), "unknown function %q", name)
 	}
 	call.Func = f
-	if c.First.Type != 0 || c.FirstX != nil || len(c.Rest) > 0 {
-		call.Args = make([]Node, 0, 1+len(c.Rest))
+	args, err := l.args(c, depth)
+	if err != nil {
+		return nil, err
 	}
-	switch {
-	case c.First.Type != 0:
-		a, err := l.leaf(c.First.token)
-		if err != nil {
-			return nil, err
-		}
-		call.Args = append(call.Args, a)
-	case c.FirstX != nil:
-		a, err := l.expr(c.FirstX, depth)
-		if err != nil {
-			return nil, err
-		}
-		call.Args = append(call.Args, a)
-	case len(c.Rest) > 0:
-		// The first argument is empty: it sits right after "(".
-		off := nameSpan.End
-		for off < len(src) && src[off] != '(' {
-			off++
-		}
-		call.Args = append(call.Args, &EmptyArg{Loc: Span{off + 1, off + 1}})
-	}
-	for _, r := range c.Rest {
-		var a Node
-		var err error
-		switch {
-		case r.Leaf.ok && r.Leaf.Type == 0:
-			a = &EmptyArg{Loc: Span{r.Leaf.Comma + 1, r.Leaf.Comma + 1}}
-		case r.Leaf.ok:
-			a, err = l.leaf(r.Leaf.token)
-		case r.X == nil:
-			a = &EmptyArg{Loc: Span{r.Comma.Offset + 1, r.Comma.Offset + 1}}
-		default:
-			a, err = l.expr(r.X, depth)
-		}
-		if err != nil {
-			return nil, err
-		}
-		call.Args = append(call.Args, a)
-	}
+	call.Args = args
 	if n := len(call.Args); n < f.MinArgs || (f.MaxArgs >= 0 && n > f.MaxArgs) {
 		closing := Span{call.Loc.End - 1, call.Loc.End}
 		return nil, l.err(closing, "usage: "+f.Signature(),
 			"invalid number of arguments for %s (expected %s, got %d)", f.Name, arity(f), n)
 	}
 	return call, nil
+}
+
+// args lowers the arguments of a call: nil for (), an EmptyArg for each
+// argument left empty.
+func (l *lowerer) args(c *callNode, depth int) ([]Node, error) {
+	// An empty argument sits right after the comma before it, or the
+	// opening parenthesis.
+	empty := func(comma int) Node {
+		if comma < 0 {
+			comma = l.openParen(c.Head.span().End)
+		}
+		return &EmptyArg{Loc: Span{comma + 1, comma + 1}}
+	}
+	if c.First.One.Type == 0 && c.FirstX == nil && len(c.Rest) == 0 {
+		return nil, nil
+	}
+	n := 1
+	if c.First.One.Type != 0 {
+		n = c.First.args()
+	}
+	for _, r := range c.Rest {
+		if r.Leaf.ok {
+			n += r.Leaf.args()
+		} else {
+			n++
+		}
+	}
+	args := make([]Node, 0, n)
+	run := func(r *leafRun) error {
+		for i := range r.args() {
+			a := r.at(i)
+			if a.Type == 0 {
+				args = append(args, empty(a.Comma))
+				continue
+			}
+			n, err := l.leaf(a.token)
+			if err != nil {
+				return err
+			}
+			args = append(args, n)
+		}
+		return nil
+	}
+	var err error
+	switch {
+	case c.First.One.Type != 0:
+		err = run(&c.First.leafRun)
+	case c.FirstX != nil:
+		var first Node
+		first, err = l.expr(c.FirstX, depth)
+		args = append(args, first)
+	default:
+		args = append(args, empty(-1))
+	}
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range c.Rest {
+		var a Node
+		switch {
+		case r.Leaf.ok:
+			if err := run(&r.Leaf.leafRun); err != nil {
+				return nil, err
+			}
+			continue
+		case r.X == nil:
+			a = empty(r.Comma.Offset)
+		default:
+			a, err = l.expr(r.X, depth)
+		}
+		if err != nil {
+			return nil, err
+		}
+		args = append(args, a)
+	}
+	return args, nil
+}
+
+// openParen returns the offset of the first "(" from off on.
+func (l *lowerer) openParen(off int) int {
+	src := l.p.src
+	for off < len(src) && src[off] != '(' {
+		off++
+	}
+	return off
 }
 
 func arity(f *Func) string {
