@@ -24,22 +24,21 @@ import (
 // operand is inline rather than a node of its own, since most expressions
 // are one operand; the pairs are not a node either.
 type exprNode struct {
-	Leaf  leafTok       `parser:"( @@"`
-	Call  *callNode     `parser:"| @@"`
+	Call  *callNode     `parser:"( @@"`
+	Leaf  leafTok       `parser:"| @@"`
 	Word  wordTok       `parser:"| @@"`
 	Paren *exprNode     `parser:"| \"(\" @@ \")\" )"`
 	Ops   []opTok       `parser:"( @@"`
 	Rest  []operandNode `parser:"  @@ )*"`
 }
 
-// operandNode is an operand after an operator. The single-token operands
-// come first: an alternative that fails on its first token costs
-// participle little, while trying the call first would build (and drop) a
-// callNode for every string and attribute. Only Call must come before
-// Word, a bare word, which a call starts with.
+// operandNode is an operand after an operator. Call must come before
+// Word, a bare word, which a call starts with; the order of the others
+// does not matter, as each fails on the first token without moving, so
+// the most frequent, the call, comes first.
 type operandNode struct {
-	Leaf  leafTok   `parser:"  @@"`
-	Call  *callNode `parser:"| @@"`
+	Call  *callNode `parser:"  @@"`
+	Leaf  leafTok   `parser:"| @@"`
 	Word  wordTok   `parser:"| @@"`
 	Paren *exprNode `parser:"| \"(\" @@ \")\""`
 }
@@ -51,21 +50,18 @@ type operandNode struct {
 // them, which spares participle building an argument and an expression
 // node, with their branches, for each: Join(".", [givenName], [surname])
 // is the name, one firstRun and the closing parenthesis. Anything else
-// goes through the grammar.
+// goes through the grammar. The arguments after the first are a run of
+// leaves, or a comma and an expression, repeated: Runs, Commas and Xs in
+// the order of their commas (and Xs[i] after Commas[i]), rather than a
+// node per argument.
 type callNode struct {
 	Head   callHead  `parser:"@@"`
 	First  firstRun  `parser:"( @@"`
 	FirstX *exprNode `parser:"| @@ )?"`
-	Rest   []argNode `parser:"@@* \")\""`
+	Runs   []restRun   `parser:"( @@"`
+	Commas []commaTok  `parser:"| @@"`
+	Xs     []*exprNode `parser:"  @@? )* \")\""`
 	EndPos lexer.Position
-}
-
-// argNode is an argument after the first: a comma and a leaf, a comma
-// alone (an empty argument), or a comma and an expression.
-type argNode struct {
-	Leaf  restRun   `parser:"  @@"`
-	Comma commaTok  `parser:"| @@"`
-	X     *exprNode `parser:"  @@?"`
 }
 
 // token is what the Parseable productions keep of a token.

@@ -269,7 +269,7 @@ func precedence(op string) int {
 }
 
 func (l *lowerer) expr(e *exprNode, depth int) (Node, error) {
-	left, err := l.operand(e.Leaf, e.Call, e.Word, e.Paren, depth)
+	left, err := l.operand(e.Call, e.Leaf, e.Word, e.Paren, depth)
 	if err != nil {
 		return nil, err
 	}
@@ -284,7 +284,7 @@ func (l *lowerer) expr(e *exprNode, depth int) (Node, error) {
 	}
 	ops := make([]op, 0, len(e.Ops))
 	for i, r := range e.Rest {
-		n, err := l.operand(r.Leaf, r.Call, r.Word, r.Paren, depth)
+		n, err := l.operand(r.Call, r.Leaf, r.Word, r.Paren, depth)
 		if err != nil {
 			return nil, err
 		}
@@ -328,7 +328,7 @@ func (l *lowerer) expr(e *exprNode, depth int) (Node, error) {
 
 // operand lowers the one alternative of an operand that matched. A
 // parenthesised expression's span is that of the expression inside.
-func (l *lowerer) operand(leaf leafTok, call *callNode, word wordTok, paren *exprNode, depth int) (Node, error) {
+func (l *lowerer) operand(call *callNode, leaf leafTok, word wordTok, paren *exprNode, depth int) (Node, error) {
 	switch {
 	case call != nil:
 		return l.call(call, depth+1)
@@ -467,19 +467,20 @@ func (l *lowerer) args(c *callNode, depth int) ([]Node, error) {
 		}
 		return &EmptyArg{Loc: Span{comma + 1, comma + 1}}
 	}
-	if c.First.One.Type == 0 && c.FirstX == nil && len(c.Rest) == 0 {
+	if c.First.One.Type == 0 && c.FirstX == nil && len(c.Runs) == 0 && len(c.Commas) == 0 {
 		return nil, nil
 	}
-	n := 1
-	if c.First.One.Type != 0 {
-		n = c.First.args()
+	if len(c.Xs) != len(c.Commas) {
+		// A comma that no expression follows can only be the last thing
+		// before a syntax error: the parse fails before lowering.
+		return nil, l.err(c.Head.span(), "", "internal error: argument list without its expressions")
 	}
-	for _, r := range c.Rest {
-		if r.Leaf.ok {
-			n += r.Leaf.args()
-		} else {
-			n++
-		}
+	n := 1 + len(c.Commas)
+	if c.First.One.Type != 0 {
+		n = c.First.args() + len(c.Commas)
+	}
+	for i := range c.Runs {
+		n += c.Runs[i].args()
 	}
 	args := make([]Node, 0, n)
 	run := func(r *leafRun) error {
@@ -511,23 +512,22 @@ func (l *lowerer) args(c *callNode, depth int) ([]Node, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, r := range c.Rest {
-		var a Node
-		switch {
-		case r.Leaf.ok:
-			if err := run(&r.Leaf.leafRun); err != nil {
+	// Merge the runs and the expressions in the order of their commas.
+	i, j := 0, 0
+	for i < len(c.Runs) || j < len(c.Commas) {
+		if j == len(c.Commas) || i < len(c.Runs) && c.Runs[i].One.Comma < c.Commas[j].Offset {
+			if err := run(&c.Runs[i].leafRun); err != nil {
 				return nil, err
 			}
+			i++
 			continue
-		case r.X == nil:
-			a = empty(r.Comma.Offset)
-		default:
-			a, err = l.expr(r.X, depth)
 		}
+		a, err := l.expr(c.Xs[j], depth)
 		if err != nil {
 			return nil, err
 		}
 		args = append(args, a)
+		j++
 	}
 	return args, nil
 }
