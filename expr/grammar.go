@@ -55,9 +55,9 @@ type operandNode struct {
 // the order of their commas (and Xs[i] after Commas[i]), rather than a
 // node per argument.
 type callNode struct {
-	Head   callHead  `parser:"@@"`
-	First  firstRun  `parser:"( @@"`
-	FirstX *exprNode `parser:"| @@ )?"`
+	Head   callHead    `parser:"@@"`
+	First  firstRun    `parser:"( @@"`
+	FirstX *exprNode   `parser:"| @@ )?"`
 	Runs   []restRun   `parser:"( @@"`
 	Commas []commaTok  `parser:"| @@"`
 	Xs     []*exprNode `parser:"  @@? )* \")\""`
