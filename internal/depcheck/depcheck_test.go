@@ -49,6 +49,9 @@ var allowed = map[string][]string{
 	// internal/scenario loads testdata/sync for the tests of sync/scim and
 	// internal/interop.
 	"internal/scenario": {"mapping", "sync/provision"},
+	// internal/examples is the setup the Example functions of sync/connect,
+	// sync/provision and sync/scim share.
+	"internal/examples": {"mapping", "sync/provision"},
 	"internal/golden":   {},
 	// internal/fuzzmin bounds go test -fuzz minimisation, for TestMain.
 	"internal/fuzzmin": {},

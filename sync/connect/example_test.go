@@ -4,14 +4,14 @@ import (
 	"fmt"
 	"slices"
 
-	"github.com/attrmap/attrmap/mapping"
+	"github.com/attrmap/attrmap/internal/examples"
 	"github.com/attrmap/attrmap/sync/connect"
 )
 
 // Flatten reads a SCIM resource under the mapping's target attribute
 // names, as the planner's target snapshot holds them.
 func ExampleFlatten() {
-	schema, err := mapping.Decode([]byte(`{
+	rule := examples.Rule(`{
 	  "name": "Users", "sourceObjectName": "User", "targetObjectName": "User",
 	  "attributeMappings": [
 	    {"targetAttributeName": "userName", "matchingPriority": 1, "source": {"expression": "[userPrincipalName]"}},
@@ -20,14 +20,7 @@ func ExampleFlatten() {
 	    {"targetAttributeName": "emails[type eq \"work\"].value", "source": {"expression": "[mail]"}},
 	    {"targetAttributeName": "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager", "source": {"expression": "[manager]"}},
 	    {"targetAttributeName": "roles", "source": {"expression": "[roles]"}}
-	  ]}`))
-	if err != nil {
-		panic(err)
-	}
-	rule, err := schema.Compile("", "")
-	if err != nil {
-		panic(err)
-	}
+	  ]}`)
 	attrs, err := connect.Flatten([]byte(`{
 	  "id": "scim-7", "userName": "ann@contoso.com", "active": true,
 	  "name": {"givenName": "Ann", "familyName": "Lee"},

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 
+	"github.com/attrmap/attrmap/internal/examples"
 	"github.com/attrmap/attrmap/mapping"
 	"github.com/attrmap/attrmap/sync/provision"
 )
@@ -13,20 +14,13 @@ import (
 // her title. The planner prepares the rules once; Plan and Explain use it
 // for any number of cycles.
 func ExampleNewPlanner() {
-	schema, err := mapping.Decode([]byte(`{
+	rule := examples.Rule(`{
 	  "name": "Users", "sourceObjectName": "User", "targetObjectName": "User",
 	  "attributeMappings": [
 	    {"targetAttributeName": "userName", "matchingPriority": 1, "source": {"expression": "[userPrincipalName]"}},
 	    {"targetAttributeName": "active", "source": {"expression": "Not([IsSoftDeleted])"}},
 	    {"targetAttributeName": "title", "source": {"expression": "[jobTitle]"}}
-	  ]}`))
-	if err != nil {
-		panic(err)
-	}
-	rule, err := schema.Compile("", "")
-	if err != nil {
-		panic(err)
-	}
+	  ]}`)
 	source := &provision.Snapshot{}
 	source.Add("u1", map[string]any{"userPrincipalName": "alice@contoso.com", "jobTitle": "Director"})
 	source.Add("u2", map[string]any{"userPrincipalName": "bob@contoso.com", "jobTitle": "Engineer"}).Unassigned = true
@@ -67,19 +61,12 @@ func ExampleNewPlanner() {
 // A plan converges: once applied to the target, planning again with the
 // new state finds nothing to do.
 func ExamplePlan() {
-	schema, err := mapping.Decode([]byte(`{
+	rule := examples.Rule(`{
 	  "name": "Users", "sourceObjectName": "User", "targetObjectName": "User",
 	  "attributeMappings": [
 	    {"targetAttributeName": "userName", "matchingPriority": 1, "source": {"expression": "[userPrincipalName]"}},
 	    {"targetAttributeName": "displayName", "source": {"expression": "Join(\" \", [givenName], [surname])"}}
-	  ]}`))
-	if err != nil {
-		panic(err)
-	}
-	rule, err := schema.Compile("", "")
-	if err != nil {
-		panic(err)
-	}
+	  ]}`)
 	source := &provision.Snapshot{}
 	source.Add("u1", map[string]any{"userPrincipalName": "zoe@contoso.com", "givenName": "Zoë", "surname": "Ng"})
 	target := &provision.Snapshot{}
@@ -111,7 +98,7 @@ func ExamplePlan() {
 // Finn is not assigned: the references to him are reported, not invented.
 // Objects without a type are users, the first mapping's type.
 func ExamplePlanner_Plan() {
-	schema, err := mapping.Decode([]byte(`{
+	rules := examples.Rules(`{
 	  "directories": [{"name": "App", "objects": [
 	    {"name": "User", "attributes": [{"name": "manager", "type": "Reference", "referencedObjects": [{"referencedObjectName": "User"}]}]},
 	    {"name": "Group", "attributes": [{"name": "members", "type": "Reference", "multivalued": true, "referencedObjects": [{"referencedObjectName": "User"}]}]}]}],
@@ -121,14 +108,7 @@ func ExamplePlanner_Plan() {
 	      {"targetAttributeName": "manager", "source": {"expression": "[manager]"}}]},
 	    {"name": "Groups", "enabled": true, "sourceObjectName": "Group", "targetObjectName": "Group", "attributeMappings": [
 	      {"targetAttributeName": "displayName", "matchingPriority": 1, "source": {"expression": "[displayName]"}},
-	      {"targetAttributeName": "members", "source": {"expression": "[members]"}}]}]}]}`))
-	if err != nil {
-		panic(err)
-	}
-	rules, err := schema.CompileRule("")
-	if err != nil {
-		panic(err)
-	}
+	      {"targetAttributeName": "members", "source": {"expression": "[members]"}}]}]}]}`)
 	source := &provision.Snapshot{}
 	source.Add("u-carl", map[string]any{"upn": "carl@contoso.com"})
 	source.Add("u-dana", map[string]any{"upn": "dana@contoso.com", "manager": "u-carl"})
@@ -177,19 +157,12 @@ func ExamplePlanner_Plan() {
 
 // Explain walks one object through the cycle, as provision-on-demand does.
 func ExamplePlanner_Explain() {
-	schema, err := mapping.Decode([]byte(`{
+	rule := examples.Rule(`{
 	  "name": "Users", "sourceObjectName": "User", "targetObjectName": "User",
 	  "attributeMappings": [
 	    {"targetAttributeName": "userName", "matchingPriority": 1, "source": {"expression": "[userPrincipalName]"}},
 	    {"targetAttributeName": "title", "source": {"expression": "[jobTitle]"}, "defaultValue": "Employee"}
-	  ]}`))
-	if err != nil {
-		panic(err)
-	}
-	rule, err := schema.Compile("", "")
-	if err != nil {
-		panic(err)
-	}
+	  ]}`)
 	planner, err := provision.NewPlanner([]*mapping.CompiledObjectMapping{rule}, provision.Options{})
 	if err != nil {
 		panic(err)

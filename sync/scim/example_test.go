@@ -1,9 +1,9 @@
 package scim_test
 
 import (
-	"context"
 	"fmt"
 
+	"github.com/attrmap/attrmap/internal/examples"
 	"github.com/attrmap/attrmap/mapping"
 	"github.com/attrmap/attrmap/sync/provision"
 	"github.com/attrmap/attrmap/sync/scim"
@@ -13,7 +13,7 @@ import (
 // title and department change, Bob is disabled. WriteJSON writes them as
 // one bulk request; here they are printed one by one.
 func ExampleBulk() {
-	schema, err := mapping.Decode([]byte(`{
+	rule := examples.Rule(`{
 	  "directories": [
 	    {"name": "Azure Active Directory", "objects": [{"name": "User", "attributes": [
 	      {"name": "userPrincipalName"}, {"name": "givenName"}, {"name": "jobTitle"}, {"name": "department"}]}]},
@@ -28,14 +28,7 @@ func ExampleBulk() {
 	        {"targetAttributeName": "name.givenName", "source": {"expression": "[givenName]"}},
 	        {"targetAttributeName": "title", "source": {"expression": "[jobTitle]"}},
 	        {"targetAttributeName": "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department", "source": {"expression": "[department]"}}
-	      ]}]}]}`))
-	if err != nil {
-		panic(err)
-	}
-	rule, err := schema.Compile("", "")
-	if err != nil {
-		panic(err)
-	}
+	      ]}]}]}`)
 	source := &provision.Snapshot{}
 	source.Add("u1", map[string]any{"userPrincipalName": "alice@contoso.com", "givenName": "Alice", "jobTitle": "Director", "department": "Sales"})
 	source.Add("u2", map[string]any{"userPrincipalName": "bob@contoso.com", "givenName": "Bob", "jobTitle": "Engineer"}).Unassigned = true
@@ -45,14 +38,7 @@ func ExampleBulk() {
 	target.Add("t2", map[string]any{"userName": "bob@contoso.com", "active": true, "name.givenName": "Bob", "title": "Engineer"})
 	state := &provision.State{Links: []provision.Link{{Source: "u1", Target: "t1", Provisioned: true}, {Source: "u2", Target: "t2", Provisioned: true}}}
 
-	planner, err := provision.NewPlanner([]*mapping.CompiledObjectMapping{rule}, provision.Options{})
-	if err != nil {
-		panic(err)
-	}
-	plan, _, err := planner.Plan(context.Background(), source, target, state)
-	if err != nil {
-		panic(err)
-	}
+	plan, _ := examples.Plan([]*mapping.CompiledObjectMapping{rule}, source, target, state)
 	bulk, err := scim.Bulk(plan, rule)
 	if err != nil {
 		panic(err)
@@ -79,7 +65,7 @@ func ExampleBulk() {
 // bulkId, and a PATCH sets Ann's manager once both exist. Resolve puts
 // the ids the server assigned in place of the bulkIds.
 func ExampleRequests() {
-	schema, err := mapping.Decode([]byte(`{
+	rules := examples.Rules(`{
 	  "directories": [
 	    {"name": "Azure Active Directory", "objects": [{"name": "User", "attributes": [
 	      {"name": "userPrincipalName"}, {"name": "manager", "type": "Reference", "referencedObjects": [{"referencedObjectName": "User"}]}]}]},
@@ -91,25 +77,11 @@ func ExampleRequests() {
 	      "attributeMappings": [
 	        {"targetAttributeName": "userName", "matchingPriority": 1, "source": {"expression": "[userPrincipalName]"}},
 	        {"targetAttributeName": "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager", "source": {"expression": "[manager]"}}
-	      ]}]}]}`))
-	if err != nil {
-		panic(err)
-	}
-	rules, err := schema.CompileRule("")
-	if err != nil {
-		panic(err)
-	}
+	      ]}]}]}`)
 	source := &provision.Snapshot{}
 	source.Add("ann", map[string]any{"userPrincipalName": "ann@contoso.com", "manager": "ben"})
 	source.Add("ben", map[string]any{"userPrincipalName": "ben@contoso.com", "manager": "ann"})
-	planner, err := provision.NewPlanner(rules, provision.Options{})
-	if err != nil {
-		panic(err)
-	}
-	plan, _, err := planner.Plan(context.Background(), source, &provision.Snapshot{}, nil)
-	if err != nil {
-		panic(err)
-	}
+	plan, _ := examples.Plan(rules, source, &provision.Snapshot{}, nil)
 	reqs, err := scim.Requests(plan, rules...)
 	if err != nil {
 		panic(err)
