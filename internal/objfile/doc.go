@@ -66,6 +66,14 @@
 // two on any input). ScanObject and ScanValue offer the scanner to other
 // readers of JSON (the planner's state).
 //
+// A long JSON stream or array can be read on several cores: Chunked cuts
+// it into chunks at line ends, ChunkReaders read the chunks' objects on
+// goroutines of their own, and at the first chunk that is not a sequence
+// of plain objects (an error, a page, an object spanning the cut)
+// Chunker.Resume hands the rest to a sequential Reader in the state
+// reading from the start would have reached, so that what is read, and
+// every error and position, is the same (FuzzChunkedMatchesWhole).
+//
 // # Errors
 //
 // Anything the reader cannot read is an *Error naming the file, the line

@@ -448,63 +448,87 @@ func (r *Reader) nextElem() (*Object, bool, error) {
 	return o, true, err
 }
 
-// startPage begins reading a Graph page ({"@odata.context": ...,
-// "value": [...]}) or a SCIM ListResponse ({"schemas":
-// [".../ListResponse"], "Resources": [...]}); false when top is neither.
-func (r *Reader) startPage(top []Member, off int64) bool {
-	var value, resources, next, schemas, context, total, startIdx, perPage *Member
-	odata := false
+// pageMembers are the members of a top-level object that tell a page.
+type pageMembers struct {
+	value, resources, next, schemas, context, total, startIdx, perPage *Member
+	odata                                                              bool
+	n                                                                  int
+}
+
+// findPage finds the members of top that tell a page.
+func findPage(top []Member) pageMembers {
+	p := pageMembers{n: len(top)}
 	for i := range top {
 		m := &top[i]
 		switch string(m.Name) {
 		case "value":
-			value = m
+			p.value = m
 		case "Resources":
-			resources = m
+			p.resources = m
 		case "@odata.nextLink":
-			next = m
+			p.next = m
 		case "@odata.context":
-			context = m
+			p.context = m
 		case "schemas":
-			schemas = m
+			p.schemas = m
 		case "totalResults":
-			total = m
+			p.total = m
 		case "startIndex":
-			startIdx = m
+			p.startIdx = m
 		case "itemsPerPage":
-			perPage = m
+			p.perPage = m
 		}
 		if bytes.HasPrefix(m.Name, []byte("@odata.")) {
-			odata = true
+			p.odata = true
 		}
 	}
+	return p
+}
+
+// shape is Graph for a Graph page, SCIM for a SCIM ListResponse, Plain
+// for an object that is no page.
+func (p pageMembers) shape() Shape {
 	switch {
-	case value != nil && value.Raw[0] == '[' && (odata || len(top) == 1):
-		r.beginPage(value, Graph, off)
+	case p.value != nil && p.value.Raw[0] == '[' && (p.odata || p.n == 1):
+		return Graph
+	case p.schemas != nil && bytes.Contains(p.schemas.Raw, []byte(scimListResponse)):
+		return SCIM
+	}
+	return Plain
+}
+
+// startPage begins reading a Graph page ({"@odata.context": ...,
+// "value": [...]}) or a SCIM ListResponse ({"schemas":
+// [".../ListResponse"], "Resources": [...]}); false when top is neither.
+func (r *Reader) startPage(top []Member, off int64) bool {
+	p := findPage(top)
+	switch p.shape() {
+	case Graph:
+		r.beginPage(p.value, Graph, off)
 		r.pageKind = ""
-		if context != nil && context.Raw[0] == '"' {
-			r.pageKind = graphContextType(StringOf(context.Raw))
+		if p.context != nil && p.context.Raw[0] == '"' {
+			r.pageKind = graphContextType(StringOf(p.context.Raw))
 		}
 		r.incomplete = ""
-		if next != nil && next.Raw[0] == '"' {
-			r.incomplete = fmt.Sprintf("the last Graph page has @odata.nextLink %s: the rest of the collection is missing (put every page in the file, or the pages' files in one directory)", next.Raw)
+		if p.next != nil && p.next.Raw[0] == '"' {
+			r.incomplete = fmt.Sprintf("the last Graph page has @odata.nextLink %s: the rest of the collection is missing (put every page in the file, or the pages' files in one directory)", p.next.Raw)
 		}
 		return true
-	case schemas != nil && bytes.Contains(schemas.Raw, []byte(scimListResponse)):
+	case SCIM:
 		r.pageKind = ""
 		r.incomplete = ""
 		n := 0
-		if resources != nil && resources.Raw[0] == '[' {
-			r.beginPage(resources, SCIM, off)
-			Elements(resources.Raw, func([]byte) bool { n++; return true })
+		if p.resources != nil && p.resources.Raw[0] == '[' {
+			r.beginPage(p.resources, SCIM, off)
+			Elements(p.resources.Raw, func([]byte) bool { n++; return true })
 		}
-		if t, ok := jsonInt(total); ok {
+		if t, ok := jsonInt(p.total); ok {
 			first := 1
-			if s, ok := jsonInt(startIdx); ok {
+			if s, ok := jsonInt(p.startIdx); ok {
 				first = s
 			}
-			if p, ok := jsonInt(perPage); ok && p < n {
-				n = p
+			if pp, ok := jsonInt(p.perPage); ok && pp < n {
+				n = pp
 			}
 			if first-1+n < t {
 				r.incomplete = fmt.Sprintf("the last SCIM ListResponse ends at resource %d of totalResults %d: the rest is missing (put every page in the file, or the pages' files in one directory)", first-1+n, t)

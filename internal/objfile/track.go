@@ -15,6 +15,9 @@ type tracker struct {
 	line   int   // newlines read so far
 	chunks []chunk
 	next   int // ring position of the oldest chunk once full
+	// from is where the remembered input begins, at a line start (0, or
+	// where a resumed reader's line began, see Chunker.Resume).
+	from int64
 }
 
 // chunk is one read: where it starts, the newlines before it and the
@@ -109,5 +112,5 @@ func (t *tracker) lineStart(off int64) (int64, bool) {
 	if best >= 0 {
 		return best, true
 	}
-	return 0, oldest == 0
+	return t.from, oldest == t.from
 }

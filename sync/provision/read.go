@@ -25,7 +25,20 @@ import (
 // between the objects that have them; an attribute whose values turn out
 // to be mostly distinct (ids, mails) stops being looked up.
 func ReadSnapshot(r io.Reader, opts SnapshotOptions) (*Snapshot, error) {
-	return readObjects(objfile.NewReader(r, opts.fileOptions()), opts)
+	return readSnapshot(r, opts, chunkSize)
+}
+
+// readSnapshot is ReadSnapshot with chunks of size bytes: a JSON stream or
+// array longer than one chunk is read on several cores (readChunks).
+func readSnapshot(r io.Reader, opts SnapshotOptions, size int) (*Snapshot, error) {
+	if err := opts.checkID(); err != nil {
+		return nil, err
+	}
+	c, or := objfile.Chunked(r, opts.fileOptions(), size)
+	if c == nil {
+		return newSnapshotReader(opts).read(or)
+	}
+	return readChunks(c, opts)
 }
 
 // ReadSnapshotFile reads a snapshot from a file, or from a directory of
@@ -49,13 +62,24 @@ func (opts SnapshotOptions) fileOptions() objfile.Options {
 }
 
 func readObjects(or *objfile.Reader, opts SnapshotOptions) (*Snapshot, error) {
+	if err := opts.checkID(); err != nil {
+		return nil, err
+	}
+	return newSnapshotReader(opts).read(or)
+}
+
+func (opts SnapshotOptions) checkID() error {
 	if !utf8.ValidString(opts.IDAttribute) {
 		// Member names are read as UTF-8, invalid bytes becoming U+FFFD, so
 		// such a name could only match by accident (case folding takes
 		// every invalid byte for the same rune).
-		return nil, fmt.Errorf("id attribute %q is not valid UTF-8", opts.IDAttribute)
+		return fmt.Errorf("id attribute %q is not valid UTF-8", opts.IDAttribute)
 	}
-	rd := newSnapshotReader(opts)
+	return nil
+}
+
+// read adds the objects of or and returns the snapshot.
+func (rd *snapshotReader) read(or *objfile.Reader) (*Snapshot, error) {
 	for {
 		o, err := or.Next()
 		if err == io.EOF {
@@ -73,7 +97,7 @@ func readObjects(or *objfile.Reader, opts SnapshotOptions) (*Snapshot, error) {
 	// of its totalResults, is not the whole collection: a snapshot missing
 	// objects would plan creates and deletes that are wrong.
 	if why := or.Incomplete(); why != "" {
-		return nil, fmt.Errorf("%s: %s", cmpName(opts.Name), why)
+		return nil, fmt.Errorf("%s: %s", cmpName(rd.opts.Name), why)
 	}
 	return rd.finish(), nil
 }
