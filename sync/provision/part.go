@@ -3,6 +3,7 @@ package provision
 import (
 	"fmt"
 	"slices"
+	"sort"
 	"strings"
 )
 
@@ -37,20 +38,15 @@ func (e *engine) collect(res []result) *part {
 	pt.stats.Source, pt.stats.Target = len(e.src.Objects), len(e.tgt.Objects)
 	e.contested(res)
 	gone := pt.gone()
-	pt.sortResults()
+	obj := e.rule.TargetObjectName()
+	pt.sortResults(obj, len(gone))
 	for _, op := range gone {
+		op.Object = obj
 		if op.Kind == Skip {
 			pt.skipped = append(pt.skipped, op)
 		} else {
 			pt.ops = append(pt.ops, op)
 		}
-	}
-	obj := e.rule.TargetObjectName()
-	for i := range pt.ops {
-		pt.ops[i].Object = obj
-	}
-	for i := range pt.skipped {
-		pt.skipped[i].Object = obj
 	}
 	sortErrors(pt.errors)
 	pt.errors = slices.CompactFunc(pt.errors, sameError) // objects sharing an id report it once
@@ -119,38 +115,75 @@ func (pt *part) gone() []Op {
 }
 
 // sortResults files each object's result as an operation, a skip or an
-// error, and counts it.
-func (pt *part) sortResults() {
-	st := &pt.stats
-	for i := range pt.res {
-		r := &pt.res[i]
-		switch {
-		case r.err != nil:
-			pt.errors = append(pt.errors, *r.err)
-		case r.op != nil && r.op.Kind == Skip:
-			pt.skipped = append(pt.skipped, *r.op)
-		case r.op != nil:
-			pt.ops = append(pt.ops, *r.op)
-		}
-		if !r.inScope {
-			if r.err == nil || r.err.Stage != "source" {
-				st.OutOfScope++
+// error of the target object type obj, and counts it: in chunks on every
+// core, put together in the objects' order. extra is room to leave for
+// the deletes of gone sources.
+func (pt *part) sortResults(obj string, extra int) {
+	type share struct {
+		ops, skipped []Op
+		errors       []ObjectError
+		stats        Stats
+	}
+	shares := inChunks(chunkBounds(pt.e.opts.workers(), len(pt.res)), func(_, lo, hi int) share {
+		var sh share
+		st := &sh.stats
+		for i := lo; i < hi; i++ {
+			r := &pt.res[i]
+			switch {
+			case r.err != nil:
+				sh.errors = append(sh.errors, *r.err)
+			case r.op != nil && r.op.Kind == Skip:
+				sh.skipped = append(sh.skipped, *r.op)
+				sh.skipped[len(sh.skipped)-1].Object = obj
+			case r.op != nil:
+				sh.ops = append(sh.ops, *r.op)
+				sh.ops[len(sh.ops)-1].Object = obj
 			}
-			continue
+			if !r.inScope {
+				if r.err == nil || r.err.Stage != "source" {
+					st.OutOfScope++
+				}
+				continue
+			}
+			st.InScope++
+			if r.err != nil {
+				continue
+			}
+			switch r.how {
+			case foundLinked:
+				st.Linked++
+			case foundMatched:
+				st.Matched++
+			}
+			if r.op == nil && r.target >= 0 {
+				st.Unchanged++
+			}
 		}
-		st.InScope++
-		if r.err != nil {
-			continue
+		return sh
+	})
+	if len(shares) == 1 {
+		sh := &shares[0]
+		pt.ops, pt.skipped, pt.errors = sh.ops, sh.skipped, sh.errors
+	} else {
+		var nOps, nSkipped, nErrors int
+		for i := range shares {
+			nOps, nSkipped, nErrors = nOps+len(shares[i].ops), nSkipped+len(shares[i].skipped), nErrors+len(shares[i].errors)
 		}
-		switch r.how {
-		case foundLinked:
-			st.Linked++
-		case foundMatched:
-			st.Matched++
+		pt.ops, pt.skipped, pt.errors = make([]Op, 0, nOps+extra), make([]Op, 0, nSkipped+extra), make([]ObjectError, 0, nErrors)
+		for i := range shares {
+			pt.ops = append(pt.ops, shares[i].ops...)
+			pt.skipped = append(pt.skipped, shares[i].skipped...)
+			pt.errors = append(pt.errors, shares[i].errors...)
 		}
-		if r.op == nil && r.target >= 0 {
-			st.Unchanged++
-		}
+	}
+	st := &pt.stats
+	for i := range shares {
+		sh := &shares[i].stats
+		st.OutOfScope += sh.OutOfScope
+		st.InScope += sh.InScope
+		st.Linked += sh.Linked
+		st.Matched += sh.Matched
+		st.Unchanged += sh.Unchanged
 	}
 }
 
@@ -193,36 +226,77 @@ func (pt *part) newLinks() {
 // the links of objects the state did not link need sorting, and a merge
 // gives the order sortedLinks gets by sorting everything. Every source is
 // in one link, so there is nothing to compact.
+//
+// The merge puts an unlinked object's link after the state's links whose
+// source sorts before it or is the same, and before the others, whichever
+// of them are kept. So the state's links are cut into chunks, each chunk
+// takes the unlinked links that sort from its first source up to the next
+// chunk's, and the chunks are merged on every core into their own shares
+// of the result, then closed up in order.
 func (pt *part) mergeLinks() []Link {
 	e := pt.e
-	var unlinked []Link // of objects the state does not link, sorted below
-	for i := range pt.res {
-		if e.isDup(i) || (e.linkOf != nil && e.linkOf[i] >= 0) {
-			continue
+	workers := e.opts.workers()
+	shares := inChunks(chunkBounds(workers, len(pt.res)), func(_, lo, hi int) []Link {
+		var unlinked []Link // of objects the state does not link
+		for i := lo; i < hi; i++ {
+			if e.isDup(i) || (e.linkOf != nil && e.linkOf[i] >= 0) {
+				continue
+			}
+			if l, ok := pt.linkAt(i); ok {
+				unlinked = append(unlinked, l)
+			}
 		}
-		if l, ok := pt.linkAt(i); ok {
-			unlinked = append(unlinked, l)
-		}
+		return unlinked
+	})
+	unlinked := shares[0]
+	if len(shares) > 1 {
+		unlinked = slices.Concat(shares...)
 	}
 	slices.SortFunc(unlinked, compareLinks)
-	n := len(unlinked)
-	if e.state != nil {
-		n += len(e.state.Links)
-	}
-	links := make([]Link, 0, n)
-	// add appends a link of the state's order, after the unlinked
-	// objects' links that sort before it. key is its source as the state
-	// spells it (the state's strings lie in order in memory, the
-	// objects' ids do not).
-	add := func(key string, l Link) {
-		for len(unlinked) > 0 && unlinked[0].Source < key {
-			links, unlinked = append(links, unlinked[0]), unlinked[1:]
+	typ := e.rule.SourceObjectName()
+	if e.state == nil {
+		if unlinked == nil {
+			unlinked = []Link{} // a state with no links, not none
 		}
-		links = append(links, l)
+		for i := range unlinked {
+			unlinked[i].Type = typ
+		}
+		return unlinked
 	}
-	if e.state != nil {
+	state := e.state.Links
+	b := chunkBounds(workers, len(state))
+	// Chunk c merges the state's links b[c]:b[c+1] with the unlinked
+	// links ub[c]:ub[c+1] into links[off[c]:], which has room for both.
+	ub, off := make([]int, len(b)), make([]int, len(b))
+	for c := 1; c < len(b)-1; c++ {
+		key := state[b[c]].Source
+		ub[c] = ub[c-1] + sort.Search(len(unlinked)-ub[c-1], func(u int) bool { return unlinked[ub[c-1]+u].Source >= key })
+	}
+	ub[len(b)-1] = len(unlinked)
+	for c := 1; c < len(b); c++ {
+		off[c] = off[c-1] + b[c] - b[c-1] + ub[c] - ub[c-1]
+	}
+	links := make([]Link, off[len(b)-1])
+	n := inChunks(b, func(c, lo, hi int) int {
+		out := links[off[c]:off[c]:off[c+1]]
+		unlinked := unlinked[ub[c]:ub[c+1]]
+		// add appends a link of the state's order, after the unlinked
+		// objects' links that sort before it. key is its source as the
+		// state spells it (the state's strings lie in order in memory,
+		// the objects' ids do not).
+		add := func(key string, l Link) {
+			for len(unlinked) > 0 && unlinked[0].Source < key {
+				out, unlinked = append(out, unlinked[0]), unlinked[1:]
+			}
+			out = append(out, l)
+		}
 		gone := pt.goneLinks // in the state's order too (see gone)
-		for li, l := range e.state.Links {
+		if lo > 0 {
+			key := state[lo].Source
+			gone = gone[sort.Search(len(gone), func(g int) bool { return gone[g].Source >= key }):]
+		}
+		for li := lo; li < hi; li++ {
+			l := state[li]
 			switch s := e.linkSrc[li]; {
 			case s >= 0:
 				if nl, ok := pt.linkAt(int(s)); ok {
@@ -241,13 +315,18 @@ func (pt *part) mergeLinks() []Link {
 				add(l.Source, l)
 			}
 		}
+		out = append(out, unlinked...)
+		for i := range out {
+			out[i].Type = typ
+		}
+		return len(out)
+	})
+	w := 0
+	for c := range n {
+		w += copy(links[w:], links[off[c]:off[c]+n[c]])
 	}
-	links = append(links, unlinked...)
-	typ := e.rule.SourceObjectName()
-	for i := range links {
-		links[i].Type = typ
-	}
-	return links
+	clear(links[w:])
+	return links[:w]
 }
 
 // sortedLinks is newLinks for any state: every link, sorted, each

@@ -1,0 +1,105 @@
+package provision
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"math/rand/v2"
+	"slices"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// TestChunkedStepsMatchOnePass: the steps after evaluation cut into many
+// small chunks (filing the results, the new links) give byte for byte the
+// plan and the state of one pass in order, on users-and-groups worlds with
+// creates, relinks, drops, hard deletes, held deletions, duplicate ids and
+// unsorted states, and on the benchmark's world; the merged links stay
+// those of sorting every link.
+func TestChunkedStepsMatchOnePass(t *testing.T) {
+	defer func(m int) { minChunk = m }(minChunk)
+	render := func(p *Plan, s *State) []byte {
+		pj, err := p.MarshalJSON()
+		if err != nil {
+			t.Fatal(err)
+		}
+		sj, err := s.MarshalJSON()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return append(pj, sj...)
+	}
+	plan := func(w *world, opts Options, chunk, workers int) ([]byte, *cycle) {
+		minChunk, opts.Workers = chunk, workers
+		p, err := NewPlanner(w.rules, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		in := p.newInputs(w.source, w.target, w.state)
+		if err := p.check(in); err != nil {
+			if ie := (*InputError)(nil); !errors.As(err, &ie) {
+				t.Fatal(err)
+			}
+			return nil, nil
+		}
+		c := newCycle(p, in, opts)
+		pl, next, err := c.plan(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return render(pl, next), c
+	}
+	chunked := 0
+	for seed := range uint64(300) {
+		r := rand.New(rand.NewPCG(seed, 33))
+		w, opts := randomRefWorld(t, r)
+		if w.state != nil && r.IntN(4) > 0 {
+			w.state.Links = slices.Clone(w.state.Links)
+			sortLinks(w.state.Links)
+			w.state.Links = slices.CompactFunc(w.state.Links, func(a, b Link) bool { return a.Source == b.Source })
+		}
+		for range r.IntN(8) {
+			if n := len(w.source.Objects); n > 1 {
+				k := r.IntN(n)
+				w.source.Objects = slices.Delete(slices.Clone(w.source.Objects), k, k+1)
+			}
+		}
+		if r.IntN(3) == 0 && len(w.source.Objects) > 2 {
+			w.source.Objects[0].ID = w.source.Objects[1].ID
+		}
+		opts.DeletionThreshold = min(r.IntN(4), 1)
+		opts.AllowSourceLoss, opts.AllowOtherTypes = true, true
+		want, _ := plan(w, opts, 1<<30, 1)
+		if want == nil {
+			continue
+		}
+		for _, workers := range []int{2, 3, 5} {
+			got, c := plan(w, opts, 1, workers)
+			if !bytes.Equal(got, want) {
+				t.Fatalf("seed %d, %d workers: the chunked plan differs (-one pass +chunked):\n%s", seed, workers, cmp.Diff(string(want), string(got)))
+			}
+			for _, pt := range c.parts {
+				if len(chunkBounds(workers, len(pt.res))) > 2 {
+					chunked++
+				}
+				if pt.e.state != nil && !pt.e.stateSorted {
+					continue
+				}
+				if d := cmp.Diff(pt.sortedLinks(), pt.mergeLinks()); d != "" {
+					t.Errorf("seed %d, %s, %d workers: mergeLinks differs from sortedLinks (-sorted +merged):\n%s", seed, pt.e.name, workers, d)
+				}
+			}
+		}
+	}
+	if chunked < 300 {
+		t.Errorf("only %d parts were cut into chunks: the worlds do not test it", chunked)
+	}
+	w := benchWorld(t, 3000)
+	want, _ := plan(w, Options{}, 1<<30, 1)
+	for _, chunk := range []int{1, 7, 500} {
+		if got, _ := plan(w, Options{}, chunk, 4); !bytes.Equal(got, want) {
+			t.Errorf("benchmark world, chunks of %d: the chunked plan differs", chunk)
+		}
+	}
+}
