@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"slices"
 	"testing"
 
+	"github.com/attrmap/attrmap/expr"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -100,6 +102,55 @@ func TestChunkedStepsMatchOnePass(t *testing.T) {
 	for _, chunk := range []int{1, 7, 500} {
 		if got, _ := plan(w, Options{}, chunk, 4); !bytes.Equal(got, want) {
 			t.Errorf("benchmark world, chunks of %d: the chunked plan differs", chunk)
+		}
+	}
+}
+
+// TestShardedIndexMatchesOne: a target attribute indexed in shards
+// answers every lookup as one index does: single holders, values several
+// objects share (within a shard and across shards, repeated within an
+// object), multi-valued attributes and case variants.
+func TestShardedIndexMatchesOne(t *testing.T) {
+	defer func(m int) { minChunk = m }(minChunk)
+	r := rand.New(rand.NewPCG(7, 7))
+	word := func() string {
+		return []string{"ann", "Ann", "bo", "cy", "dee", "", "ANN", "ed"}[r.IntN(8)] + string(rune('a'+r.IntN(3)))
+	}
+	s := &Snapshot{Attributes: []string{"v"}}
+	for i := range 200 {
+		var v expr.Value = expr.String(word())
+		switch r.IntN(5) {
+		case 0:
+			v = expr.Multi{word(), word(), word()}
+		case 1:
+			v = nil
+		case 2:
+			v = expr.Bool(r.IntN(2) == 0)
+		}
+		s.Objects = append(s.Objects, Object{ID: fmt.Sprint(i), Values: []expr.Value{v}})
+	}
+	type answer struct {
+		One int32
+		All []int32
+		N   int
+	}
+	for _, exact := range []bool{false, true} {
+		minChunk = 1 << 30
+		one := indexTarget(s, 0, exact, 1)
+		minChunk = 1
+		for _, workers := range []int{2, 3, 7} {
+			sharded := indexTarget(s, 0, exact, workers)
+			if len(sharded.shards) != workers {
+				t.Fatalf("%d shards, want %d", len(sharded.shards), workers)
+			}
+			for _, probe := range []string{"anna", "Annb", "ANNc", "boa", "cyb", "dee", "a", "b", "True", "false", "eda"} {
+				var want, got answer
+				want.One, want.All, want.N = one.lookup(probe)
+				got.One, got.All, got.N = sharded.lookup(probe)
+				if d := cmp.Diff(want, got); d != "" {
+					t.Errorf("caseExact=%t, %d shards, %q (-one +sharded):\n%s", exact, workers, probe, d)
+				}
+			}
 		}
 	}
 }

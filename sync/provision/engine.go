@@ -94,11 +94,11 @@ func newEngine(p *prepared, pi *partIndex, opts Options) *engine {
 	var wg sync.WaitGroup
 	par := func(f func()) { wg.Add(1); go func() { defer wg.Done(); f() }() }
 	for mi, k := range e.match {
-		par(func() { e.matchIdx[mi] = indexTarget(target, e.tpos[k], e.caseExact[k]) })
+		par(func() { e.matchIdx[mi] = indexTarget(target, e.tpos[k], e.caseExact[k], opts.workers()) })
 	}
 	uniq := make([]*valueIndex, len(uniqueAttrs))
 	for u, k := range uniqueAttrs {
-		par(func() { uniq[u] = indexTarget(target, e.tpos[k], e.caseExact[k]) })
+		par(func() { uniq[u] = indexTarget(target, e.tpos[k], e.caseExact[k], opts.workers()) })
 	}
 	wg.Wait()
 	e.anyUnique = len(uniqueAttrs) > 0

@@ -3,7 +3,9 @@ package provision
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
+	"sync"
 
 	"github.com/attrmap/attrmap/expr"
 )
@@ -11,15 +13,19 @@ import (
 // valueIndex finds target objects by the value of one attribute. Most
 // values belong to one object, so the common case is a single map entry;
 // values shared by several objects (which make a match ambiguous) keep
-// their full list aside.
+// their full list aside. A million targets are indexed in shards, each
+// over a consecutive range of the objects, built side by side; a lookup
+// asks every shard and puts what they hold together in object order, so
+// the answers are those of one index.
 type valueIndex struct {
 	caseExact bool
-	first     map[string]int32
-	more      map[string][]int32
+	shards    []valueShard
 }
 
-func newValueIndex(n int, caseExact bool) *valueIndex {
-	return &valueIndex{caseExact: caseExact, first: make(map[string]int32, n), more: map[string][]int32{}}
+// valueShard indexes a range of the target objects.
+type valueShard struct {
+	first map[string]int32
+	more  map[string][]int32
 }
 
 // key normalises a value for lookup: as is for caseExact attributes,
@@ -31,21 +37,17 @@ func (vx *valueIndex) key(s string) string {
 	return strings.ToLower(s)
 }
 
-func (vx *valueIndex) add(s string, i int32) {
-	if s == "" {
-		return
-	}
-	k := vx.key(s)
-	j, ok := vx.first[k]
+func (sh *valueShard) add(k string, i int32) {
+	j, ok := sh.first[k]
 	switch {
 	case !ok:
-		vx.first[k] = i
+		sh.first[k] = i
 	case j == i:
-	case vx.more[k] == nil:
-		vx.more[k] = []int32{j, i}
+	case sh.more[k] == nil:
+		sh.more[k] = []int32{j, i}
 	default:
-		if l := vx.more[k]; l[len(l)-1] != i {
-			vx.more[k] = append(l, i)
+		if l := sh.more[k]; l[len(l)-1] != i {
+			sh.more[k] = append(l, i)
 		}
 	}
 }
@@ -54,44 +56,86 @@ func (vx *valueIndex) add(s string, i int32) {
 // all of them when there are several.
 func (vx *valueIndex) lookup(s string) (one int32, all []int32, n int) {
 	k := vx.key(s)
-	j, ok := vx.first[k]
-	if !ok {
-		return -1, nil, 0
+	one = -1
+	for i := range vx.shards {
+		sh := &vx.shards[i]
+		j, ok := sh.first[k]
+		if !ok {
+			continue
+		}
+		l := sh.more[k]
+		if n == 0 && l == nil {
+			one, n = j, 1
+			continue
+		}
+		if n == 1 {
+			all = []int32{one}
+		}
+		if l == nil {
+			l = []int32{j}
+		}
+		if all == nil {
+			all = l // one shard's list, not to be changed
+		} else {
+			all = append(slices.Clip(all), l...)
+		}
+		one, n = -1, len(all)
 	}
-	if l := vx.more[k]; l != nil {
-		return -1, l, len(l)
-	}
-	return j, nil, 1
+	return one, all, n
 }
 
 // indexTarget builds the index of one target attribute over every target
-// object; multi-valued attributes index each value.
-func indexTarget(t *Snapshot, pos int, caseExact bool) *valueIndex {
-	vx := newValueIndex(len(t.Objects), caseExact)
+// object, in shards built side by side (up to one per worker);
+// multi-valued attributes index each value.
+func indexTarget(t *Snapshot, pos int, caseExact bool, workers int) *valueIndex {
+	vx := &valueIndex{caseExact: caseExact}
+	n := len(t.Objects)
+	k := max(1, min(workers, n/minChunk))
 	if pos < 0 {
-		return vx
+		k = 1
 	}
-	for i := range t.Objects {
-		v, ok := valueAt(&t.Objects[i], pos)
+	vx.shards = make([]valueShard, k)
+	var wg sync.WaitGroup
+	for c := range k {
+		lo, hi := c*n/k, (c+1)*n/k
+		if pos < 0 {
+			hi = lo
+		}
+		wg.Go(func() { vx.indexShard(&vx.shards[c], t.Objects[lo:hi], int32(lo), pos) })
+	}
+	wg.Wait()
+	return vx
+}
+
+// indexShard indexes the values at pos of the objects at base, base+1,
+// ... into sh.
+func (vx *valueIndex) indexShard(sh *valueShard, objs []Object, base int32, pos int) {
+	sh.first, sh.more = make(map[string]int32, len(objs)), map[string][]int32{}
+	add := func(s string, i int32) {
+		if s != "" {
+			sh.add(vx.key(s), i)
+		}
+	}
+	for i := range objs {
+		v, ok := valueAt(&objs[i], pos)
 		if !ok {
 			continue
 		}
 		v, _ = expr.Unwrap(v)
 		if m, ok := v.(expr.Multi); ok {
 			for _, s := range m {
-				vx.add(s, int32(i))
+				add(s, base+int32(i))
 			}
 			continue
 		}
 		if s, ok := v.(expr.String); ok {
-			vx.add(string(s), int32(i))
+			add(string(s), base+int32(i))
 			continue
 		}
 		if !expr.IsNull(v) {
-			vx.add(expr.Render(v), int32(i))
+			add(expr.Render(v), base+int32(i))
 		}
 	}
-	return vx
 }
 
 // matchResult is the outcome of matching one source object.
