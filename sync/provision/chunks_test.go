@@ -154,3 +154,56 @@ func TestShardedIndexMatchesOne(t *testing.T) {
 		}
 	}
 }
+
+// TestSortOpsMatchesComparison: sortOps, which groups the operations and
+// sorts only the groups out of order, gives the order of sorting every
+// operation by the plan's comparison, for lists shuffled, already sorted,
+// grouped with keys in order, and of every kind, follow-ups and object
+// mapping (an unknown one included).
+func TestSortOpsMatchesComparison(t *testing.T) {
+	c := &cycle{rank: map[string]int{"user": 0, "group": 1}}
+	oracle := func(ops []Op) {
+		slices.SortFunc(ops, func(a, b Op) int {
+			if x := int(a.Kind) - int(b.Kind); x != 0 {
+				return x
+			}
+			if a.FollowUp != b.FollowUp {
+				if a.FollowUp {
+					return 1
+				}
+				return -1
+			}
+			if x := c.rankOf(a.Object) - c.rankOf(b.Object); x != 0 {
+				return x
+			}
+			return compareOps(&a, &b)
+		})
+	}
+	r := rand.New(rand.NewPCG(3, 3))
+	for round := range 300 {
+		var ops []Op
+		seen := map[string]bool{}
+		for range r.IntN(60) {
+			op := Op{Kind: []OpKind{Create, Update, Disable, Delete, Skip}[r.IntN(5)], Object: []string{"User", "Group", "Contact", ""}[r.IntN(4)],
+				Key: fmt.Sprint(r.IntN(40)), FollowUp: r.IntN(5) == 0, Action: []OpKind{Create, Update}[r.IntN(2)]}
+			id := fmt.Sprint(op.Kind, op.FollowUp, c.rankOf(op.Object), op.Key, op.Action)
+			if seen[id] {
+				continue // equal under the comparison: any order is the comparison's
+			}
+			seen[id] = true
+			ops = append(ops, op)
+		}
+		switch round % 3 {
+		case 1:
+			oracle(ops)
+		case 2: // grouped, with keys in order in some groups
+			slices.SortStableFunc(ops, func(a, b Op) int { return int(a.Kind) - int(b.Kind) })
+		}
+		want := slices.Clone(ops)
+		oracle(want)
+		c.sortOps(ops)
+		if d := cmp.Diff(want, ops); d != "" {
+			t.Fatalf("round %d (-comparison +sortOps):\n%s", round, d)
+		}
+	}
+}

@@ -182,9 +182,9 @@ func (c *cycle) gather(p *Plan) {
 		p.Stats.Linked += st.Linked
 		p.Stats.Matched += st.Matched
 		p.Stats.Unchanged += st.Unchanged
-		p.Ops = append(p.Ops, pt.ops...)
-		p.Skipped = append(p.Skipped, pt.skipped...)
-		p.Errors = append(p.Errors, pt.errors...)
+		p.Ops = appendShare(p.Ops, pt.ops, len(c.parts))
+		p.Skipped = appendShare(p.Skipped, pt.skipped, len(c.parts))
+		p.Errors = appendShare(p.Errors, pt.errors, len(c.parts))
 	}
 	c.sortOps(p.Ops)
 	c.sortSkipped(p.Skipped)
@@ -194,6 +194,15 @@ func (c *cycle) gather(p *Plan) {
 	}
 	p.Stats.Create, p.Stats.Update, p.Stats.Disable, p.Stats.Delete = p.counts()
 	p.Stats.Skipped, p.Stats.Errors, p.Stats.Unresolved = len(p.Skipped), len(p.Errors), len(p.Unresolved)
+}
+
+// appendShare appends one part's list to the plan's: the part's own list
+// when it is the only part (the cycle is done with it), without a copy.
+func appendShare[T any](list, share []T, parts int) []T {
+	if parts == 1 && len(list) == 0 && len(share) > 0 {
+		return share
+	}
+	return append(list, share...)
 }
 
 // nextState is the state to keep for the next cycle: every part's links.

@@ -85,25 +85,61 @@ func (c *cycle) rankOf(object string) int {
 }
 
 // sortOps orders operations by kind, then follow-ups after the other
-// updates, then object mapping in dependency order, then key.
+// updates, then object mapping in dependency order, then key. The
+// operations fall into a few groups (kind, follow-up, object mapping),
+// each mostly listed in key order already (the sources' order): they are
+// distributed to their groups keeping their order, and a group is sorted
+// only when it is not in order. The order is the comparison's, so it is
+// the one sorting everything gives.
 func (c *cycle) sortOps(ops []Op) {
-	slices.SortFunc(ops, func(a, b Op) int {
-		if x := cmp.Compare(a.Kind, b.Kind); x != 0 {
-			return x
+	nRank := len(c.rank) + 1 // rankOf's ranks, the unknown one included
+	group := make([]int32, len(ops))
+	var lastObj string
+	lastRank := c.rankOf("")
+	grouped := true
+	for i := range ops {
+		op := &ops[i]
+		if op.Object != lastObj {
+			lastObj, lastRank = op.Object, c.rankOf(op.Object)
 		}
-		if a.FollowUp != b.FollowUp {
-			if a.FollowUp {
-				return 1
-			}
-			return -1
+		fu := 0
+		if op.FollowUp {
+			fu = 1
 		}
-		if a.Object != b.Object { // one object type has one rank
-			if x := cmp.Compare(c.rankOf(a.Object), c.rankOf(b.Object)); x != 0 {
-				return x
-			}
+		group[i] = int32((int(op.Kind)*2+fu)*nRank + lastRank)
+		if i > 0 && group[i] < group[i-1] {
+			grouped = false
 		}
-		return compareOps(&a, &b)
-	})
+	}
+	if !grouped {
+		start := make([]int, slices.Max(group)+1) // the groups' sizes, then their first indexes
+		for _, g := range group {
+			start[g]++
+		}
+		n := 0
+		for g := range start {
+			start[g], n = n, n+start[g]
+		}
+		sorted := make([]Op, len(ops))
+		for i := range ops {
+			at := start[group[i]]
+			sorted[at] = ops[i]
+			start[group[i]] = at + 1
+		}
+		copy(ops, sorted)
+		slices.Sort(group)
+	}
+	byKey := func(a, b Op) int { return compareOps(&a, &b) }
+	for lo := 0; lo < len(ops); {
+		hi := lo + 1
+		for hi < len(ops) && group[hi] == group[lo] {
+			hi++
+		}
+		if seg := ops[lo:hi]; !slices.IsSortedFunc(seg, byKey) {
+			slices.SortFunc(seg, byKey)
+		}
+		lo = hi
+	}
 }
 
 // sortSkipped orders skipped actions by object mapping, then key, then the

@@ -115,29 +115,28 @@ func (pt *part) gone() []Op {
 }
 
 // sortResults files each object's result as an operation, a skip or an
-// error of the target object type obj, and counts it: in chunks on every
-// core, put together in the objects' order. extra is room to leave for
-// the deletes of gone sources.
+// error of the target object type obj, and counts it, in chunks on every
+// core: the chunks count first, then each fills its share of the lists
+// in the objects' order. extra is room to leave for the deletes of gone
+// sources.
 func (pt *part) sortResults(obj string, extra int) {
 	type share struct {
-		ops, skipped []Op
-		errors       []ObjectError
-		stats        Stats
+		ops, skipped, errors int // counts, then the first index of each
+		stats                Stats
 	}
-	shares := inChunks(chunkBounds(pt.e.opts.workers(), len(pt.res)), func(_, lo, hi int) share {
+	b := chunkBounds(pt.e.opts.workers(), len(pt.res))
+	shares := inChunks(b, func(_, lo, hi int) share {
 		var sh share
 		st := &sh.stats
 		for i := lo; i < hi; i++ {
 			r := &pt.res[i]
 			switch {
 			case r.err != nil:
-				sh.errors = append(sh.errors, *r.err)
+				sh.errors++
 			case r.op != nil && r.op.Kind == Skip:
-				sh.skipped = append(sh.skipped, *r.op)
-				sh.skipped[len(sh.skipped)-1].Object = obj
+				sh.skipped++
 			case r.op != nil:
-				sh.ops = append(sh.ops, *r.op)
-				sh.ops[len(sh.ops)-1].Object = obj
+				sh.ops++
 			}
 			if !r.inScope {
 				if r.err == nil || r.err.Stage != "source" {
@@ -161,30 +160,48 @@ func (pt *part) sortResults(obj string, extra int) {
 		}
 		return sh
 	})
-	if len(shares) == 1 {
-		sh := &shares[0]
-		pt.ops, pt.skipped, pt.errors = sh.ops, sh.skipped, sh.errors
-	} else {
-		var nOps, nSkipped, nErrors int
-		for i := range shares {
-			nOps, nSkipped, nErrors = nOps+len(shares[i].ops), nSkipped+len(shares[i].skipped), nErrors+len(shares[i].errors)
-		}
-		pt.ops, pt.skipped, pt.errors = make([]Op, 0, nOps+extra), make([]Op, 0, nSkipped+extra), make([]ObjectError, 0, nErrors)
-		for i := range shares {
-			pt.ops = append(pt.ops, shares[i].ops...)
-			pt.skipped = append(pt.skipped, shares[i].skipped...)
-			pt.errors = append(pt.errors, shares[i].errors...)
-		}
-	}
+	var nOps, nSkipped, nErrors int
 	st := &pt.stats
-	for i := range shares {
-		sh := &shares[i].stats
-		st.OutOfScope += sh.OutOfScope
-		st.InScope += sh.InScope
-		st.Linked += sh.Linked
-		st.Matched += sh.Matched
-		st.Unchanged += sh.Unchanged
+	for c := range shares {
+		sh := &shares[c]
+		sh.ops, nOps = nOps, nOps+sh.ops
+		sh.skipped, nSkipped = nSkipped, nSkipped+sh.skipped
+		sh.errors, nErrors = nErrors, nErrors+sh.errors
+		st.OutOfScope += sh.stats.OutOfScope
+		st.InScope += sh.stats.InScope
+		st.Linked += sh.stats.Linked
+		st.Matched += sh.stats.Matched
+		st.Unchanged += sh.stats.Unchanged
 	}
+	if nOps > 0 || extra > 0 {
+		pt.ops = make([]Op, nOps, nOps+extra)
+	}
+	if nSkipped > 0 || extra > 0 {
+		pt.skipped = make([]Op, nSkipped, nSkipped+extra)
+	}
+	if nErrors > 0 {
+		pt.errors = make([]ObjectError, nErrors)
+	}
+	inChunks(b, func(c, lo, hi int) struct{} {
+		sh := shares[c]
+		for i := lo; i < hi; i++ {
+			r := &pt.res[i]
+			switch {
+			case r.err != nil:
+				pt.errors[sh.errors] = *r.err
+				sh.errors++
+			case r.op != nil && r.op.Kind == Skip:
+				pt.skipped[sh.skipped] = *r.op
+				pt.skipped[sh.skipped].Object = obj
+				sh.skipped++
+			case r.op != nil:
+				pt.ops[sh.ops] = *r.op
+				pt.ops[sh.ops].Object = obj
+				sh.ops++
+			}
+		}
+		return struct{}{}
+	})
 }
 
 // linkAt returns the new link of source object i, if it has one; a
