@@ -1,7 +1,6 @@
 package main
 
 import (
-	"strings"
 	"testing"
 
 	"github.com/attrmap/attrmap/internal/golden"
@@ -32,11 +31,7 @@ func TestCmdMap(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := cmdTranscript(cmdMap, "map", tt.args, tt.stdin)
-			if tt.stdin != "" {
-				got = strings.Replace(got, "$ attrmap", "$ echo '"+strings.TrimSpace(tt.stdin)+"' | attrmap", 1)
-			}
-			g.Check(t, tt.name, got)
+			g.Check(t, tt.name, transcript(append([]string{"map"}, tt.args...), tt.stdin))
 		})
 	}
 }

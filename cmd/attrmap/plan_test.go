@@ -39,11 +39,7 @@ func TestCmdPlan(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := cmdTranscript(cmdPlan, "plan", tt.args, tt.stdin)
-			if tt.stdin != "" {
-				got = strings.Replace(got, "$ attrmap", "$ cat INPUT | attrmap", 1)
-			}
-			g.Check(t, tt.name, got)
+			g.Check(t, tt.name, transcript(append([]string{"plan"}, tt.args...), tt.stdin))
 		})
 	}
 }
@@ -54,10 +50,8 @@ func TestCmdPlanApply(t *testing.T) {
 	g := golden.Open(t, planCLIData+"apply.golden")
 	dir := t.TempDir() + string(filepath.Separator)
 	d := planCLIData
-	var transcript strings.Builder
-	run := func(fn cmdFunc, name string, args ...string) {
-		transcript.WriteString(cmdTranscript(fn, name, args, "", dir))
-	}
+	var session strings.Builder
+	run := func(args ...string) { session.WriteString(transcript(args, "", dir)) }
 	common := []string{"--schema", d + "schema.json", "--source", d + "source.jsonl", "--now", "2024-07-01T09:00:00Z"}
 	var out bytes.Buffer
 	if code := call(cmdPlan, "plan", append(common, "--target", d+"target.json", "--state", d+"state.json", "--json", "--out-state", dir+"state.json"), nil, &out, os.Stderr); code != 0 {
@@ -66,14 +60,14 @@ func TestCmdPlanApply(t *testing.T) {
 	if err := os.WriteFile(dir+"plan.json", out.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	run(cmdApply, "apply", "--plan", dir+"plan.json", "--target", d+"target.json", "-o", dir+"target.json")
-	transcript.WriteString("$ cat target.json\n" + mustReadFile(t, dir+"target.json"))
-	transcript.WriteString("$ cat state.json\n" + mustReadFile(t, dir+"state.json"))
-	run(cmdPlan, "plan", append(common, "--target", dir+"target.json", "--state", dir+"state.json")...)
-	run(cmdApply, "apply", "--plan", dir+"plan.json", "--target", dir+"target.json")
-	run(cmdApply, "apply", "--target", dir+"target.json")
-	g.Check(t, "plan, apply, plan again", transcript.String())
-	if !strings.Contains(transcript.String(), "0 to create, 0 to update, 0 to disable, 0 to delete") {
+	run("apply", "--plan", dir+"plan.json", "--target", d+"target.json", "-o", dir+"target.json")
+	session.WriteString("$ cat target.json\n" + mustReadFile(t, dir+"target.json"))
+	session.WriteString("$ cat state.json\n" + mustReadFile(t, dir+"state.json"))
+	run(append([]string{"plan"}, append(common, "--target", dir+"target.json", "--state", dir+"state.json")...)...)
+	run("apply", "--plan", dir+"plan.json", "--target", dir+"target.json")
+	run("apply", "--target", dir+"target.json")
+	g.Check(t, "plan, apply, plan again", session.String())
+	if !strings.Contains(session.String(), "0 to create, 0 to update, 0 to disable, 0 to delete") {
 		t.Error("planning after apply should find nothing to do")
 	}
 }
@@ -109,7 +103,7 @@ func TestCmdPlanGroups(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			g.Check(t, tt.name, cmdTranscript(cmdPlan, "plan", tt.args, "", d))
+			g.Check(t, tt.name, transcript(append([]string{"plan"}, tt.args...), "", d))
 		})
 	}
 }

@@ -40,14 +40,24 @@ func runTranscripts(t *testing.T, file string, cases []cliCase) {
 
 // transcript runs attrmap with args and renders what a terminal would
 // show: the command line (with its stdin as a here-document), stdout, then
-// stderr and the exit status when there are any.
-func transcript(args []string, stdin string) string {
+// stderr and the exit status when there are any. It is the one transcript
+// of the command's golden files. The directories in strip (temporary
+// ones) and the test data directories of the tests that run from
+// cmd/attrmap are taken out of the command line and the output, so that
+// the transcript reads as in the README.
+func transcript(args []string, stdin string, strip ...string) string {
 	var stdout, stderr bytes.Buffer
 	code := run(args, strings.NewReader(stdin), &stdout, &stderr)
+	unpath := func(s string) string {
+		for _, d := range append(strip, planCLIData, schemasDir, schemaCLIData, mapCLIData) {
+			s = strings.ReplaceAll(s, d, "")
+		}
+		return s
+	}
 	var b strings.Builder
 	b.WriteString("$ attrmap")
 	for _, a := range args {
-		b.WriteString(" " + shellQuote(a))
+		b.WriteString(" " + shellQuote(unpath(a)))
 	}
 	if stdin != "" {
 		b.WriteString(" <<'EOF'\n" + stdin)
@@ -57,9 +67,9 @@ func transcript(args []string, stdin string) string {
 		b.WriteString("EOF")
 	}
 	b.WriteString("\n")
-	b.WriteString(stdout.String())
+	b.WriteString(unpath(stdout.String()))
 	if stderr.Len() > 0 {
-		b.WriteString("[stderr]\n" + stderr.String())
+		b.WriteString("[stderr]\n" + unpath(stderr.String()))
 	}
 	if code != exitOK {
 		fmt.Fprintf(&b, "[exit %d]\n", code)

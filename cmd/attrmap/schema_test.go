@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,38 +14,6 @@ const (
 	schemasDir    = "../../testdata/schemas/"
 	schemaCLIData = "../../testdata/cli/schema/"
 )
-
-// cmdTranscript runs a command and renders what a terminal would show:
-// the command line, stdout, stderr (marked) and the exit status, with the
-// given directories (temporary ones) and the test data directories
-// stripped from paths, so that the transcript reads as in the README.
-func cmdTranscript(fn cmdFunc, name string, args []string, stdin string, dirs ...string) string {
-	var out, errb bytes.Buffer
-	code := call(fn, name, args, strings.NewReader(stdin), &out, &errb)
-	strip := func(s string) string {
-		for _, d := range append(dirs, planCLIData, schemasDir, schemaCLIData, mapCLIData) {
-			s = strings.ReplaceAll(s, d, "")
-		}
-		return s
-	}
-	shown := make([]string, len(args))
-	for i, a := range args {
-		a = strip(a)
-		if strings.ContainsAny(a, " \"") {
-			a = fmt.Sprintf("%q", a)
-		}
-		shown[i] = a
-	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "$ attrmap %s %s\n", name, strings.Join(shown, " "))
-	b.WriteString(out.String())
-	if errb.Len() > 0 {
-		b.WriteString("--- stderr\n")
-		b.WriteString(errb.String())
-	}
-	fmt.Fprintf(&b, "--- exit %d\n", code)
-	return strip(b.String())
-}
 
 func TestCmdSchema(t *testing.T) {
 	g := golden.Open(t, schemaCLIData+"schema.golden")
@@ -77,7 +44,7 @@ func TestCmdSchema(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := cmdTranscript(cmdSchema, "schema", tt.args, "")
+			got := transcript(append([]string{"schema"}, tt.args...), "")
 			got = strings.ReplaceAll(got, "open nope.json", "open "+"nope.json")
 			g.Check(t, tt.name, got)
 		})
