@@ -60,7 +60,9 @@ func transcript(args []string, stdin string, strip ...string) string {
 		b.WriteString(" " + shellQuote(unpath(a)))
 	}
 	if stdin != "" {
-		b.WriteString(" <<'EOF'\n" + stdin)
+		// Golden files keep lines, not line ends: a CRLF input is shown
+		// with LF ends (the command still reads the CRs).
+		b.WriteString(" <<'EOF'\n" + strings.ReplaceAll(stdin, "\r\n", "\n"))
 		if !strings.HasSuffix(stdin, "\n") {
 			b.WriteString("\n")
 		}
