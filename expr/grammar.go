@@ -46,21 +46,23 @@ type operandNode struct {
 // callNode is Name(args). Arguments may be empty, so the first is
 // optional and each further one is a comma followed by an optional
 // expression. Most arguments are a single string, attribute, number or
-// bare word: firstRun and restRun take those whole, and any that follow
-// them, which spares participle building an argument and an expression
-// node, with their branches, for each: Join(".", [givenName], [surname])
-// is the name, one firstRun and the closing parenthesis. Anything else
-// goes through the grammar. The arguments after the first are a run of
-// leaves, or a comma and an expression, repeated: Runs, Commas and Xs in
-// the order of their commas (and Xs[i] after Commas[i]), rather than a
-// node per argument.
+// bare word: a run of such arguments (or empty ones) is read whole by
+// firstRun or restRun, which spares participle building an argument and
+// an expression node, with their branches, for each: Join(".",
+// [givenName], [surname]) is the name, one firstRun and the closing
+// parenthesis. Anything else goes through the grammar: an argument that
+// is an expression is a comma (Commas[i]) and the expression (Xs[i]),
+// and each may be followed by a run (Run0 after the first, Runs[i]
+// after Xs[i]), so that the repetition fails at the closing parenthesis
+// on its first token.
 type callNode struct {
 	Head   callHead    `parser:"@@"`
 	First  firstRun    `parser:"( @@"`
-	FirstX *exprNode   `parser:"| @@ )?"`
-	Runs   []restRun   `parser:"( @@"`
-	Commas []commaTok  `parser:"| @@"`
-	Xs     []*exprNode `parser:"  @@? )* \")\""`
+	FirstX *exprNode   `parser:"| @@"`
+	Run0   restRun     `parser:"  @@? )?"`
+	Commas []commaTok  `parser:"( @@"`
+	Xs     []*exprNode `parser:"  @@?"`
+	Runs   []restRun   `parser:"  @@? )* \")\""`
 	EndPos lexer.Position
 }
 
@@ -154,6 +156,7 @@ func closesArg(t *lexer.Token) bool { return isPunct(t, ",") || isPunct(t, ")") 
 type leafRun struct {
 	One  leafArg   // the first argument of the run
 	More []leafArg // the others
+	ok   bool
 }
 
 // leafArg is an argument of a leafRun: a token of Type 0 when it is
@@ -212,9 +215,18 @@ func (r *leafRun) more(lex *lexer.PeekingLexer) {
 
 type firstRun struct{ leafRun }
 
-// Parse implements participle.Parseable.
+// Parse implements participle.Parseable. A first argument left empty
+// starts a run only when a leaf or another empty argument follows it
+// (the run must read a token): F(, x()) is left to the grammar.
 func (r *firstRun) Parse(lex *lexer.PeekingLexer) error {
 	t := lex.Peek()
+	if isPunct(t, ",") {
+		r.One, r.ok = leafArg{Comma: -1}, true
+		if r.more(lex); len(r.More) == 0 {
+			return participle.NextMatch
+		}
+		return nil
+	}
 	if !isLeaf(t) {
 		return participle.NextMatch
 	}
@@ -224,15 +236,12 @@ func (r *firstRun) Parse(lex *lexer.PeekingLexer) error {
 		lex.LoadCheckpoint(cp)
 		return participle.NextMatch
 	}
-	r.One = leafArg{tokenOf(t), -1}
+	r.One, r.ok = leafArg{tokenOf(t), -1}, true
 	r.more(lex)
 	return nil
 }
 
-type restRun struct {
-	leafRun
-	ok bool
-}
+type restRun struct{ leafRun }
 
 // Parse implements participle.Parseable.
 func (r *restRun) Parse(lex *lexer.PeekingLexer) error {

@@ -467,7 +467,7 @@ func (l *lowerer) args(c *callNode, depth int) ([]Node, error) {
 		}
 		return &EmptyArg{Loc: Span{comma + 1, comma + 1}}
 	}
-	if c.First.One.Type == 0 && c.FirstX == nil && len(c.Runs) == 0 && len(c.Commas) == 0 {
+	if !c.First.ok && c.FirstX == nil && len(c.Commas) == 0 {
 		return nil, nil
 	}
 	if len(c.Xs) != len(c.Commas) {
@@ -476,8 +476,11 @@ func (l *lowerer) args(c *callNode, depth int) ([]Node, error) {
 		return nil, l.err(c.Head.span(), "", "internal error: argument list without its expressions")
 	}
 	n := 1 + len(c.Commas)
-	if c.First.One.Type != 0 {
+	if c.First.ok {
 		n = c.First.args() + len(c.Commas)
+	}
+	if c.Run0.ok {
+		n += c.Run0.args()
 	}
 	for i := range c.Runs {
 		n += c.Runs[i].args()
@@ -500,11 +503,15 @@ func (l *lowerer) args(c *callNode, depth int) ([]Node, error) {
 	}
 	var err error
 	switch {
-	case c.First.One.Type != 0:
+	case c.First.ok:
 		err = run(&c.First.leafRun)
 	case c.FirstX != nil:
 		var first Node
-		first, err = l.expr(c.FirstX, depth)
+		if first, err = l.expr(c.FirstX, depth); err == nil && c.Run0.ok {
+			args = append(args, first)
+			err = run(&c.Run0.leafRun)
+			break
+		}
 		args = append(args, first)
 	default:
 		args = append(args, empty(-1))
@@ -512,7 +519,7 @@ func (l *lowerer) args(c *callNode, depth int) ([]Node, error) {
 	if err != nil {
 		return nil, err
 	}
-	// Merge the runs and the expressions in the order of their commas.
+	// Merge the expressions and the runs in the order of their commas.
 	i, j := 0, 0
 	for i < len(c.Runs) || j < len(c.Commas) {
 		if j == len(c.Commas) || i < len(c.Runs) && c.Runs[i].One.Comma < c.Commas[j].Offset {
