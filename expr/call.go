@@ -165,8 +165,14 @@ func (ck *CheckContext) ArgErrorf(i int, format string, args ...any) error {
 func literalValue(n Node) (Value, bool) {
 	switch n := n.(type) {
 	case *StringLit:
+		if n.v != nil { // boxed once by Compile
+			return n.v, true
+		}
 		return String(n.Value), true
 	case *NumberLit:
+		if n.v != nil {
+			return n.v, true
+		}
 		return n.Value, true
 	case *EnumLit:
 		return n.Value, true

@@ -202,14 +202,24 @@ func nextLeafArg(lex *lexer.PeekingLexer) (a leafArg, ok bool) {
 	return a, false
 }
 
-// more reads the rest of the run.
+// more reads the rest of the run, counting it first so that it takes
+// one allocation.
 func (r *leafRun) more(lex *lexer.PeekingLexer) {
+	cp := lex.MakeCheckpoint()
+	n := 0
 	for {
-		a, ok := nextLeafArg(lex)
-		if !ok {
-			return
+		if _, ok := nextLeafArg(lex); !ok {
+			break
 		}
-		r.More = append(r.More, a)
+		n++
+	}
+	if n == 0 {
+		return
+	}
+	lex.LoadCheckpoint(cp)
+	r.More = make([]leafArg, n)
+	for i := range r.More {
+		r.More[i], _ = nextLeafArg(lex)
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"unicode/utf8"
 )
 
 // Func declares one function of the language: its canonical name, its
@@ -136,6 +137,24 @@ func (r *Registry) add(f *Func) {
 
 // Lookup finds a function by name, ignoring case.
 func (r *Registry) Lookup(name string) (*Func, bool) {
+	// A short ASCII name is lowered on the stack: the lookup of a
+	// []byte converted in the index expression does not allocate.
+	var buf [32]byte
+	if len(name) <= len(buf) {
+		for i := 0; i < len(name); i++ {
+			c := name[i]
+			if c >= utf8.RuneSelf {
+				f, ok := r.byName[strings.ToLower(name)]
+				return f, ok
+			}
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			buf[i] = c
+		}
+		f, ok := r.byName[string(buf[:len(name)])]
+		return f, ok
+	}
 	f, ok := r.byName[strings.ToLower(name)]
 	return f, ok
 }
