@@ -9,8 +9,8 @@ import (
 // struct node, capture, alternative tried and repetition costs it a few
 // allocations, whatever it matches. So the nodes are few, and the
 // productions that match one or two tokens are participle Parseable
-// types (leafTok, wordTok, opTok, callHead, firstRun, restRun,
-// commaTok), which read the tokens straight from participle's
+// types (leafCall, leafTok, wordTok, opTok, callHead, firstRun,
+// restRun, commaTok), which read the tokens straight from participle's
 // PeekingLexer and keep only their text and offset. Where a production
 // can fail after its first token (callHead), it fails as participle's
 // sequence would, at the same token, so that errors and the deepest
@@ -21,26 +21,59 @@ import (
 // exprNode is an operand followed by any number of operator/operand pairs;
 // precedence is applied when lowering. Ops[i] stands between operand i
 // (the first operand being the exprNode's own) and Rest[i]. The first
-// operand is inline rather than a node of its own, since most expressions
-// are one operand; the pairs are not a node either.
+// operand is embedded rather than a node of its own, since most
+// expressions are one operand; the pairs are not a node either.
 type exprNode struct {
-	Call  *callNode     `parser:"( @@"`
-	Leaf  leafTok       `parser:"| @@"`
-	Word  wordTok       `parser:"| @@"`
-	Paren *exprNode     `parser:"| \"(\" @@ \")\" )"`
-	Ops   []opTok       `parser:"( @@"`
-	Rest  []operandNode `parser:"  @@ )*"`
+	operandNode
+	Ops  []opTok       `parser:"( @@"`
+	Rest []operandNode `parser:"  @@ )*"`
 }
 
-// operandNode is an operand after an operator. Call must come before
-// Word, a bare word, which a call starts with; the order of the others
-// does not matter, as each fails on the first token without moving, so
-// the most frequent, the call, comes first.
+// operandNode is an operand. Call and LeafCall must come before Word, a
+// bare word, which a call starts with, and LeafCall before Call, as it
+// takes part of what Call does; the order of the others does not matter,
+// as each fails on its first token without moving, so the most frequent,
+// the calls, come first.
 type operandNode struct {
-	Call  *callNode `parser:"  @@"`
-	Leaf  leafTok   `parser:"| @@"`
-	Word  wordTok   `parser:"| @@"`
-	Paren *exprNode `parser:"| \"(\" @@ \")\""`
+	LeafCall leafCall  `parser:"( @@"`
+	Call     *callNode `parser:"| @@"`
+	Leaf     leafTok   `parser:"| @@"`
+	Word     wordTok   `parser:"| @@"`
+	Paren    *exprNode `parser:"| \"(\" @@ \")\" )"`
+}
+
+// leafCall is a call whose arguments are all single leaf tokens or empty,
+// such as Join(".", [givenName], [surname]): read whole, what callHead, a
+// firstRun and the closing parenthesis would read.
+type leafCall struct {
+	callHead
+	Args firstRun // not ok for ()
+	End  int      // the offset after the closing parenthesis
+}
+
+// Parse implements participle.Parseable.
+func (c *leafCall) Parse(lex *lexer.PeekingLexer) error {
+	t := lex.Peek()
+	if t.Type != tokIdent {
+		return participle.NextMatch
+	}
+	cp := lex.MakeCheckpoint()
+	lex.Next()
+	if !isPunct(lex.Peek(), "(") {
+		lex.LoadCheckpoint(cp)
+		return participle.NextMatch
+	}
+	lex.Next()
+	if !isPunct(lex.Peek(), ")") {
+		if err := c.Args.Parse(lex); err != nil || !isPunct(lex.Peek(), ")") {
+			lex.LoadCheckpoint(cp)
+			c.Args = firstRun{}
+			return participle.NextMatch
+		}
+	}
+	c.End = lex.Next().Pos.Offset + 1
+	c.token = tokenOf(t)
+	return nil
 }
 
 // callNode is Name(args). Arguments may be empty, so the first is

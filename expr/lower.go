@@ -269,7 +269,7 @@ func precedence(op string) int {
 }
 
 func (l *lowerer) expr(e *exprNode, depth int) (Node, error) {
-	left, err := l.operand(e.Call, e.Leaf, e.Word, e.Paren, depth)
+	left, err := l.operand(&e.operandNode, depth)
 	if err != nil {
 		return nil, err
 	}
@@ -283,8 +283,8 @@ func (l *lowerer) expr(e *exprNode, depth int) (Node, error) {
 		span Span
 	}
 	ops := make([]op, 0, len(e.Ops))
-	for i, r := range e.Rest {
-		n, err := l.operand(r.Call, r.Leaf, r.Word, r.Paren, depth)
+	for i := range e.Rest {
+		n, err := l.operand(&e.Rest[i], depth)
 		if err != nil {
 			return nil, err
 		}
@@ -328,16 +328,18 @@ func (l *lowerer) expr(e *exprNode, depth int) (Node, error) {
 
 // operand lowers the one alternative of an operand that matched. A
 // parenthesised expression's span is that of the expression inside.
-func (l *lowerer) operand(call *callNode, leaf leafTok, word wordTok, paren *exprNode, depth int) (Node, error) {
+func (l *lowerer) operand(o *operandNode, depth int) (Node, error) {
 	switch {
-	case call != nil:
-		return l.call(call, depth+1)
-	case leaf.Type != 0:
-		return l.leaf(leaf.token)
-	case word.Type != 0:
-		return l.leaf(word.token)
-	case paren != nil:
-		return l.expr(paren, depth+1)
+	case o.LeafCall.Type != 0:
+		return l.leafCall(&o.LeafCall)
+	case o.Call != nil:
+		return l.call(o.Call, depth+1)
+	case o.Leaf.Type != 0:
+		return l.leaf(o.Leaf.token)
+	case o.Word.Type != 0:
+		return l.leaf(o.Word.token)
+	case o.Paren != nil:
+		return l.expr(o.Paren, depth+1)
 	}
 	return nil, l.err(Span{}, "", "empty operand")
 }
@@ -435,19 +437,45 @@ func (l *lowerer) ident(name string, span Span) (Node, error) {
 }
 
 func (l *lowerer) call(c *callNode, depth int) (Node, error) {
-	name := c.Head.Value
-	nameSpan := c.Head.span()
-	call := &CallExpr{Name: name, NameSpan: nameSpan, Loc: Span{nameSpan.Start, l.end(c.EndPos)}}
-	f, ok := l.p.cfg.funcs.Lookup(name)
-	if !ok {
-		return nil, l.err(nameSpan, didYouMean(name, l.p.cfg.funcs.Names()), "unknown function %q", name)
-	}
-	call.Func = f
-	args, err := l.args(c, depth)
+	call, err := l.callee(c.Head, l.end(c.EndPos))
 	if err != nil {
 		return nil, err
 	}
-	call.Args = args
+	if call.Args, err = l.args(c, depth); err != nil {
+		return nil, err
+	}
+	return l.arity(call)
+}
+
+// leafCall lowers a call whose arguments are all leaves or empty.
+func (l *lowerer) leafCall(c *leafCall) (Node, error) {
+	call, err := l.callee(c.callHead, c.End)
+	if err != nil {
+		return nil, err
+	}
+	if c.Args.ok {
+		call.Args = make([]Node, 0, c.Args.args())
+		if call.Args, err = l.run(call.Args, &c.Args.leafRun, c.callHead); err != nil {
+			return nil, err
+		}
+	}
+	return l.arity(call)
+}
+
+// callee starts the CallExpr of a call that ends at end, resolving the
+// function's name.
+func (l *lowerer) callee(head callHead, end int) (*CallExpr, error) {
+	nameSpan := head.span()
+	f, ok := l.p.cfg.funcs.Lookup(head.Value)
+	if !ok {
+		return nil, l.err(nameSpan, didYouMean(head.Value, l.p.cfg.funcs.Names()), "unknown function %q", head.Value)
+	}
+	return &CallExpr{Func: f, Name: head.Value, NameSpan: nameSpan, Loc: Span{nameSpan.Start, end}}, nil
+}
+
+// arity checks the number of arguments of call.
+func (l *lowerer) arity(call *CallExpr) (Node, error) {
+	f := call.Func
 	if n := len(call.Args); n < f.MinArgs || (f.MaxArgs >= 0 && n > f.MaxArgs) {
 		closing := Span{call.Loc.End - 1, call.Loc.End}
 		return nil, l.err(closing, "usage: "+f.Signature(),
@@ -456,17 +484,35 @@ func (l *lowerer) call(c *callNode, depth int) (Node, error) {
 	return call, nil
 }
 
+// run appends the arguments of a run of leaves to args.
+func (l *lowerer) run(args []Node, r *leafRun, head callHead) ([]Node, error) {
+	for i := range r.args() {
+		a := r.at(i)
+		if a.Type == 0 {
+			args = append(args, l.empty(head, a.Comma))
+			continue
+		}
+		n, err := l.leaf(a.token)
+		if err != nil {
+			return nil, err
+		}
+		args = append(args, n)
+	}
+	return args, nil
+}
+
+// empty returns an argument left empty: it sits right after the comma
+// before it, at offset comma, or after the opening parenthesis (comma -1).
+func (l *lowerer) empty(head callHead, comma int) Node {
+	if comma < 0 {
+		comma = l.openParen(head.span().End)
+	}
+	return &EmptyArg{Loc: Span{comma + 1, comma + 1}}
+}
+
 // args lowers the arguments of a call: nil for (), an EmptyArg for each
 // argument left empty.
 func (l *lowerer) args(c *callNode, depth int) ([]Node, error) {
-	// An empty argument sits right after the comma before it, or the
-	// opening parenthesis.
-	empty := func(comma int) Node {
-		if comma < 0 {
-			comma = l.openParen(c.Head.span().End)
-		}
-		return &EmptyArg{Loc: Span{comma + 1, comma + 1}}
-	}
 	if !c.First.ok && c.FirstX == nil && len(c.Commas) == 0 {
 		return nil, nil
 	}
@@ -486,20 +532,9 @@ func (l *lowerer) args(c *callNode, depth int) ([]Node, error) {
 		n += c.Runs[i].args()
 	}
 	args := make([]Node, 0, n)
-	run := func(r *leafRun) error {
-		for i := range r.args() {
-			a := r.at(i)
-			if a.Type == 0 {
-				args = append(args, empty(a.Comma))
-				continue
-			}
-			n, err := l.leaf(a.token)
-			if err != nil {
-				return err
-			}
-			args = append(args, n)
-		}
-		return nil
+	run := func(r *leafRun) (err error) {
+		args, err = l.run(args, r, c.Head)
+		return err
 	}
 	var err error
 	switch {
@@ -507,14 +542,14 @@ func (l *lowerer) args(c *callNode, depth int) ([]Node, error) {
 		err = run(&c.First.leafRun)
 	case c.FirstX != nil:
 		var first Node
-		if first, err = l.expr(c.FirstX, depth); err == nil && c.Run0.ok {
+		if first, err = l.expr(c.FirstX, depth); err == nil {
 			args = append(args, first)
-			err = run(&c.Run0.leafRun)
-			break
+			if c.Run0.ok {
+				err = run(&c.Run0.leafRun)
+			}
 		}
-		args = append(args, first)
 	default:
-		args = append(args, empty(-1))
+		args = append(args, l.empty(c.Head, -1))
 	}
 	if err != nil {
 		return nil, err
