@@ -169,113 +169,20 @@ func newSnapshotReader(opts SnapshotOptions) *snapshotReader {
 // given twice the last one counts, and when two names differ only in case
 // the one sorting last does, as when objects were decoded into maps.
 func (rd *snapshotReader) addObject() error {
-	top := rd.top
-	var (
-		assigned, softDeleted, objectType, enabled, attrs, id1, id2 *member
-	)
 	idNames := [2]string{"id", "objectId"}
 	if rd.opts.IDAttribute != "" {
 		idNames = [2]string{rd.opts.IDAttribute, ""}
 	}
-	for i := range top {
-		m := &top[i]
-		switch string(m.Name) {
-		case keyAssigned:
-			assigned = m
-		case keySoftDeleted:
-			softDeleted = m
-		case keyObjectType:
-			objectType = m
-		case keyAccountEnabled:
-			enabled = m
-		case keyAttributes:
-			attrs = m
-		}
-		// Not in the switch: IDAttribute may name a reserved member.
-		if string(m.Name) == idNames[0] {
-			id1 = m
-		} else if idNames[1] != "" && string(m.Name) == idNames[1] {
-			id2 = m
-		}
-	}
-	members, flat := top, true
-	// In the nested form, accountEnabled may be given at the top and among
-	// the attributes; the top one is only a flag.
-	var topEnabled, nid1, nid2 *member
-	if attrs != nil && !attrs.IsCell && attrs.Raw[0] == '{' {
-		rd.nested = objfile.Split(attrs.Raw, rd.nested[:0], &rd.names)
-		members, flat = rd.nested, false
-		topEnabled, enabled = enabled, nil
-		for i := range members {
-			m := &members[i]
-			if string(m.Name) == keyAccountEnabled {
-				enabled = m
-			}
-			if string(m.Name) == idNames[0] {
-				nid1 = m
-			} else if idNames[1] != "" && string(m.Name) == idNames[1] {
-				nid2 = m
-			}
-		}
-	}
-
+	r := findReserved(rd.top, idNames)
+	members, flat := rd.attributes(&r, idNames)
 	var o Object
-	var idFrom *member
-	rd.idVal = nil
-	for _, c := range []struct{ top, nested *member }{{id1, nid1}, {id2, nid2}} {
-		if id, ok := rd.memberID(c.top); ok {
-			o.ID, idFrom = id, c.top
-			break
-		}
-		if !flat {
-			if id, ok := memberString(c.nested); ok && id != "" {
-				o.ID, idFrom = id, c.nested
-				break
-			}
-		}
-	}
-	if idFrom == nil {
-		// Only now, off the common path: a name differing in case
-		// ("Id", the column Windows PowerShell's Export-Csv writes for
-		// Graph's id) when no member has the exact name.
-		o.ID, idFrom = idIgnoringCase(top, members, flat, idNames)
-	}
-	if idFrom == nil {
-		return fmt.Errorf("no id (want a string member %q)", idName(rd.opts))
-	}
-	if idFrom.IsCell {
-		o.ID = strings.Clone(o.ID) // a cell shares its bytes with the whole record
-	}
-	isAssigned, err := memberFlag(assigned, keyAssigned, true)
+	idFrom, err := rd.objectID(&o, members, flat, &r, idNames)
 	if err != nil {
 		return err
 	}
-	o.Unassigned = !isAssigned
-	if o.SoftDeleted, err = memberFlag(softDeleted, keySoftDeleted, false); err != nil {
+	if err := rd.flags(&o, &r); err != nil {
 		return err
 	}
-	if objectType != nil && !isNull(objectType) {
-		t, ok := memberString(objectType)
-		if !ok {
-			return fmt.Errorf("%s must be a string (got %v)", keyObjectType, goValue(objectType))
-		}
-		o.Type = rd.in.name(t)
-	}
-	if topEnabled != nil {
-		on, err := memberFlag(topEnabled, keyAccountEnabled, true)
-		if err != nil {
-			return err
-		}
-		o.Disabled = !on
-	}
-	if enabled != nil {
-		on, err := memberFlag(enabled, keyAccountEnabled, true)
-		if err != nil {
-			return err
-		}
-		o.Disabled = o.Disabled || !on
-	}
-
 	if !rd.addFast(&o, members, flat, idFrom) {
 		rd.addSlow(&o, members, flat, idFrom)
 	}
@@ -286,6 +193,131 @@ func (rd *snapshotReader) addObject() error {
 		rd.objs = make([]Object, 0, objectBlock)
 	}
 	rd.objs = append(rd.objs, o)
+	return nil
+}
+
+// reserved are the members of an object that addObject reads itself.
+type reserved struct {
+	assigned, softDeleted, objectType, attrs *member
+	// enabled is accountEnabled among the attributes (at the top in the
+	// flat form); topEnabled is the top one in the nested form, only a
+	// flag there.
+	enabled, topEnabled *member
+	// id and nestedID are the members named like idNames, at the top and
+	// among the nested attributes.
+	id, nestedID [2]*member
+}
+
+// findReserved finds the reserved members at the top of an object.
+func findReserved(top []member, idNames [2]string) reserved {
+	var r reserved
+	for i := range top {
+		m := &top[i]
+		switch string(m.Name) {
+		case keyAssigned:
+			r.assigned = m
+		case keySoftDeleted:
+			r.softDeleted = m
+		case keyObjectType:
+			r.objectType = m
+		case keyAccountEnabled:
+			r.enabled = m
+		case keyAttributes:
+			r.attrs = m
+		}
+		// Not in the switch: IDAttribute may name a reserved member.
+		if string(m.Name) == idNames[0] {
+			r.id[0] = m
+		} else if idNames[1] != "" && string(m.Name) == idNames[1] {
+			r.id[1] = m
+		}
+	}
+	return r
+}
+
+// attributes returns the members that hold the object's attributes: the
+// top ones (flat), or those of the nested "attributes" object, where it
+// finds accountEnabled and the id candidates.
+func (rd *snapshotReader) attributes(r *reserved, idNames [2]string) (members []member, flat bool) {
+	if r.attrs == nil || r.attrs.IsCell || r.attrs.Raw[0] != '{' {
+		return rd.top, true
+	}
+	rd.nested = objfile.Split(r.attrs.Raw, rd.nested[:0], &rd.names)
+	r.topEnabled, r.enabled = r.enabled, nil
+	for i := range rd.nested {
+		m := &rd.nested[i]
+		if string(m.Name) == keyAccountEnabled {
+			r.enabled = m
+		}
+		if string(m.Name) == idNames[0] {
+			r.nestedID[0] = m
+		} else if idNames[1] != "" && string(m.Name) == idNames[1] {
+			r.nestedID[1] = m
+		}
+	}
+	return rd.nested, false
+}
+
+// objectID sets the object's id, from the first of idNames an object has
+// (at the top, then among the nested attributes), and returns the member
+// it came from.
+func (rd *snapshotReader) objectID(o *Object, members []member, flat bool, r *reserved, idNames [2]string) (*member, error) {
+	var idFrom *member
+	rd.idVal = nil
+	for k := range idNames {
+		if id, ok := rd.memberID(r.id[k]); ok {
+			o.ID, idFrom = id, r.id[k]
+			break
+		}
+		if !flat {
+			if id, ok := memberString(r.nestedID[k]); ok && id != "" {
+				o.ID, idFrom = id, r.nestedID[k]
+				break
+			}
+		}
+	}
+	if idFrom == nil {
+		// Only now, off the common path: a name differing in case
+		// ("Id", the column Windows PowerShell's Export-Csv writes for
+		// Graph's id) when no member has the exact name.
+		o.ID, idFrom = idIgnoringCase(rd.top, members, flat, idNames)
+	}
+	if idFrom == nil {
+		return nil, fmt.Errorf("no id (want a string member %q)", idName(rd.opts))
+	}
+	if idFrom.IsCell {
+		o.ID = strings.Clone(o.ID) // a cell shares its bytes with the whole record
+	}
+	return idFrom, nil
+}
+
+// flags sets the object's type and its flags: assigned, soft deleted,
+// enabled.
+func (rd *snapshotReader) flags(o *Object, r *reserved) error {
+	isAssigned, err := memberFlag(r.assigned, keyAssigned, true)
+	if err != nil {
+		return err
+	}
+	o.Unassigned = !isAssigned
+	if o.SoftDeleted, err = memberFlag(r.softDeleted, keySoftDeleted, false); err != nil {
+		return err
+	}
+	if r.objectType != nil && !isNull(r.objectType) {
+		t, ok := memberString(r.objectType)
+		if !ok {
+			return fmt.Errorf("%s must be a string (got %v)", keyObjectType, goValue(r.objectType))
+		}
+		o.Type = rd.in.name(t)
+	}
+	for _, m := range []*member{r.topEnabled, r.enabled} {
+		if m != nil {
+			on, err := memberFlag(m, keyAccountEnabled, true)
+			if err != nil {
+				return err
+			}
+			o.Disabled = o.Disabled || !on
+		}
+	}
 	return nil
 }
 
