@@ -44,3 +44,21 @@ func memoryLimit(meminfo, cgroupMax string) int64 {
 	}
 	return total / 100 * 85
 }
+
+// readingGCPercent is the collector's target while plan reads its inputs.
+// Reading makes few objects that die (its buffers are reused): nearly all
+// it allocates is the snapshots, so a collection finds little to free and
+// only marks the growing heap again. A higher target saves those
+// collections at little cost in memory, and the soft memory limit still
+// holds the heap.
+const readingGCPercent = 800
+
+// gcWhileReading raises the collector's target for reading, unless GOGC
+// sets one, and returns the function that restores it.
+func gcWhileReading() (restore func()) {
+	if os.Getenv("GOGC") != "" {
+		return func() {}
+	}
+	old := debug.SetGCPercent(readingGCPercent)
+	return func() { debug.SetGCPercent(old) }
+}

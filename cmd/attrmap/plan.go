@@ -185,6 +185,7 @@ func cmdPlan(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		// The source, the target and the state are read side by side (on
 		// two cores that halves the wait); an error is reported as reading
 		// them one after the other would: the first in that order.
+		defer gcWhileReading()()
 		var wg sync.WaitGroup
 		var errs [3]error
 		wg.Go(func() {
