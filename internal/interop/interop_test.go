@@ -33,16 +33,8 @@ import (
 // TestScenarios sends every scenario's requests to the server and
 // compares the resources it holds afterwards with Apply's target.
 func TestScenarios(t *testing.T) {
-	dirs, err := scenario.Dirs(filepath.Join("..", "..", "testdata", "sync"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, dir := range dirs {
-		t.Run(filepath.Base(dir), func(t *testing.T) {
-			sc, err := scenario.Load(dir)
-			if err != nil {
-				t.Fatal(err)
-			}
+	for _, sc := range scenario.All(t, filepath.Join("..", "..", "testdata", "sync")) {
+		t.Run(sc.Name, func(t *testing.T) {
 			plan, _, err := sc.Plan()
 			if err != nil {
 				t.Fatal(err)

@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"testing"
 	"time"
 
 	"github.com/attrmap/attrmap/mapping"
@@ -59,6 +60,23 @@ func Dirs(root string) ([]string, error) {
 		dirs[i] = filepath.Dir(dirs[i])
 	}
 	return dirs, nil
+}
+
+// All loads every scenario under root (testdata/sync), sorted by
+// directory; a scenario that does not load fails t.
+func All(t testing.TB, root string) []*Scenario {
+	t.Helper()
+	dirs, err := Dirs(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	all := make([]*Scenario, len(dirs))
+	for i, dir := range dirs {
+		if all[i], err = Load(dir); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return all
 }
 
 // Load reads the scenario in dir. The clock is 2024-07-01T09:00:00Z

@@ -19,22 +19,6 @@ import (
 // scenarios is testdata/sync.
 var scenarios = filepath.Join("..", "..", "testdata", "sync")
 
-// loadScenarios loads every scenario of testdata/sync.
-func loadScenarios(t *testing.T) []*scenario.Scenario {
-	t.Helper()
-	dirs, err := scenario.Dirs(scenarios)
-	if err != nil {
-		t.Fatal(err)
-	}
-	all := make([]*scenario.Scenario, len(dirs))
-	for i, dir := range dirs {
-		if all[i], err = scenario.Load(dir); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return all
-}
-
 func marshal(t *testing.T, v json.Marshaler) string {
 	t.Helper()
 	b, err := v.MarshalJSON()
@@ -48,7 +32,7 @@ func marshal(t *testing.T, v json.Marshaler) string {
 // (readable and JSON), the new state and the explanations with
 // plan.golden. Run with -update to rewrite them.
 func TestGolden(t *testing.T) {
-	for _, sc := range loadScenarios(t) {
+	for _, sc := range scenario.All(t, scenarios) {
 		t.Run(sc.Name, func(t *testing.T) {
 			plan, next, err := sc.Plan()
 			if err != nil {
@@ -91,7 +75,7 @@ func TestGolden(t *testing.T) {
 // generated worlds).
 func TestScenariosDeterministic(t *testing.T) {
 	r := rand.New(rand.NewPCG(7, 7))
-	for _, sc := range loadScenarios(t) {
+	for _, sc := range scenario.All(t, scenarios) {
 		t.Run(sc.Name, func(t *testing.T) {
 			provision.CheckDeterministic(t, r, sc.Rules, sc.Source, sc.Target, sc.State, sc.Options)
 		})
@@ -102,7 +86,7 @@ func TestScenariosDeterministic(t *testing.T) {
 // what the reflection-based ones wrote, for every golden scenario's plan
 // and state (TestPlanJSONUnchanged checks awkward and large plans).
 func TestScenarioJSONUnchanged(t *testing.T) {
-	all := loadScenarios(t)
+	all := scenario.All(t, scenarios)
 	if len(all) < 17 {
 		t.Fatalf("only %d scenarios: the scenarios were not found", len(all))
 	}

@@ -611,16 +611,8 @@ func TestSCIMDeterministic(t *testing.T) {
 // Requests (one line each), and compares them with scim.golden. Run with
 // -update to rewrite them.
 func TestSCIMGolden(t *testing.T) {
-	dirs, err := scenario.Dirs(filepath.Join("..", "..", "testdata", "sync"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, dir := range dirs {
-		t.Run(filepath.Base(dir), func(t *testing.T) {
-			sc, err := scenario.Load(dir)
-			if err != nil {
-				t.Fatal(err)
-			}
+	for _, sc := range scenario.All(t, filepath.Join("..", "..", "testdata", "sync")) {
+		t.Run(sc.Name, func(t *testing.T) {
 			plan, _, err := sc.Plan()
 			if err != nil {
 				t.Fatal(err)
@@ -631,7 +623,7 @@ func TestSCIMGolden(t *testing.T) {
 			} else {
 				got = scimJSON(t, b)
 			}
-			g := golden.Open(t, filepath.Join(dir, "scim.golden"))
+			g := golden.Open(t, filepath.Join(sc.Dir, "scim.golden"))
 			g.Check(t, "scim", got)
 			g.Check(t, "requests", requestLines(plan, sc))
 		})
