@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/attrmap/attrmap/internal/diag"
@@ -443,7 +445,7 @@ type field struct {
 // members sorted by name. A known field wins over an extra of the same name.
 func writeObject(extra map[string]json.RawMessage, known []field) ([]byte, error) {
 	vals := make(map[string]json.RawMessage, len(known)+len(extra))
-	for _, k := range sortedKeys(extra) {
+	for _, k := range slices.Sorted(maps.Keys(extra)) {
 		raw := extra[k]
 		if !json.Valid(raw) {
 			return nil, fmt.Errorf("scoping: member %q holds invalid JSON", k)
@@ -463,7 +465,7 @@ func writeObject(extra map[string]json.RawMessage, known []field) ([]byte, error
 	}
 	var buf bytes.Buffer
 	buf.WriteByte('{')
-	for i, k := range sortedKeys(vals) {
+	for i, k := range slices.Sorted(maps.Keys(vals)) {
 		if i > 0 {
 			buf.WriteByte(',')
 		}

@@ -1,7 +1,6 @@
 package scoping
 
 import (
-	"sort"
 	"strings"
 	"unicode"
 
@@ -175,14 +174,4 @@ func operatorNames() string {
 		names[i] = operators[i].Name
 	}
 	return strings.Join(names, ", ")
-}
-
-// sortedKeys returns m's keys in byte order; output never depends on map order.
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

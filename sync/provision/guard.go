@@ -2,6 +2,7 @@ package provision
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 )
@@ -49,14 +50,14 @@ func (p *Planner) check(in *inputs) error {
 	// like the plan, does not depend on the order of the inputs.
 	if !p.opts.AllowOtherTypes {
 		unknownSrc := unknownTypes(source, p.srcNames) // type -> smallest id
-		for _, typ := range sortedKeys(unknownSrc) {
+		for _, typ := range slices.Sorted(maps.Keys(unknownSrc)) {
 			add("source object %q has objectType %q, which no object mapping syncs (expected %s; --allow-other-types leaves such objects out)", unknownSrc[typ], typ, strings.Join(p.srcNames, " or "))
 		}
 	}
 	if target != nil {
 		if !p.opts.AllowOtherTypes {
 			unknown := unknownTypes(target, p.tgtNames)
-			for _, typ := range sortedKeys(unknown) {
+			for _, typ := range slices.Sorted(maps.Keys(unknown)) {
 				add("target object %q has objectType %q, which no object mapping provisions (expected %s; --allow-other-types leaves such objects out)", unknown[typ], typ, strings.Join(p.tgtNames, " or "))
 			}
 		}
@@ -66,7 +67,7 @@ func (p *Planner) check(in *inputs) error {
 				dups[p.tgtNames[k]+"\x00"+id] = fmt.Sprintf("the target snapshot holds more than one %s with id %q: the plan would depend on their order", p.tgtNames[k], id)
 			}
 		}
-		for i, k := range sortedKeys(dups) {
+		for i, k := range slices.Sorted(maps.Keys(dups)) {
 			if i == 3 {
 				add("... and %d more duplicate target ids", len(dups)-3)
 				break
@@ -82,7 +83,7 @@ func (p *Planner) check(in *inputs) error {
 					minID(unknown, l.Type, l.Source)
 				}
 			}
-			for _, typ := range sortedKeys(unknown) {
+			for _, typ := range slices.Sorted(maps.Keys(unknown)) {
 				add("the state links source %q of type %q, which no object mapping syncs (expected %s)", unknown[typ], typ, strings.Join(p.srcNames, " or "))
 			}
 		}
@@ -99,7 +100,7 @@ func (p *Planner) check(in *inputs) error {
 					srcs[l.Target] = append(l2, l.Source)
 				}
 			}
-			for _, tid := range sortedKeys(srcs) {
+			for _, tid := range slices.Sorted(maps.Keys(srcs)) {
 				s := srcs[tid]
 				slices.Sort(s)
 				s = slices.Compact(s)
@@ -180,15 +181,6 @@ func minID(m map[string]string, key, id string) {
 	if cur, ok := m[key]; !ok || id < cur {
 		m[key] = id
 	}
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }
 
 // typeIndex is the object mapping of an object type among names, as

@@ -2,6 +2,7 @@ package provision
 
 import (
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -167,7 +168,7 @@ func oldCheck(p *Planner, source, target *Snapshot, state *State) error {
 		}
 	}
 	if !p.opts.AllowOtherTypes {
-		for _, typ := range sortedKeys(unknownSrc) {
+		for _, typ := range slices.Sorted(maps.Keys(unknownSrc)) {
 			add("source object %q has objectType %q, which no object mapping syncs (expected %s; --allow-other-types leaves such objects out)", unknownSrc[typ], typ, strings.Join(p.srcNames, " or "))
 		}
 	}
@@ -192,11 +193,11 @@ func oldCheck(p *Planner, source, target *Snapshot, state *State) error {
 			seen[k][o.ID] = true
 		}
 		if !p.opts.AllowOtherTypes {
-			for _, typ := range sortedKeys(unknown) {
+			for _, typ := range slices.Sorted(maps.Keys(unknown)) {
 				add("target object %q has objectType %q, which no object mapping provisions (expected %s; --allow-other-types leaves such objects out)", unknown[typ], typ, strings.Join(p.tgtNames, " or "))
 			}
 		}
-		for i, k := range sortedKeys(dups) {
+		for i, k := range slices.Sorted(maps.Keys(dups)) {
 			if i == 3 {
 				add("... and %d more duplicate target ids", len(dups)-3)
 				break
@@ -225,12 +226,12 @@ func oldCheck(p *Planner, source, target *Snapshot, state *State) error {
 			}
 		}
 		if !p.opts.AllowOtherTypes {
-			for _, typ := range sortedKeys(unknown) {
+			for _, typ := range slices.Sorted(maps.Keys(unknown)) {
 				add("the state links source %q of type %q, which no object mapping syncs (expected %s)", unknown[typ], typ, strings.Join(p.srcNames, " or "))
 			}
 		}
 		for k := range byTarget {
-			for _, tid := range sortedKeys(byTarget[k]) {
+			for _, tid := range slices.Sorted(maps.Keys(byTarget[k])) {
 				srcs := byTarget[k][tid]
 				if len(srcs) < 2 {
 					continue
