@@ -37,13 +37,10 @@ func cmdApply(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	targetPath := fs.String("target", "", "the target snapshot `FILE` (\"-\" for standard input)")
 	out := fs.String("o", "", "write the result to `FILE` instead of standard output")
 	targetID := fs.String("target-id", "", "the target id `ATTRIBUTE` (default id, else objectId)")
-	positional, err := parseFlags(fs, args, stdout, stderr)
-	if err != nil {
+	if err := parseNoArgs(fs, args, stdout, stderr); err != nil {
 		return err
 	}
 	switch {
-	case len(positional) > 0:
-		return usagef("unexpected argument %q", positional[0])
 	case *planPath == "":
 		return usagef("missing --plan FILE")
 	case *targetPath == "":

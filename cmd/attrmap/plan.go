@@ -112,13 +112,10 @@ func (f *planFlags) inputFlags(fs *flagSet, files fileUsage) {
 // share: no positional argument, a schema and a source, a guard threshold
 // that is not negative.
 func (f *planFlags) parseInputs(fs *flagSet, args []string, stdout, stderr io.Writer) error {
-	positional, err := parseFlags(fs, args, stdout, stderr)
-	if err != nil {
+	if err := parseNoArgs(fs, args, stdout, stderr); err != nil {
 		return err
 	}
 	switch {
-	case len(positional) > 0:
-		return usagef("unexpected argument %q", positional[0])
 	case f.schema == "":
 		return usagef("missing --schema FILE")
 	case f.source == "":

@@ -190,6 +190,16 @@ func (fs *flagSet) printUsage(w io.Writer) {
 	fs.PrintDefaults()
 }
 
+// parseNoArgs is parseFlags for a command that takes flags only: a
+// positional argument is a usage error.
+func parseNoArgs(fs *flagSet, args []string, stdout, stderr io.Writer) error {
+	positional, err := parseFlags(fs, args, stdout, stderr)
+	if err == nil && len(positional) > 0 {
+		err = usagef("unexpected argument %q", positional[0])
+	}
+	return err
+}
+
 // parseFlags parses args, allowing flags after positional arguments (so
 // "attrmap eval EXPR --json" works), and returns the positional ones. A
 // "--" ends the flags. A non-nil error ends the command with it: -h

@@ -50,13 +50,10 @@ func cmdScope(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	explain := fs.Bool("explain", false, "print why each object is in or out of scope")
 	batch := fs.String("batch", "", "evaluate JSON lines {id, filter, object} from `FILE` (\"-\" for standard input)")
 	asJSON := fs.Bool("json", false, "print one JSON line per object: {\"id\", \"in_scope\", \"reason\"}")
-	positional, err := parseFlags(fs, args, stdout, stderr)
-	if err != nil {
+	if err := parseNoArgs(fs, args, stdout, stderr); err != nil {
 		return err
 	}
 	switch {
-	case len(positional) > 0:
-		return usagef("unexpected argument %q", positional[0])
 	case *batch != "" && (*filterPath != "" || *input != "" || *explain || *asJSON):
 		return usagef("--batch cannot be combined with --filter, -i, --explain or --json (it prints JSON already)")
 	case *batch != "":
