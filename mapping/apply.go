@@ -412,6 +412,11 @@ func caseExact(def *AttributeDefinition) bool {
 }
 
 func equalValues(def *AttributeDefinition, a, b expr.Value) bool {
+	if as, ok := a.(expr.String); ok {
+		if bs, ok := b.(expr.String); ok && as == bs {
+			return true // the same text is equal under every rule below
+		}
+	}
 	a, _ = expr.Unwrap(a)
 	b, _ = expr.Unwrap(b)
 	if expr.IsNullOrEmpty(a) || expr.IsNullOrEmpty(b) {

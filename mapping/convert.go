@@ -33,6 +33,9 @@ func (d *AttributeDefinition) Convert(v expr.Value) (expr.Value, error) {
 	if d == nil {
 		return v, nil
 	}
+	if _, ok := v.(expr.String); ok && (d.Type == TypeString || d.Type == "") {
+		return v, nil // the common case: text for a String attribute stays
+	}
 	inner, redacted := expr.Unwrap(v)
 	if expr.IsNull(inner) {
 		return v, nil
