@@ -12,17 +12,18 @@ import (
 // explanation in a create-style Apply. For a create, t is nil; otherwise
 // it is the target object. It returns false when the attribute is left
 // alone.
-func (e *engine) attrChange(k int, ex *mapping.Explanation, t *Object) (AttrChange, bool) {
+func (e *engine) attrChange(k int, ex *mapping.Explanation, t *Object, c *AttrChange) bool {
 	a := &e.attrs[k]
 	if ex.Value == nil {
-		return AttrChange{}, false // null, ignored, or failed
+		return false // null, ignored, or failed
 	}
 	nv := ex.Value
 	if ex.Redacted {
 		nv = expr.Redacted{V: nv} // the plan holds the value; output hides it
 	}
 	if t == nil {
-		return AttrChange{Name: a.Target, Old: expr.Null, New: nv, Redacted: ex.Redacted}, true
+		*c = AttrChange{Name: a.Target, Old: expr.Null, New: nv, Redacted: ex.Redacted}
+		return true
 	}
 	old, ok := valueAt(t, e.tpos[k])
 	if !ok {
@@ -30,14 +31,14 @@ func (e *engine) attrChange(k int, ex *mapping.Explanation, t *Object) (AttrChan
 	}
 	switch {
 	case a.FlowType == mapping.ObjectAddOnly:
-		return AttrChange{}, false
+		return false
 	case a.FlowType == mapping.AttributeAddOnly && !expr.IsNullOrEmpty(old):
-		return AttrChange{}, false
+		return false
 	case ex.DefaultUsed && (a.Program != nil || !expr.IsNullOrEmpty(old)):
 		// On update only a None mapping's default fills an empty target
 		// attribute; the rule and its evidence: "Default values" in package
 		// mapping's documentation.
-		return AttrChange{}, false
+		return false
 	case e.multi[k]:
 		// A multi-valued attribute is a set: add and remove single values.
 		addOnly := a.FlowType == mapping.ValueAddOnly || a.FlowType == mapping.MultiValueAddOnly
@@ -46,23 +47,26 @@ func (e *engine) attrChange(k int, ex *mapping.Explanation, t *Object) (AttrChan
 			remove = nil
 		}
 		if len(add) == 0 && len(remove) == 0 {
-			return AttrChange{}, false
+			return false
 		}
-		return AttrChange{Name: a.Target, Add: add, Remove: remove, Redacted: ex.Redacted}, true
+		*c = AttrChange{Name: a.Target, Add: add, Remove: remove, Redacted: ex.Redacted}
+		return true
 	case a.FlowType == mapping.ValueAddOnly || a.FlowType == mapping.MultiValueAddOnly:
 		u, grew := union(old, ex.Value, e.caseExact[k])
 		if !grew {
-			return AttrChange{}, false
+			return false
 		}
 		if ex.Redacted {
 			u = expr.Redacted{V: u}
 		}
-		return AttrChange{Name: a.Target, Old: old, New: u, Redacted: ex.Redacted}, true
+		*c = AttrChange{Name: a.Target, Old: old, New: u, Redacted: ex.Redacted}
+		return true
 	}
 	if a.Equal(ex.Value, old) {
-		return AttrChange{}, false
+		return false
 	}
-	return AttrChange{Name: a.Target, Old: old, New: nv, Redacted: ex.Redacted}, true
+	*c = AttrChange{Name: a.Target, Old: old, New: nv, Redacted: ex.Redacted}
+	return true
 }
 
 // setDiff returns the values of want that have lacks (add) and those of

@@ -338,11 +338,12 @@ func (e *engine) howFound(w *worker, r *result, link Link) string {
 // create plans the creation of an in-scope object that matched nothing.
 func (e *engine) create(w *worker, r result) result {
 	op := &Op{Kind: Create, Key: w.env.o.ID, Match: w.how, Reason: e.inScopeReason(&w.env), Changes: make([]AttrChange, 0, len(w.flows))}
+	var c AttrChange
 	for k := range w.flows {
 		if e.isRef != nil && e.isRef[k] {
 			continue // resolved later, through the links
 		}
-		if c, ok := e.attrChange(k, &w.flows[k], nil); ok {
+		if e.attrChange(k, &w.flows[k], nil, &c) {
 			op.Changes = append(op.Changes, c)
 		}
 	}
@@ -361,11 +362,12 @@ func (e *engine) create(w *worker, r result) result {
 func (e *engine) update(w *worker, r result, link Link) result {
 	t := &e.tgt.Objects[r.target]
 	var changes []AttrChange
+	var c AttrChange
 	for k := range w.flows {
 		if e.isRef != nil && e.isRef[k] {
 			continue
 		}
-		if c, ok := e.attrChange(k, &w.flows[k], t); ok {
+		if e.attrChange(k, &w.flows[k], t, &c) {
 			changes = append(changes, c)
 		}
 	}
@@ -426,8 +428,9 @@ func (e *engine) outOfScope(w *worker, o *Object, r result, link Link, linked bo
 		}
 	}
 	var changes []AttrChange
+	var c AttrChange
 	for _, k := range e.soft {
-		if c, ok := e.attrChange(k, &w.flows[k], t); ok {
+		if e.attrChange(k, &w.flows[k], t, &c) {
 			changes = append(changes, c)
 		}
 	}
