@@ -65,7 +65,7 @@ func (c *leafCall) Parse(lex *lexer.PeekingLexer) error {
 	}
 	lex.Next()
 	if !isPunct(lex.Peek(), ")") {
-		if err := c.Args.Parse(lex); err != nil || !isPunct(lex.Peek(), ")") {
+		if err := c.Args.parse(lex, false); err != nil || !isPunct(lex.Peek(), ")") {
 			lex.LoadCheckpoint(cp)
 			c.Args = firstRun{}
 			return participle.NextMatch
@@ -181,11 +181,12 @@ func isLeaf(t *lexer.Token) bool {
 // parenthesis.
 func closesArg(t *lexer.Token) bool { return isPunct(t, ",") || isPunct(t, ")") }
 
-// leafRun is a run of arguments that are single leaf tokens or empty,
-// each followed by a comma or the closing parenthesis (which it leaves to
-// the next production): exactly what the grammar's arguments would read
-// there, without their nodes. firstRun starts with the first argument, a
-// leaf; restRun with the comma before an argument.
+// leafRun is a run of arguments that are single leaf tokens, empty, or
+// (in a call's own runs, not in a leafCall's) calls whose arguments are
+// all such; each followed by a comma or the closing parenthesis (which
+// the run leaves to the next production): exactly what the grammar's
+// arguments would read there, without their nodes. firstRun starts with
+// the first argument; restRun with the comma before an argument.
 type leafRun struct {
 	One  leafArg   // the first argument of the run
 	More []leafArg // the others
@@ -193,9 +194,11 @@ type leafRun struct {
 }
 
 // leafArg is an argument of a leafRun: a token of Type 0 when it is
-// empty, and the offset of the comma before it (-1 for the first).
+// empty, a call when call is set, and the offset of the comma before it
+// (-1 for the first).
 type leafArg struct {
 	token
+	call  *leafCall
 	Comma int
 }
 
@@ -210,24 +213,28 @@ func (r *leafRun) at(i int) leafArg {
 	return r.More[i-1]
 }
 
-// next reads ", leaf" or "," that a comma or the closing parenthesis
-// follows, or nothing (ok false).
-func nextLeafArg(lex *lexer.PeekingLexer) (a leafArg, ok bool) {
-	c := lex.Peek()
-	if !isPunct(c, ",") {
-		return a, false
-	}
-	cp := lex.MakeCheckpoint()
-	lex.Next()
-	a.Comma = c.Pos.Offset
+// readArg reads an argument that a comma or the closing parenthesis
+// follows: nothing (an empty argument), a leaf or, if calls, a leafCall.
+// It reads nothing and reports false for anything else.
+func readArg(lex *lexer.PeekingLexer, calls bool) (a leafArg, ok bool) {
 	t := lex.Peek()
 	if closesArg(t) {
 		return a, true
 	}
-	if isLeaf(t) {
-		lex.Next()
-		if closesArg(lex.Peek()) {
-			a.token = tokenOf(t)
+	if !isLeaf(t) {
+		return a, false
+	}
+	cp := lex.MakeCheckpoint()
+	lex.Next()
+	if closesArg(lex.Peek()) {
+		a.token = tokenOf(t)
+		return a, true
+	}
+	if calls && t.Type == tokIdent && isPunct(lex.Peek(), "(") {
+		lex.LoadCheckpoint(cp)
+		c := &leafCall{}
+		if c.Parse(lex) == nil && closesArg(lex.Peek()) {
+			a.call = c
 			return a, true
 		}
 	}
@@ -235,52 +242,66 @@ func nextLeafArg(lex *lexer.PeekingLexer) (a leafArg, ok bool) {
 	return a, false
 }
 
-// more reads the rest of the run, counting it first so that it takes
-// one allocation.
-func (r *leafRun) more(lex *lexer.PeekingLexer) {
+// nextLeafArg reads a comma and an argument that readArg reads, or
+// nothing (ok false).
+func nextLeafArg(lex *lexer.PeekingLexer, calls bool) (a leafArg, ok bool) {
+	c := lex.Peek()
+	if !isPunct(c, ",") {
+		return a, false
+	}
 	cp := lex.MakeCheckpoint()
-	n := 0
+	lex.Next()
+	if a, ok = readArg(lex, calls); !ok {
+		lex.LoadCheckpoint(cp)
+		return a, false
+	}
+	a.Comma = c.Pos.Offset
+	return a, true
+}
+
+// more reads the rest of the run, gathering it on the stack so that it
+// takes one allocation.
+func (r *leafRun) more(lex *lexer.PeekingLexer, calls bool) {
+	var buf [8]leafArg
+	more := buf[:0]
 	for {
-		if _, ok := nextLeafArg(lex); !ok {
+		a, ok := nextLeafArg(lex, calls)
+		if !ok {
 			break
 		}
-		n++
+		more = append(more, a)
 	}
-	if n == 0 {
-		return
-	}
-	lex.LoadCheckpoint(cp)
-	r.More = make([]leafArg, n)
-	for i := range r.More {
-		r.More[i], _ = nextLeafArg(lex)
+	if len(more) > 0 {
+		r.More = append([]leafArg(nil), more...)
 	}
 }
 
 type firstRun struct{ leafRun }
 
-// Parse implements participle.Parseable. A first argument left empty
-// starts a run only when a leaf or another empty argument follows it
-// (the run must read a token): F(, x()) is left to the grammar.
-func (r *firstRun) Parse(lex *lexer.PeekingLexer) error {
-	t := lex.Peek()
-	if isPunct(t, ",") {
+// Parse implements participle.Parseable.
+func (r *firstRun) Parse(lex *lexer.PeekingLexer) error { return r.parse(lex, true) }
+
+// parse reads a first argument and the run that follows it. A first
+// argument left empty starts a run only when another argument follows it
+// (the run must read a token): F(, x & y) is left to the grammar.
+func (r *firstRun) parse(lex *lexer.PeekingLexer, calls bool) error {
+	if isPunct(lex.Peek(), ",") {
 		r.One, r.ok = leafArg{Comma: -1}, true
-		if r.more(lex); len(r.More) == 0 {
+		if r.more(lex, calls); len(r.More) == 0 {
 			return participle.NextMatch
 		}
 		return nil
 	}
-	if !isLeaf(t) {
+	if isPunct(lex.Peek(), ")") {
 		return participle.NextMatch
 	}
-	cp := lex.MakeCheckpoint()
-	lex.Next()
-	if !closesArg(lex.Peek()) {
-		lex.LoadCheckpoint(cp)
+	a, ok := readArg(lex, calls)
+	if !ok {
 		return participle.NextMatch
 	}
-	r.One, r.ok = leafArg{tokenOf(t), -1}, true
-	r.more(lex)
+	a.Comma = -1
+	r.One, r.ok = a, true
+	r.more(lex, calls)
 	return nil
 }
 
@@ -288,12 +309,12 @@ type restRun struct{ leafRun }
 
 // Parse implements participle.Parseable.
 func (r *restRun) Parse(lex *lexer.PeekingLexer) error {
-	a, ok := nextLeafArg(lex)
+	a, ok := nextLeafArg(lex, true)
 	if !ok {
 		return participle.NextMatch
 	}
 	r.One, r.ok = a, true
-	r.more(lex)
+	r.more(lex, true)
 	return nil
 }
 

@@ -488,11 +488,16 @@ func (l *lowerer) arity(call *CallExpr) (Node, error) {
 func (l *lowerer) run(args []Node, r *leafRun, head callHead) ([]Node, error) {
 	for i := range r.args() {
 		a := r.at(i)
-		if a.Type == 0 {
-			args = append(args, l.empty(head, a.Comma))
-			continue
+		var n Node
+		var err error
+		switch {
+		case a.call != nil:
+			n, err = l.leafCall(a.call)
+		case a.Type == 0:
+			n = l.empty(head, a.Comma)
+		default:
+			n, err = l.leaf(a.token)
 		}
-		n, err := l.leaf(a.token)
 		if err != nil {
 			return nil, err
 		}

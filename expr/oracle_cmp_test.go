@@ -121,20 +121,20 @@ func genExpr(r *rand.Rand) string {
 // TestParseMatchesOracle holds the parser to the grammar and lowering it
 // replaced (oracle_test.go): the same tree, spans and folded constants,
 // or the same error at the same place with the same hint, on every
-// conformance expression and 4,000 generated ones (each also with a function F of any arity, to get past the arity checks).
+// conformance expression and 3,000 generated ones (each also with a function F of any arity, to get past the arity checks, and with a low depth limit).
 func TestParseMatchesOracle(t *testing.T) {
 	var srcs []string
 	for _, c := range loadCases(t) {
 		srcs = append(srcs, c.Expr)
 	}
 	r := rand.New(rand.NewSource(1))
-	n := 4000
+	n := 3000
 	for i := 0; i < n; i++ {
 		srcs = append(srcs, genExpr(r))
 	}
 	bad := 0
 	for _, src := range srcs {
-		for _, opts := range [][]Option{nil, {lenient}} {
+		for _, opts := range [][]Option{nil, {lenient}, {lenient, WithMaxDepth(3)}} {
 			if got, want := parseDump(src, false, opts...), parseDump(src, true, opts...); got != want {
 				t.Errorf("%q:\n got %s\nwant %s", src, got, want)
 				if bad++; bad > 10 {
@@ -153,7 +153,7 @@ func FuzzParseMatchesOracle(f *testing.F) {
 		f.Add(genExpr(r))
 	}
 	f.Fuzz(func(t *testing.T, src string) {
-		for _, opts := range [][]Option{nil, {lenient}} {
+		for _, opts := range [][]Option{nil, {lenient}, {lenient, WithMaxDepth(3)}} {
 			if got, want := parseDump(src, false, opts...), parseDump(src, true, opts...); got != want {
 				t.Errorf("%q:\n got %s\nwant %s", src, got, want)
 			}
