@@ -44,7 +44,9 @@ type operandNode struct {
 
 // leafCall is a call whose arguments are all single leaf tokens or empty,
 // such as Join(".", [givenName], [surname]): read whole, what callHead, a
-// firstRun and the closing parenthesis would read.
+// firstRun and the closing parenthesis would read. Its own arguments are
+// never calls, so that it reads one level and the nesting stays the
+// grammar's.
 type leafCall struct {
 	callHead
 	Args firstRun // not ok for ()
@@ -76,14 +78,15 @@ func (c *leafCall) Parse(lex *lexer.PeekingLexer) error {
 	return nil
 }
 
-// callNode is Name(args). Arguments may be empty, so the first is
-// optional and each further one is a comma followed by an optional
-// expression. Most arguments are a single string, attribute, number or
-// bare word: a run of such arguments (or empty ones) is read whole by
-// firstRun or restRun, which spares participle building an argument and
-// an expression node, with their branches, for each: Join(".",
-// [givenName], [surname]) is the name, one firstRun and the closing
-// parenthesis. Anything else goes through the grammar: an argument that
+// callNode is Name(args) when leafCall does not take it. Arguments may be
+// empty, so the first is optional and each further one is a comma
+// followed by an optional expression. Most arguments are a single string,
+// attribute, number or bare word, or a call of such: a run of them (or of
+// empty ones) is read whole by firstRun or restRun, which spares
+// participle building an argument and an expression node, with their
+// branches, for each: StripSpaces(Join(".", [givenName], [surname])) is
+// the name, one firstRun and the closing parenthesis. Anything else goes
+// through the grammar: an argument that
 // is an expression is a comma (Commas[i]) and the expression (Xs[i]),
 // and each may be followed by a run (Run0 after the first, Runs[i]
 // after Xs[i]), so that the repetition fails at the closing parenthesis

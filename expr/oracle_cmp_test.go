@@ -121,7 +121,9 @@ func genExpr(r *rand.Rand) string {
 // TestParseMatchesOracle holds the parser to the grammar and lowering it
 // replaced (oracle_test.go): the same tree, spans and folded constants,
 // or the same error at the same place with the same hint, on every
-// conformance expression and 3,000 generated ones (each also with a function F of any arity, to get past the arity checks, and with a low depth limit).
+// conformance expression and 3,000 generated ones, each also with a
+// function F of any arity (to get past the arity checks) and with a low
+// depth limit.
 func TestParseMatchesOracle(t *testing.T) {
 	var srcs []string
 	for _, c := range loadCases(t) {
