@@ -157,11 +157,17 @@ func newClient(t *testing.T, url string) *connect.SCIMClient {
 // liveCycle reads the target from the app, plans and executes.
 func liveCycle(t *testing.T, c *connect.SCIMClient, rules []*mapping.CompiledObjectMapping, source *provision.Snapshot, state *provision.State, escrow *execute.Escrow, now time.Time, retry bool) *execute.Result {
 	t.Helper()
-	ctx := context.Background()
-	target, err := connect.ReadTarget(ctx, c, rules, connect.ReadOptions{})
+	target, err := connect.ReadTarget(context.Background(), c, rules, connect.ReadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
+	return executeCycle(t, c, rules, source, target, state, escrow, now, execute.Options{RetryEscrowed: retry, Log: execute.LogContext{CycleID: "c"}})
+}
+
+// executeCycle plans the cycle against target and sends its requests to
+// the app, as attrmap run does, with the clock at now.
+func executeCycle(t *testing.T, c *connect.SCIMClient, rules []*mapping.CompiledObjectMapping, source, target *provision.Snapshot, state *provision.State, escrow *execute.Escrow, now time.Time, opts execute.Options) *execute.Result {
+	t.Helper()
 	plan, next, err := planOnce(rules, source, target, state, provision.Options{Now: now})
 	if err != nil {
 		t.Fatal(err)
@@ -170,8 +176,8 @@ func liveCycle(t *testing.T, c *connect.SCIMClient, rules []*mapping.CompiledObj
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := execute.Execute(ctx, c, execute.Input{Plan: plan, Requests: reqs, Next: next, State: state, Rules: rules, Escrow: escrow},
-		execute.Options{Clock: func() time.Time { return now }, RetryEscrowed: retry, Log: execute.LogContext{CycleID: "c"}})
+	opts.Clock = func() time.Time { return now }
+	res, err := execute.Execute(context.Background(), c, execute.Input{Plan: plan, Requests: reqs, Next: next, State: state, Rules: rules, Escrow: escrow}, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -228,20 +234,7 @@ func TestLiveFaults(t *testing.T) {
 	f.seen[http.MethodPost] = 0 // the numbering above is the job's
 	f.mu.Unlock()
 	// The job read the app before the conflict was made: plan without it.
-	target := &provision.Snapshot{}
-	plan, next, err := planOnce(rules, source, target, state, provision.Options{Now: now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	reqs, err := scim.Requests(plan, rules...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := execute.Execute(ctx, c, execute.Input{Plan: plan, Requests: reqs, Next: next, State: state, Rules: rules, Escrow: escrow},
-		execute.Options{Clock: func() time.Time { return now }, Log: execute.LogContext{CycleID: "c1"}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := executeCycle(t, c, rules, source, &provision.Snapshot{}, state, escrow, now, execute.Options{Log: execute.LogContext{CycleID: "c1"}})
 	codes := map[string]int{}
 	for _, e := range escrow.Entries {
 		codes[e.Code]++
