@@ -86,17 +86,16 @@ func (c *cycle) rankOf(object string) int {
 
 // sortOps orders operations by kind, then follow-ups after the other
 // updates, then object mapping in dependency order, then key. The
-// operations fall into a few groups (kind, follow-up, object mapping),
-// each mostly listed in key order already (the sources' order): they are
-// distributed to their groups keeping their order, and a group is sorted
-// only when it is not in order. The order is the comparison's, so it is
-// the one sorting everything gives.
+// operations fall into a few groups (kind, follow-up, object mapping):
+// the group of each is found once, and positions are sorted rather than
+// the operations themselves (a comparison reads two keys, a swap moves
+// two integers), then the operations are put in their order with one
+// copy. Operations already in order are left as they are.
 func (c *cycle) sortOps(ops []Op) {
 	nRank := len(c.rank) + 1 // rankOf's ranks, the unknown one included
 	group := make([]int32, len(ops))
 	var lastObj string
 	lastRank := c.rankOf("")
-	grouped := true
 	for i := range ops {
 		op := &ops[i]
 		if op.Object != lastObj {
@@ -107,39 +106,29 @@ func (c *cycle) sortOps(ops []Op) {
 			fu = 1
 		}
 		group[i] = int32((int(op.Kind)*2+fu)*nRank + lastRank)
-		if i > 0 && group[i] < group[i-1] {
-			grouped = false
-		}
 	}
-	if !grouped {
-		start := make([]int, slices.Max(group)+1) // the groups' sizes, then their first indexes
-		for _, g := range group {
-			start[g]++
+	byOrder := func(a, b int32) int {
+		if x := cmp.Compare(group[a], group[b]); x != 0 {
+			return x
 		}
-		n := 0
-		for g := range start {
-			start[g], n = n, n+start[g]
+		if x := compareOps(&ops[a], &ops[b]); x != 0 {
+			return x
 		}
-		sorted := make([]Op, len(ops))
-		for i := range ops {
-			at := start[group[i]]
-			sorted[at] = ops[i]
-			start[group[i]] = at + 1
-		}
-		copy(ops, sorted)
-		slices.Sort(group)
+		return cmp.Compare(a, b) // equal operations keep their order
 	}
-	byKey := func(a, b Op) int { return compareOps(&a, &b) }
-	for lo := 0; lo < len(ops); {
-		hi := lo + 1
-		for hi < len(ops) && group[hi] == group[lo] {
-			hi++
-		}
-		if seg := ops[lo:hi]; !slices.IsSortedFunc(seg, byKey) {
-			slices.SortFunc(seg, byKey)
-		}
-		lo = hi
+	idx := make([]int32, len(ops))
+	for i := range idx {
+		idx[i] = int32(i)
 	}
+	if slices.IsSortedFunc(idx, byOrder) {
+		return
+	}
+	slices.SortFunc(idx, byOrder)
+	sorted := make([]Op, len(ops))
+	for i, j := range idx {
+		sorted[i] = ops[j]
+	}
+	copy(ops, sorted)
 }
 
 // sortSkipped orders skipped actions by object mapping, then key, then the
