@@ -189,12 +189,15 @@
 // positions; Check reads these indexes, and planning then follows the
 // positions instead of looking ids up again. It builds one map per
 // matching attribute (normalised per caseExact, one entry per value, with
-// shared values listed aside) and one per attribute using
-// SelectUniqueValue. It then evaluates the source
-// objects in parallel (Options.Workers, by default GOMAXPROCS), each
-// worker reusing its buffers, and writes each result at its object's
-// position; plan and state are assembled sequentially in a fixed order
-// (the new links merged in the state's order, not sorted). Plan.WriteJSON
+// shared values listed aside; in shards built side by side for a large
+// target) and one per attribute using SelectUniqueValue. It then
+// evaluates the source objects in parallel (Options.Workers, by default
+// GOMAXPROCS), each worker reusing its buffers (a bare [attr] mapping
+// copies its source slot, found once), and writes each result at its
+// object's position. The results are filed and the new links merged (in
+// the state's order, not sorted) in consecutive chunks on every core, put
+// together in chunk order, so plan and state are those of one pass in a
+// fixed order. Plan.WriteJSON
 // and State.WriteJSON stream the JSON forms to a writer, so a plan of a
 // million objects is never held as text.
 // An object that needs nothing allocates only what expression evaluation
