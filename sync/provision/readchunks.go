@@ -16,9 +16,12 @@ import (
 //
 // objfile's Chunker cuts the file into chunks at line ends; workers (as
 // many as GOMAXPROCS) read each chunk into a part of its own: the chunk's
-// objects, numbered against an attribute table of the chunk's own, with an
-// intern table of the chunk's own (the attribute table starts as the
-// snapshot's when the chunk was handed out). The parts are merged in input order:
+// objects, numbered against an attribute table of the chunk's own (which
+// starts as the snapshot's when the chunk was handed out), with an intern
+// table of the chunk's own. The first chunk is read alone; the attributes
+// it stopped interning (ids, mails) are not interned in the others, which
+// would otherwise each look up their first thousand values again. The
+// parts are merged in input order:
 // each part's attributes are looked up in (or added to) the snapshot's
 // table in the part's order, which is the order reading the file from its
 // start adds them in, and the objects' values move to the positions that
@@ -39,6 +42,7 @@ const chunkSize = 1 << 20
 type chunkPart struct {
 	attrs  []string       // the chunk's attribute table
 	keys   map[string]int // member names to positions in attrs
+	off    []int          // the positions no longer interned
 	blocks [][]Object
 	stats  objfile.ChunkStats
 }
@@ -51,9 +55,12 @@ type chunkJob struct {
 	// snapshot's positions, and merging moves no value.
 	attrs []string
 	keys  map[string]int
-	done  chan struct{}
-	part  chunkPart
-	ok    bool
+	// off marks the positions of attrs whose values the first chunk
+	// stopped interning (ids, mails): not judged again in each chunk.
+	off  []bool
+	done chan struct{}
+	part chunkPart
+	ok   bool
 }
 
 // readChunks reads the chunks of c on several cores and merges them.
@@ -79,15 +86,18 @@ func readChunks(c *objfile.Chunker, opts SnapshotOptions) (*Snapshot, error) {
 	m := newSnapshotReader(opts)
 	objects, lines := 0, 0
 	var queue []*chunkJob
-	more := true
+	var off []bool
+	more, first := true, true
 	for {
-		for more && len(queue) < cap(jobs) {
+		// The first chunk is read alone: the others start from its
+		// attribute table and its intern decisions.
+		for more && len(queue) < cap(jobs) && (!first || len(queue) == 0) {
 			ch, err := c.Next()
 			if err == io.EOF {
 				more = false
 				break
 			}
-			j := &chunkJob{ch: ch, done: make(chan struct{}), attrs: m.s.Attributes, keys: maps.Clone(m.keys)}
+			j := &chunkJob{ch: ch, done: make(chan struct{}), attrs: m.s.Attributes, keys: maps.Clone(m.keys), off: off}
 			queue = append(queue, j)
 			if ch.Bad() {
 				more = false
@@ -115,7 +125,14 @@ func readChunks(c *objfile.Chunker, opts SnapshotOptions) (*Snapshot, error) {
 			m.stamp = make([]int, len(m.s.Attributes))
 			return m.read(or)
 		}
-		m.merge(&j.part)
+		remap := m.merge(&j.part)
+		if first {
+			first = false
+			off = make([]bool, len(m.s.Attributes))
+			for _, i := range j.part.off {
+				off[remap[i]] = true
+			}
+		}
 		objects += j.part.stats.Objects
 		if lines >= 0 && j.part.stats.OneLine {
 			lines += j.part.stats.Objects
@@ -137,7 +154,7 @@ type chunkWorker struct {
 // cannot be read whole (or stop was set).
 func (w *chunkWorker) read(j *chunkJob, stop *atomic.Bool) (chunkPart, bool) {
 	rd := w.rd
-	rd.reset(j.attrs, j.keys, bytes.Count(j.ch.Data, []byte("\n"))+1)
+	rd.reset(j.attrs, j.keys, j.off, bytes.Count(j.ch.Data, []byte("\n"))+1)
 	st, ok := w.cr.Read(j.ch, stop, func(o *objfile.Object) error {
 		rd.top = o.Members
 		return rd.addObject()
@@ -146,14 +163,20 @@ func (w *chunkWorker) read(j *chunkJob, stop *atomic.Bool) (chunkPart, bool) {
 		return chunkPart{}, false
 	}
 	p := chunkPart{attrs: rd.s.Attributes, keys: rd.keys, blocks: append(rd.blocks, rd.objs), stats: st}
+	for i, st := range rd.in.stats {
+		if st.off {
+			p.off = append(p.off, i)
+		}
+	}
 	rd.blocks, rd.objs = nil, nil
 	return p, true
 }
 
 // reset readies a worker's reader for a new chunk of about n objects: a
-// new attribute table (starting as attrs, keys) and intern table; the
-// blocks values and strings are cut from stay.
-func (rd *snapshotReader) reset(attrs []string, keys map[string]int, n int) {
+// new attribute table (starting as attrs, keys) and intern table (the
+// positions off marks not interned); the blocks values and strings are
+// cut from stay.
+func (rd *snapshotReader) reset(attrs []string, keys map[string]int, off []bool, n int) {
 	rd.s = &Snapshot{Attributes: slices.Clone(attrs)}
 	rd.keys = keys
 	if len(attrs) > len(rd.stamp) {
@@ -161,6 +184,11 @@ func (rd *snapshotReader) reset(attrs []string, keys map[string]int, n int) {
 	}
 	rd.layout = rd.layout[:0]
 	rd.in.reset()
+	for i, o := range off {
+		if o {
+			rd.in.stat(i).off = true
+		}
+	}
 	rd.blocks, rd.objs = nil, make([]Object, 0, min(n, objectBlock))
 }
 
@@ -173,8 +201,9 @@ func (in *interner) reset() {
 	in.size = 0
 }
 
-// merge adds a chunkPart's objects, after those merged before.
-func (rd *snapshotReader) merge(p *chunkPart) {
+// merge adds a part's objects, after those merged before, and returns
+// the positions its attributes have in the snapshot.
+func (rd *snapshotReader) merge(p *chunkPart) []int {
 	remap := make([]int, len(p.attrs))
 	same := true
 	for i, a := range p.attrs {
@@ -196,6 +225,7 @@ func (rd *snapshotReader) merge(p *chunkPart) {
 			rd.blocks = append(rd.blocks, b)
 		}
 	}
+	return remap
 }
 
 // remap moves an object's values to the positions of the snapshot's table:

@@ -55,7 +55,8 @@ var chunkedSnapshots = []string{
 
 // TestReadChunksMatchesSequential reads every case in chunks of every
 // size up to its length, and a generated file of 3000 users in chunks of
-// a few sizes, on as many workers as the test has (at least two): the
+// a few sizes (the largest has a first chunk that stops interning mails),
+// on as many workers as the test has (at least two): the
 // snapshot, or the error, is the one sequential reading gives.
 func TestReadChunksMatchesSequential(t *testing.T) {
 	if runtime.GOMAXPROCS(0) < 2 {
@@ -84,7 +85,7 @@ func TestReadChunksMatchesSequential(t *testing.T) {
 	broken := append(bytes.Clone(valid[:len(valid)/2]), "{\"id\": \"oops\",}\n"...)
 	broken = append(broken, valid[len(valid)/2:]...)
 	for _, data := range [][]byte{valid, broken} {
-		for _, size := range []int{100, 4096, 65536} {
+		for _, size := range []int{100, 4096, 65536, 131072} {
 			seq, chunked := readBothWays(data, SnapshotOptions{Name: "users.jsonl"}, size)
 			if seq != chunked {
 				t.Fatalf("%d bytes in chunks of %d (-sequential +chunked):\n%s", len(data), size, cmp.Diff(seq, chunked))
