@@ -170,7 +170,9 @@
 //
 // Files are streamed: ReadSnapshot decodes one object at a time and holds
 // one object's raw JSON (or one CSV line) beside the snapshot it builds,
-// never the whole file; ReadState decodes one link at a time. Nothing
+// never the whole file (a long JSON stream or array is read in 1 MiB
+// chunks on every core, a few chunks at a time, with the same result and
+// errors); ReadState decodes one link at a time. Nothing
 // keeps a second copy of an object: Plan works on the snapshots as they
 // are (it splits a snapshot by type only when it holds several,
 // copying the 64-byte Object headers, not the values).

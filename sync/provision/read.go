@@ -19,8 +19,11 @@ import (
 // byte order mark). The formats and reserved members are DecodeSnapshot's;
 // errors name the object (JSON) or the line (CSV) that failed.
 //
-// Only the current object is held besides the snapshot being built, so
-// reading needs little more memory than the result. Equal short values
+// Reading needs little more memory than the result: the current object
+// is held besides the snapshot being built or, for a JSON stream or array
+// longer than a chunk (1 MiB), the few chunks being read on every core
+// (see readchunks.go; the result and every error are those of reading on
+// one goroutine). Equal short values
 // (departments, cities, "True", a manager's id) are stored once and shared
 // between the objects that have them; an attribute whose values turn out
 // to be mostly distinct (ids, mails) stops being looked up.
