@@ -17,15 +17,6 @@ func planOnce(rules []*mapping.CompiledObjectMapping, source, target *Snapshot, 
 	return p.Plan(context.Background(), source, target, state)
 }
 
-// explainOnce explains one object of one cycle with a Planner made for it.
-func explainOnce(rules []*mapping.CompiledObjectMapping, source, target *Snapshot, state *State, opts Options, id string) (*Explanation, error) {
-	p, err := NewPlanner(rules, opts)
-	if err != nil {
-		return nil, err
-	}
-	return p.Explain(context.Background(), source, target, state, id)
-}
-
 // linkOf returns the link of a source object in a state sorted by source.
 func linkOf(s *State, source string) (Link, bool) {
 	if s == nil {
