@@ -72,7 +72,10 @@
 // of plain objects (an error, a page, an object spanning the cut)
 // Chunker.Resume hands the rest to a sequential Reader in the state
 // reading from the start would have reached, so that what is read, and
-// every error and position, is the same (FuzzChunkedMatchesWhole).
+// every error and position, is the same (FuzzChunkedMatchesWhole). Only
+// files whose objects lie on lines of their own gain: in an array
+// pretty-printed over several lines per object the first cut falls
+// inside an object, and the sequential Reader reads it all.
 //
 // # Errors
 //
