@@ -2,8 +2,6 @@ package provision
 
 import (
 	"bytes"
-	"context"
-	"errors"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -34,44 +32,16 @@ func TestChunkedStepsMatchOnePass(t *testing.T) {
 	}
 	plan := func(w *world, opts Options, chunk, workers int) ([]byte, *cycle) {
 		minChunk, opts.Workers = chunk, workers
-		p, err := NewPlanner(w.rules, opts)
-		if err != nil {
-			t.Fatal(err)
-		}
-		in := p.newInputs(w.source, w.target, w.state)
-		if err := p.check(in); err != nil {
-			if ie := (*InputError)(nil); !errors.As(err, &ie) {
-				t.Fatal(err)
-			}
+		c, pl, next := planCycle(t, w, opts)
+		if c == nil {
 			return nil, nil
-		}
-		c := newCycle(p, in, opts)
-		pl, next, err := c.plan(context.Background())
-		if err != nil {
-			t.Fatal(err)
 		}
 		return render(pl, next), c
 	}
 	chunked := 0
 	for seed := range uint64(300) {
 		r := rand.New(rand.NewPCG(seed, 33))
-		w, opts := randomRefWorld(t, r)
-		if w.state != nil && r.IntN(4) > 0 {
-			w.state.Links = slices.Clone(w.state.Links)
-			sortLinks(w.state.Links)
-			w.state.Links = slices.CompactFunc(w.state.Links, func(a, b Link) bool { return a.Source == b.Source })
-		}
-		for range r.IntN(8) {
-			if n := len(w.source.Objects); n > 1 {
-				k := r.IntN(n)
-				w.source.Objects = slices.Delete(slices.Clone(w.source.Objects), k, k+1)
-			}
-		}
-		if r.IntN(3) == 0 && len(w.source.Objects) > 2 {
-			w.source.Objects[0].ID = w.source.Objects[1].ID
-		}
-		opts.DeletionThreshold = min(r.IntN(4), 1)
-		opts.AllowSourceLoss, opts.AllowOtherTypes = true, true
+		w, opts := linkWorld(t, r, seed%4 > 0)
 		want, _ := plan(w, opts, 1<<30, 1)
 		if want == nil {
 			continue
