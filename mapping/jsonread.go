@@ -113,9 +113,10 @@ func parseJSON(src []byte, lenient bool) (*jnode, []Repair, error) {
 }
 
 // LoadError reports a document that cannot be loaded: invalid JSON, or a
-// member whose type does not fit the Graph model. Line and Col (1-based,
-// runes) locate the problem; Path is the JSON path of the member at fault,
-// when known. It is the one decode error of attrmap (scoping.DecodeError
+// member whose type does not fit the Graph model, or a line of a listing
+// that cannot be read (ImportListing). Line and Col (1-based, runes)
+// locate the problem, Col 0 when only the line is known; Path is the JSON
+// path of the member at fault, when known. It is the one decode error of attrmap (scoping.DecodeError
 // is the same type).
 type LoadError = diag.DecodeError
 

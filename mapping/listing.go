@@ -134,14 +134,6 @@ func markers(a *AttributeMapping) string {
 	return strings.Join(ms, " ")
 }
 
-// ListingError reports a line of a listing that cannot be read.
-type ListingError struct {
-	Line int
-	Msg  string
-}
-
-func (e *ListingError) Error() string { return fmt.Sprintf("line %d: %s", e.Line, e.Msg) }
-
 // ImportListing reads a listing. With into nil it returns a new schema
 // holding only the listed rules (no directories), in the full Graph form.
 // With into set, it merges the listing into that schema and returns it:
@@ -149,7 +141,8 @@ func (e *ListingError) Error() string { return fmt.Sprintf("line %d: %s", e.Line
 // mapping's attribute mappings are replaced by the listed ones, and a
 // mapping whose target and expression are unchanged keeps its source tree
 // and unmodelled members, so that exporting a schema as a listing and
-// importing it back into the same schema changes nothing.
+// importing it back into the same schema changes nothing. A line that
+// cannot be read is a *LoadError with its line (and no column).
 func ImportListing(r io.Reader, into *Schema) (*Schema, error) {
 	rules, err := parseListing(r)
 	if err != nil {
@@ -265,7 +258,7 @@ func parseListing(r io.Reader) ([]SynchronizationRule, error) {
 		line := strings.TrimRight(sc.Text(), " \t\r")
 		trimmed := strings.TrimSpace(line)
 		fail := func(format string, args ...any) error {
-			return &ListingError{Line: n, Msg: fmt.Sprintf(format, args...)}
+			return &LoadError{Line: n, Msg: fmt.Sprintf(format, args...)}
 		}
 		switch {
 		case trimmed == "" || strings.HasPrefix(trimmed, "#"):

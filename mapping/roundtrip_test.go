@@ -2,6 +2,7 @@ package mapping
 
 import (
 	"bytes"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -116,4 +117,24 @@ func errorStrings(l ErrorList) []string {
 		out = append(out, e.Error())
 	}
 	return out
+}
+
+// TestImportListingErrors checks that a line of a listing that cannot be
+// read is a *LoadError naming the line, like every other load error.
+func TestImportListingErrors(t *testing.T) {
+	for _, tc := range []struct{ listing, want string }{
+		{"object User -> User\n", "line 1: object before any rule line"},
+		{"# comment\n\n  mail <- [mail]\n", "line 3: mapping before any object line"},
+		{"rule r\nbogus\n", "line 2: unexpected line (expected rule, object, scope or an indented mapping)"},
+	} {
+		_, err := ImportListing(strings.NewReader(tc.listing), nil)
+		var le *LoadError
+		if !errors.As(err, &le) {
+			t.Errorf("ImportListing(%q) error = %v (%T), want a *LoadError", tc.listing, err, err)
+			continue
+		}
+		if got := err.Error(); got != tc.want {
+			t.Errorf("ImportListing(%q) error = %q, want %q", tc.listing, got, tc.want)
+		}
+	}
 }

@@ -102,7 +102,8 @@ func JSONKind(raw []byte) string {
 // a member whose type does not fit the model. Line and Col (1-based, see
 // LineCol) locate the problem when known; Path is the JSON path of the
 // member at fault, such as "groups[0].clauses[1]", when known. mapping
-// calls it LoadError and scoping DecodeError.
+// calls it LoadError (also for a line of a mapping listing) and scoping
+// DecodeError.
 type DecodeError struct {
 	Line, Col int
 	Path      string
@@ -110,11 +111,15 @@ type DecodeError struct {
 }
 
 // Error formats the error as "line 3, column 5: path: msg", leaving out
-// what is not known.
+// what is not known (a listing's errors know only the line).
 func (e *DecodeError) Error() string {
 	var b strings.Builder
 	if e.Line > 0 {
-		b.WriteString("line " + strconv.Itoa(e.Line) + ", column " + strconv.Itoa(e.Col) + ": ")
+		b.WriteString("line " + strconv.Itoa(e.Line))
+		if e.Col > 0 {
+			b.WriteString(", column " + strconv.Itoa(e.Col))
+		}
+		b.WriteString(": ")
 	}
 	if e.Path != "" {
 		b.WriteString(e.Path + ": ")
