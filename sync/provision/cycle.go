@@ -41,20 +41,9 @@ func partition(s *Snapshot, names []string) []*Snapshot {
 		out[i] = &Snapshot{Attributes: s.Attributes}
 		out[i].ix.Store(ix)
 	}
-	partOf := func(typ string) int {
-		if typ == "" {
-			return 0
-		}
-		for i, n := range names {
-			if strings.EqualFold(n, typ) {
-				return i
-			}
-		}
-		return -1
-	}
 	all0 := true
 	for i := range s.Objects {
-		if t := s.Objects[i].Type; t != "" && partOf(t) != 0 {
+		if t := s.Objects[i].Type; t != "" && typeIndex(names, t) != 0 {
 			all0 = false
 			break
 		}
@@ -64,7 +53,7 @@ func partition(s *Snapshot, names []string) []*Snapshot {
 		return out
 	}
 	for i := range s.Objects {
-		if p := partOf(s.Objects[i].Type); p >= 0 {
+		if p := typeIndex(names, s.Objects[i].Type); p >= 0 {
 			out[p].Objects = append(out[p].Objects, s.Objects[i])
 		}
 	}
