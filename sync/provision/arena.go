@@ -1,6 +1,7 @@
 package provision
 
 import (
+	"slices"
 	"unsafe"
 
 	"github.com/attrmap/attrmap/expr"
@@ -68,4 +69,44 @@ func (a *strArena) box(b []byte) expr.Value {
 	w := (*ifaceWords)(unsafe.Pointer(&v))
 	w.tab, w.data = stringTab, unsafe.Pointer(h)
 	return v
+}
+
+// blockList gathers values in blocks of a fixed size: appending to one
+// slice would copy it again and again as it grows. A snapshot's objects
+// and a state's links are read into one, and copied once at the end.
+type blockList[T any] struct {
+	full [][]T // the blocks filled, in order
+	cur  []T   // the block being filled, after them
+}
+
+// add appends v, starting a block of size values when the current one is
+// full.
+func (l *blockList[T]) add(v T, size int) {
+	if len(l.cur) == cap(l.cur) {
+		if l.cur != nil {
+			l.full = append(l.full, l.cur)
+		}
+		l.cur = make([]T, 0, size)
+	}
+	l.cur = append(l.cur, v)
+}
+
+// appendTo appends the values gathered to dst, in order, growing dst once,
+// and empties the list. With nothing gathered it returns dst as it is.
+func (l *blockList[T]) appendTo(dst []T) []T {
+	n := len(l.cur)
+	for _, b := range l.full {
+		n += len(b)
+	}
+	if n == 0 {
+		*l = blockList[T]{}
+		return dst
+	}
+	dst = slices.Grow(dst, n)
+	for _, b := range l.full {
+		dst = append(dst, b...)
+	}
+	dst = append(dst, l.cur...)
+	*l = blockList[T]{}
+	return dst
 }

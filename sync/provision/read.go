@@ -141,10 +141,8 @@ type snapshotReader struct {
 	// idVal is the boxed id of the object being added, when it came from
 	// a JSON string.
 	idVal expr.Value
-	// The objects read, in blocks of objectBlock: appending to one slice
-	// would copy it again and again as it grows.
-	objs   []Object
-	blocks [][]Object
+	// The objects read, in blocks of objectBlock.
+	objs blockList[Object]
 }
 
 type layoutEntry struct {
@@ -189,13 +187,7 @@ func (rd *snapshotReader) addObject() error {
 	if !rd.addFast(&o, members, flat, idFrom) {
 		rd.addSlow(&o, members, flat, idFrom)
 	}
-	if len(rd.objs) == cap(rd.objs) {
-		if rd.objs != nil {
-			rd.blocks = append(rd.blocks, rd.objs)
-		}
-		rd.objs = make([]Object, 0, objectBlock)
-	}
-	rd.objs = append(rd.objs, o)
+	rd.objs.add(o, objectBlock)
 	return nil
 }
 
@@ -355,16 +347,7 @@ func idIgnoringCase(top, members []member, flat bool, idNames [2]string) (string
 
 // finish returns the snapshot, its objects in one slice.
 func (rd *snapshotReader) finish() *Snapshot {
-	n := len(rd.objs)
-	for _, b := range rd.blocks {
-		n += len(b)
-	}
-	objs := make([]Object, 0, n)
-	for _, b := range rd.blocks {
-		objs = append(objs, b...)
-	}
-	rd.s.Objects = append(objs, rd.objs...)
-	rd.blocks, rd.objs = nil, nil
+	rd.s.Objects = rd.objs.appendTo([]Object{})
 	return rd.s
 }
 

@@ -162,13 +162,13 @@ func (w *chunkWorker) read(j *chunkJob, stop *atomic.Bool) (chunkPart, bool) {
 	if !ok {
 		return chunkPart{}, false
 	}
-	p := chunkPart{attrs: rd.s.Attributes, keys: rd.keys, blocks: append(rd.blocks, rd.objs), stats: st}
+	p := chunkPart{attrs: rd.s.Attributes, keys: rd.keys, blocks: append(rd.objs.full, rd.objs.cur), stats: st}
 	for i, st := range rd.in.stats {
 		if st.off {
 			p.off = append(p.off, i)
 		}
 	}
-	rd.blocks, rd.objs = nil, nil
+	rd.objs = blockList[Object]{}
 	return p, true
 }
 
@@ -189,7 +189,7 @@ func (rd *snapshotReader) reset(attrs []string, keys map[string]int, off []bool,
 			rd.in.stat(i).off = true
 		}
 	}
-	rd.blocks, rd.objs = nil, make([]Object, 0, min(n, objectBlock))
+	rd.objs = blockList[Object]{cur: make([]Object, 0, min(n, objectBlock))}
 }
 
 // reset empties the intern table.
@@ -222,7 +222,7 @@ func (rd *snapshotReader) merge(p *chunkPart) []int {
 			}
 		}
 		if len(b) > 0 {
-			rd.blocks = append(rd.blocks, b)
+			rd.objs.full = append(rd.objs.full, b)
 		}
 	}
 	return remap

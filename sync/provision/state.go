@@ -228,9 +228,8 @@ type stateReader struct {
 	members []objfile.Member
 	pair    []byte
 	types   map[string]string
-	// The links read, in blocks (see join).
-	block  []Link
-	blocks [][]Link
+	// The links read, in blocks of linkBlock.
+	gathered blockList[Link]
 }
 
 // readStateFast reads a state document, handing over to decodeState at
@@ -481,35 +480,16 @@ func (sr *stateReader) link(ms []objfile.Member) bool {
 		}
 		l.Type = t
 	}
-	if len(sr.block) == cap(sr.block) {
-		if sr.block != nil {
-			sr.blocks = append(sr.blocks, sr.block)
-		}
-		sr.block = make([]Link, 0, linkBlock)
-	}
-	sr.block = append(sr.block, l)
+	sr.gathered.add(l, linkBlock)
 	return true
 }
 
 // linkBlock is the number of links in a block.
 const linkBlock = 8192
 
-// join appends the links read, gathered in blocks (appending to one slice
-// would copy it again and again as it grows), to st.Links.
+// join appends the links read (gathered in blocks) to st.Links.
 func (sr *stateReader) join() {
-	n := len(sr.block)
-	for _, b := range sr.blocks {
-		n += len(b)
-	}
-	if n == 0 {
-		return
-	}
-	links := slices.Grow(sr.st.Links, n)
-	for _, b := range sr.blocks {
-		links = append(links, b...)
-	}
-	sr.st.Links = append(links, sr.block...)
-	sr.blocks, sr.block = nil, nil
+	sr.st.Links = sr.gathered.appendTo(sr.st.Links)
 }
 
 func expectDelim(dec *json.Decoder, want json.Delim) error {
