@@ -147,25 +147,7 @@ func Execute(ctx context.Context, c connect.Connector, in Input, opts Options) (
 		op := &in.Plan.Ops[r.Op]
 		n++
 		entry := opts.Log.opEntry(op, opts.Clock(), n)
-		if res.Stopped != "" {
-			res.Stats.NotRun++
-			finish(&entry, "skipped", "Not sent: "+res.Stopped, nil, nil)
-			res.Logs = append(res.Logs, entry)
-			continue
-		}
-		if opts.MaxOps > 0 && res.Stats.Succeeded+res.Stats.Failed >= opts.MaxOps {
-			res.Stopped = fmt.Sprintf("the limit of %d requests was reached", opts.MaxOps)
-			res.Stats.NotRun++
-			finish(&entry, "skipped", "Not sent: "+res.Stopped, nil, nil)
-			res.Logs = append(res.Logs, entry)
-			continue
-		}
-		if due, at := esc.Due(r.Type, r.Source, opts.Clock()); !due && !opts.RetryEscrowed {
-			res.Stats.Deferred++
-			why := "escrowed: the retries are spent (clear the escrow to try again)"
-			if !at.IsZero() {
-				why = "escrowed: next retry at " + at.UTC().Format(time.RFC3339)
-			}
+		if why := notSent(res, esc, r, opts); why != "" {
 			finish(&entry, "skipped", why, nil, nil)
 			res.Logs = append(res.Logs, entry)
 			continue
@@ -229,44 +211,92 @@ func Execute(ctx context.Context, c connect.Connector, in Input, opts Options) (
 			res.Stats.Succeeded++
 			finish(&entry, "success", fmt.Sprintf("%s %s '%s' in %s", pastTense(op.Kind), op.Object, entry.TargetIdentity.ID, entry.TargetSystem.DisplayName), details, nil)
 		} else {
-			res.Stats.Failed++
-			info := &ErrorInfo{ErrorCode: end.Code, ErrorCategory: "failure", Reason: end.Error}
-			if se != nil {
-				info.AdditionalDetails = strings.TrimSpace(se.SCIMType + " " + se.Detail)
-			}
-			if se != nil && se.Credentials() {
-				res.Quarantine = &Quarantine{Reason: ReasonCredentials, Detail: end.Error, Since: opts.Clock()}
-				res.Stopped = "the app refused the credentials (quarantine " + ReasonCredentials + ")"
-			} else {
-				en := esc.Fail(r.Type, r.Source, op.Kind.String(), end.Code, end.Error, reference, end.At, opts.Schedule)
-				if en.Expired {
-					info.RecommendedAction = "the retries are spent; fix the cause and clear the escrow"
-				} else {
-					info.RecommendedAction = "retried at " + en.NextRetry.UTC().Format(time.RFC3339)
-				}
-				if reason, detail := Evaluate(esc.Counters); reason != "" {
-					res.Quarantine = &Quarantine{Reason: reason, Detail: detail, Since: opts.Clock()}
-					res.Stopped = "quarantine " + reason + ": " + detail
-				}
-			}
-			if reference {
-				// A reference failure: the step that resolves references
-				// failed; quarantine counts it apart.
-				details["reference"] = "true"
-				failStep(&entry, "referenceResolution")
-			}
-			finish(&entry, "failure", end.Error, details, info)
+			recordFailure(res, esc, r, op, end, se, opts, &entry, details)
 		}
 		res.Logs = append(res.Logs, entry)
 		if opts.Progress != nil {
 			opts.Progress(i+1, len(in.Requests))
 		}
 	}
-	// Links: the planner's, except for the operations that did not
-	// succeed, which keep the old ones.
+	res.State = &provision.State{Rule: in.Next.Rule, Links: finalLinks(in.Plan, tt, old, next, okOp, ids)}
+	resolveEscrow(esc, in.Plan)
+	updateQuarantine(esc, res, failedBefore)
+	at := opts.Clock()
+	for _, e := range PlanLogs(&provision.Plan{Held: in.Plan.Held, Skipped: in.Plan.Skipped, Errors: in.Plan.Errors}, opts.Log, at) {
+		e.ID = fmt.Sprintf("%s-%05d", opts.Log.CycleID, n+1)
+		e.ChangeID = e.ID
+		n++
+		res.Logs = append(res.Logs, e)
+	}
+	return res, nil
+}
+
+// recordFailure records a request that failed (end, and se when the app
+// answered with a SCIM error) in res, the escrow and its log entry: a
+// refusal of the credentials quarantines the job at once and stops the
+// run; any other failure is escrowed for a retry, and quarantines the job
+// when the escrow's counters call for it (Evaluate).
+func recordFailure(res *Result, esc *Escrow, r scim.Request, op *provision.Op, end journalRecord, se *connect.Error, opts Options, entry *LogEntry, details map[string]string) {
+	res.Stats.Failed++
+	info := &ErrorInfo{ErrorCode: end.Code, ErrorCategory: "failure", Reason: end.Error}
+	if se != nil {
+		info.AdditionalDetails = strings.TrimSpace(se.SCIMType + " " + se.Detail)
+	}
+	if se != nil && se.Credentials() {
+		res.Quarantine = &Quarantine{Reason: ReasonCredentials, Detail: end.Error, Since: opts.Clock()}
+		res.Stopped = "the app refused the credentials (quarantine " + ReasonCredentials + ")"
+	} else {
+		en := esc.Fail(r.Type, r.Source, op.Kind.String(), end.Code, end.Error, end.Reference, end.At, opts.Schedule)
+		if en.Expired {
+			info.RecommendedAction = "the retries are spent; fix the cause and clear the escrow"
+		} else {
+			info.RecommendedAction = "retried at " + en.NextRetry.UTC().Format(time.RFC3339)
+		}
+		if reason, detail := Evaluate(esc.Counters); reason != "" {
+			res.Quarantine = &Quarantine{Reason: reason, Detail: detail, Since: opts.Clock()}
+			res.Stopped = "quarantine " + reason + ": " + detail
+		}
+	}
+	if end.Reference {
+		// A reference failure: the step that resolves references
+		// failed; quarantine counts it apart.
+		details["reference"] = "true"
+		failStep(entry, "referenceResolution")
+	}
+	finish(entry, "failure", end.Error, details, info)
+}
+
+// notSent says why request r is not sent, counting it in res (not run or
+// deferred); "" sends it. A run stops at quarantine or at opts.MaxOps;
+// an escrowed object waits for its next retry unless opts.RetryEscrowed.
+func notSent(res *Result, esc *Escrow, r scim.Request, opts Options) string {
+	if res.Stopped != "" {
+		res.Stats.NotRun++
+		return "Not sent: " + res.Stopped
+	}
+	if opts.MaxOps > 0 && res.Stats.Succeeded+res.Stats.Failed >= opts.MaxOps {
+		res.Stopped = fmt.Sprintf("the limit of %d requests was reached", opts.MaxOps)
+		res.Stats.NotRun++
+		return "Not sent: " + res.Stopped
+	}
+	if due, at := esc.Due(r.Type, r.Source, opts.Clock()); !due && !opts.RetryEscrowed {
+		res.Stats.Deferred++
+		if !at.IsZero() {
+			return "escrowed: next retry at " + at.UTC().Format(time.RFC3339)
+		}
+		return "escrowed: the retries are spent (clear the escrow to try again)"
+	}
+	return ""
+}
+
+// finalLinks is the state's links after the run: the planner's (next),
+// except for the operations that did not succeed (okOp false), which keep
+// the old ones; a created object's link takes the id the app gave it
+// (ids, by bulkId).
+func finalLinks(plan *provision.Plan, tt types, old, next linkSet, okOp []bool, ids map[string]string) []provision.Link {
 	links := next
-	for i := range in.Plan.Ops {
-		op := &in.Plan.Ops[i]
+	for i := range plan.Ops {
+		op := &plan.Ops[i]
 		if op.Kind == provision.Skip || op.FollowUp {
 			continue
 		}
@@ -286,13 +316,17 @@ func Execute(ctx context.Context, c connect.Connector, in Input, opts Options) (
 			}
 		}
 	}
-	res.State = &provision.State{Rule: in.Next.Rule, Links: links.sorted()}
-	// Escrow entries of objects that need nothing any more are resolved.
+	return links.sorted()
+}
+
+// resolveEscrow drops the escrow entries of objects the plan no longer
+// has an operation or an error for: they need nothing any more.
+func resolveEscrow(esc *Escrow, plan *provision.Plan) {
 	pending := map[string]bool{}
-	for _, op := range in.Plan.Ops {
+	for _, op := range plan.Ops {
 		pending[escrowKey(op.Object, op.Key)] = true
 	}
-	for _, e := range in.Plan.Errors {
+	for _, e := range plan.Errors {
 		pending[escrowKey(e.Object, e.Key)] = true
 	}
 	kept := esc.Entries[:0]
@@ -302,23 +336,21 @@ func Execute(ctx context.Context, c connect.Connector, in Input, opts Options) (
 		}
 	}
 	esc.Entries = kept
+}
+
+// updateQuarantine records the run's quarantine in the escrow (keeping
+// the time of one with the same reason), or takes the job out of
+// quarantine after a cycle without failures (failedBefore is the
+// escrow's failure count before the run).
+func updateQuarantine(esc *Escrow, res *Result, failedBefore int) {
 	switch {
 	case res.Quarantine != nil:
 		if esc.Quarantine == nil || esc.Quarantine.Reason != res.Quarantine.Reason {
 			esc.Quarantine = res.Quarantine
 		}
 	case esc.Quarantine != nil && res.Stats.Failed == 0 && esc.Counters.Failed+esc.Counters.ReferenceFailed == failedBefore:
-		// A cycle without failures takes the job out of quarantine.
 		esc.Quarantine = nil
 	}
-	at := opts.Clock()
-	for _, e := range PlanLogs(&provision.Plan{Held: in.Plan.Held, Skipped: in.Plan.Skipped, Errors: in.Plan.Errors}, opts.Log, at) {
-		e.ID = fmt.Sprintf("%s-%05d", opts.Log.CycleID, n+1)
-		e.ChangeID = e.ID
-		n++
-		res.Logs = append(res.Logs, e)
-	}
-	return res, nil
 }
 
 func hook(opts Options, p Point, seq int) {
