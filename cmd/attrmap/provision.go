@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/attrmap/attrmap/internal/safeio"
+	"github.com/attrmap/attrmap/mapping"
 	"github.com/attrmap/attrmap/sync/connect"
 	"github.com/attrmap/attrmap/sync/execute"
 	"github.com/attrmap/attrmap/sync/provision"
@@ -92,25 +93,7 @@ type runFlags struct {
 func cmdRun(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := newFlagSet("run", runUsage, stderr)
 	var f runFlags
-	f.inputFlags(fs, fileUsage{
-		source: "the source snapshot `FILE`",
-		target: "read the target from this snapshot `FILE` instead of the app",
-		state:  "the state `FILE` (created on the first run)",
-	})
-	fs.StringVar(&f.now, "now", "", "the run's clock for escrow and date functions, `TIME` (RFC 3339); default the system clock")
-	fs.BoolVar(&f.progress, "progress", false, "show progress even when standard error is not a terminal")
-	fs.StringVar(&f.scimURL, "scim", "", "the app's SCIM base `URL`")
-	fs.StringVar(&f.tokenFile, "token-file", "", "read the bearer token from `FILE`")
-	fs.StringVar(&f.tokenEnv, "token-env", "", "read the bearer token from environment variable `NAME` (default ATTRMAP_SCIM_TOKEN)")
-	fs.StringVar(&f.logs, "logs", "", "append the provisioning logs to `FILE` (default STATE.logs.jsonl)")
-	fs.StringVar(&f.schedule, "escrow-schedule", "documented", "the escrow retry `SCHEDULE`: documented or backoff")
-	fs.BoolVar(&f.dryRun, "dry-run", false, "plan and write the logs of a dry run; send nothing, write no state")
-	fs.BoolVar(&f.lookup, "lookup", false, "look each source object up by its matching attribute instead of listing the app")
-	fs.BoolVar(&f.retryEsc, "retry-escrowed", false, "retry escrowed objects now, not on their schedule")
-	fs.BoolVar(&f.clearEscrow, "clear-escrow", false, "clear the escrow, its counters and the quarantine first")
-	fs.IntVar(&f.maxOps, "max-ops", 0, "send at most `N` requests (0: all)")
-	fs.IntVar(&f.concurrency, "concurrency", 4, "at most `N` requests in flight when reading")
-	fs.DurationVar(&f.timeout, "timeout", 30*time.Second, "the time limit of each request")
+	f.declare(fs)
 	if err := f.parseInputs(fs, args, stdout, stderr); err != nil {
 		return err
 	}
@@ -174,60 +157,14 @@ func cmdRun(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 		escrow.Clear()
 	}
 	journalPath := f.state + ".journal"
-	if data, err := os.ReadFile(journalPath); err == nil {
-		rec, err := execute.Recover(bytes.NewReader(data), state, escrow, schedule)
-		if err != nil {
-			return inFile(journalPath, err)
-		}
-		switch {
-		case rec.Skipped:
-			fmt.Fprintf(stderr, "attrmap run: the journal of run %s was already folded into the state; removing it\n", rec.Run)
-		default:
-			fmt.Fprintf(stderr, "attrmap run: recovered the journal of interrupted run %s: %d requests completed, %d in doubt\n", rec.Run, rec.Completed, len(rec.InDoubt))
-			for _, d := range rec.InDoubt {
-				fmt.Fprintf(stderr, "  in doubt: %s\n", d)
-			}
-			if len(rec.InDoubt) > 0 && f.target != "" {
-				return &statusError{status: exitFailure, err: errors.New("requests of the interrupted run are in doubt: read the target from the app (drop --target) so the next plan sees what they did")}
-			}
-			if err := saveRunState(f.state, state, escrow); err != nil {
-				return err
-			}
-		}
-		if err := os.Remove(journalPath); err != nil {
-			return err
-		}
-	} else if !errors.Is(err, os.ErrNotExist) {
+	if err := recoverJournal(&f, journalPath, state, escrow, schedule, stderr); err != nil {
 		return err
 	}
 
-	// The target: a file, lookups, or the whole app.
-	var target *provision.Snapshot
 	prog := newProgress(stderr, "run", f.progress, false)
-	reading := prog.track("objects read from the app", 0)
-	readOpts := connect.ReadOptions{Progress: func(_ string, n int) { reading.set(n, 0) }}
-	switch {
-	case f.target != "":
-		target, err = readSnapshot(f.target, f.targetID, stdin, &progress{})
-	case f.lookup:
-		target, err = connect.LookupTarget(ctx, client, rules, source, state, readOpts)
-	default:
-		target, err = connect.ReadTarget(ctx, client, rules, readOpts)
-	}
-	reading.done()
+	target, err := readRunTarget(ctx, &f, client, rules, source, state, escrow, clock, stdin, prog)
 	if err != nil {
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
-		var se *connect.Error
-		if errors.As(err, &se) && se.Credentials() {
-			escrow.Quarantine = &execute.Quarantine{Reason: execute.ReasonCredentials, Detail: se.Error(), Since: clock()}
-			if err := saveRunState(f.state, state, escrow); err != nil {
-				return err
-			}
-			return &statusError{status: exitRunQuarantine, err: fmt.Errorf("quarantine %s: reading the app: %v", execute.ReasonCredentials, err)}
-		}
-		return &statusError{status: exitFailure, err: fmt.Errorf("reading the target: %w", err)}
+		return err
 	}
 	prog.stage("read target", len(target.Objects))
 
@@ -292,6 +229,100 @@ func cmdRun(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 		return &statusError{status: exitRunFailures}
 	}
 	return nil
+}
+
+// declare declares run's flags on fs.
+func (f *runFlags) declare(fs *flagSet) {
+	f.inputFlags(fs, fileUsage{
+		source: "the source snapshot `FILE`",
+		target: "read the target from this snapshot `FILE` instead of the app",
+		state:  "the state `FILE` (created on the first run)",
+	})
+	fs.StringVar(&f.now, "now", "", "the run's clock for escrow and date functions, `TIME` (RFC 3339); default the system clock")
+	fs.BoolVar(&f.progress, "progress", false, "show progress even when standard error is not a terminal")
+	fs.StringVar(&f.scimURL, "scim", "", "the app's SCIM base `URL`")
+	fs.StringVar(&f.tokenFile, "token-file", "", "read the bearer token from `FILE`")
+	fs.StringVar(&f.tokenEnv, "token-env", "", "read the bearer token from environment variable `NAME` (default ATTRMAP_SCIM_TOKEN)")
+	fs.StringVar(&f.logs, "logs", "", "append the provisioning logs to `FILE` (default STATE.logs.jsonl)")
+	fs.StringVar(&f.schedule, "escrow-schedule", "documented", "the escrow retry `SCHEDULE`: documented or backoff")
+	fs.BoolVar(&f.dryRun, "dry-run", false, "plan and write the logs of a dry run; send nothing, write no state")
+	fs.BoolVar(&f.lookup, "lookup", false, "look each source object up by its matching attribute instead of listing the app")
+	fs.BoolVar(&f.retryEsc, "retry-escrowed", false, "retry escrowed objects now, not on their schedule")
+	fs.BoolVar(&f.clearEscrow, "clear-escrow", false, "clear the escrow, its counters and the quarantine first")
+	fs.IntVar(&f.maxOps, "max-ops", 0, "send at most `N` requests (0: all)")
+	fs.IntVar(&f.concurrency, "concurrency", 4, "at most `N` requests in flight when reading")
+	fs.DurationVar(&f.timeout, "timeout", 30*time.Second, "the time limit of each request")
+}
+
+// recoverJournal folds the journal a killed run left at journalPath into
+// the state and escrow (and saves them), says what it recovered, and
+// removes the journal. Requests in doubt are an error with --target: the
+// next plan must see what they did, so the target must come from the app.
+func recoverJournal(f *runFlags, journalPath string, state *provision.State, escrow *execute.Escrow, schedule execute.Schedule, stderr io.Writer) error {
+	if data, err := os.ReadFile(journalPath); err == nil {
+		rec, err := execute.Recover(bytes.NewReader(data), state, escrow, schedule)
+		if err != nil {
+			return inFile(journalPath, err)
+		}
+		switch {
+		case rec.Skipped:
+			fmt.Fprintf(stderr, "attrmap run: the journal of run %s was already folded into the state; removing it\n", rec.Run)
+		default:
+			fmt.Fprintf(stderr, "attrmap run: recovered the journal of interrupted run %s: %d requests completed, %d in doubt\n", rec.Run, rec.Completed, len(rec.InDoubt))
+			for _, d := range rec.InDoubt {
+				fmt.Fprintf(stderr, "  in doubt: %s\n", d)
+			}
+			if len(rec.InDoubt) > 0 && f.target != "" {
+				return &statusError{status: exitFailure, err: errors.New("requests of the interrupted run are in doubt: read the target from the app (drop --target) so the next plan sees what they did")}
+			}
+			if err := saveRunState(f.state, state, escrow); err != nil {
+				return err
+			}
+		}
+		if err := os.Remove(journalPath); err != nil {
+			return err
+		}
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	return nil
+}
+
+// readRunTarget reads the target: from the --target file, by looking
+// each source object up (--lookup), or by listing the app. The app
+// refusing the credentials quarantines the job (saved in the state's
+// escrow) before the error.
+func readRunTarget(ctx context.Context, f *runFlags, client *connect.SCIMClient, rules []*mapping.CompiledObjectMapping, source *provision.Snapshot, state *provision.State, escrow *execute.Escrow, clock func() time.Time, stdin io.Reader, prog *progress) (*provision.Snapshot, error) {
+	var (
+		target *provision.Snapshot
+		err    error
+	)
+	reading := prog.track("objects read from the app", 0)
+	readOpts := connect.ReadOptions{Progress: func(_ string, n int) { reading.set(n, 0) }}
+	switch {
+	case f.target != "":
+		target, err = readSnapshot(f.target, f.targetID, stdin, &progress{})
+	case f.lookup:
+		target, err = connect.LookupTarget(ctx, client, rules, source, state, readOpts)
+	default:
+		target, err = connect.ReadTarget(ctx, client, rules, readOpts)
+	}
+	reading.done()
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		var se *connect.Error
+		if errors.As(err, &se) && se.Credentials() {
+			escrow.Quarantine = &execute.Quarantine{Reason: execute.ReasonCredentials, Detail: se.Error(), Since: clock()}
+			if err := saveRunState(f.state, state, escrow); err != nil {
+				return nil, err
+			}
+			return nil, &statusError{status: exitRunQuarantine, err: fmt.Errorf("quarantine %s: reading the app: %v", execute.ReasonCredentials, err)}
+		}
+		return nil, &statusError{status: exitFailure, err: fmt.Errorf("reading the target: %w", err)}
+	}
+	return target, nil
 }
 
 // readToken reads the bearer token from the file or the environment.
