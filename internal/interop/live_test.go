@@ -14,6 +14,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -85,6 +86,25 @@ type faults struct {
 
 func newFaults(next http.Handler) *faults {
 	return &faults{next: next, seen: map[string]int{}, rules: map[string]map[int]string{}, hits: map[string]int{}, posts: map[string]int{}}
+}
+
+// sent counts the requests of the given methods so far. It holds the lock:
+// the server's handlers run on their own goroutines.
+func (f *faults) sent(methods ...string) int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	n := 0
+	for _, m := range methods {
+		n += f.seen[m]
+	}
+	return n
+}
+
+// fired copies how many times each fault fired, holding the lock.
+func (f *faults) fired() map[string]int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return maps.Clone(f.hits)
 }
 
 func (f *faults) set(method string, n int, fault string) {
@@ -239,14 +259,14 @@ func TestLiveFaults(t *testing.T) {
 	for _, e := range escrow.Entries {
 		codes[e.Code]++
 	}
-	t.Logf("first run: %+v; escrow codes %v; faults fired %v", res.Stats, codes, f.hits)
+	t.Logf("first run: %+v; escrow codes %v; faults fired %v", res.Stats, codes, f.fired())
 	for _, code := range []string{"InternalServerError", "EntryConflict", "WebExceptionProtocolError", "Timeout"} {
 		if codes[code] == 0 {
 			t.Errorf("no object escrowed with %s: %v", code, codes)
 		}
 	}
 	for _, fault := range []string{"429", "500", "slow", "drop-before", "drop-after"} {
-		if f.hits[fault] == 0 {
+		if f.fired()[fault] == 0 {
 			t.Errorf("fault %s never fired", fault)
 		}
 	}
@@ -352,8 +372,8 @@ func TestLiveFaults(t *testing.T) {
 		t.Errorf("updates through faults: %+v", res.Stats)
 	}
 	for _, fault := range []string{"slow", "drop-before", "drop-after", "429"} {
-		if f.hits[fault] != 3 {
-			t.Errorf("fault %s fired %d times on PATCH", fault, f.hits[fault])
+		if n := f.fired()[fault]; n != 3 {
+			t.Errorf("fault %s fired %d times on PATCH", fault, n)
 		}
 	}
 	state = res.State
@@ -532,11 +552,11 @@ func TestRunCommand(t *testing.T) {
 		t.Errorf("%d users in the app, want 12", n)
 	}
 	// A dry run with --format logs style output sends nothing.
-	before := f.seen[http.MethodPost] + f.seen[http.MethodPatch]
+	before := f.sent(http.MethodPost, http.MethodPatch)
 	if code, out := e.run(t, nil, "--dry-run"); code != 0 {
 		t.Errorf("dry run: exit %d\n%s", code, out)
 	}
-	if after := f.seen[http.MethodPost] + f.seen[http.MethodPatch]; after != before {
+	if after := f.sent(http.MethodPost, http.MethodPatch); after != before {
 		t.Errorf("the dry run sent %d requests", after-before)
 	}
 }
